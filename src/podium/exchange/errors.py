@@ -1,0 +1,24 @@
+"""Errors raised by the schedule exchange formats."""
+
+from __future__ import annotations
+
+
+class ScheduleImportError(ValueError):
+    """A schedule document could not be read.
+
+    The message names the element (an XML tag or a JSON path) and, where known, the line
+    in the document, e.g. ``<duration> on line 42: '1h' is not HH:MM or HH:MM:SS``.
+    ``element`` and ``line`` carry the same facts for callers that want them separately.
+    """
+
+    def __init__(self, message: str, *, element: str | None = None, line: int | None = None):
+        parts = []
+        if element:
+            parts.append(element)
+        if line:
+            parts.append(f"on line {line}")
+        prefix = " ".join(parts)
+        super().__init__(f"{prefix}: {message}" if prefix else message)
+        self.element = element
+        self.line = line
+        self.reason = message

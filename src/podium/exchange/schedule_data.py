@@ -354,15 +354,20 @@ class ScheduleData:
             object.__setattr__(self, "_persons", tuple(seen.values()))
         return self._persons  # type: ignore[return-value]
 
-    def days(self) -> list[DayData]:
+    def days(self, *, cover_sessions: bool = False) -> list[DayData]:
         """Conference days from ``start_date`` to ``end_date`` with UTC bounds.
 
         Each day runs from its ``day_change`` to the next day's (so a DST change makes a day
-        23 or 25 hours long).
+        23 or 25 hours long). With ``cover_sessions`` the range is widened to include the day
+        of every session (exports use this so no session falls outside every day).
         """
         conf = self.conference
-        count = (conf.end_date - conf.start_date).days + 1
-        dates = [conf.start_date + dt.timedelta(days=i) for i in range(count + 1)]
+        first, last = conf.start_date, conf.end_date
+        if cover_sessions and self.sessions:
+            session_days = {self.day_of(s) for s in self.sessions}
+            first, last = min(first, *session_days), max(last, *session_days)
+        count = (last - first).days + 1
+        dates = [first + dt.timedelta(days=i) for i in range(count + 1)]
         starts = [conf.day_start_utc(d) for d in dates]
         return [
             DayData(index=i + 1, date=dates[i], start_utc=starts[i], end_utc=starts[i + 1])
@@ -395,6 +400,12 @@ class ScheduleData:
             day: dict(sorted(rooms.items(), key=lambda kv: order.get(kv[0], len(order))))
             for day, rooms in sorted(result.items())
         }
+
+    def all_rooms(self) -> list[RoomData]:
+        """``rooms`` plus a bare ``RoomData`` for any room a session names that is not listed."""
+        known = {room.name for room in self.rooms}
+        extra = dict.fromkeys(s.room for s in self.sessions if s.room not in known)
+        return [*self.rooms, *(RoomData(name=name) for name in extra)]
 
     def session_by_guid(self, guid: str) -> SessionData | None:
         """The session with this guid, or None."""

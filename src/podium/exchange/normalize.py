@@ -1,0 +1,211 @@
+"""Value clean-up shared by the exchange parsers and writers.
+
+Parsers use these to turn what real exports contain (base64 guids, ``HH:MM:SS`` durations,
+control characters, offsets without a zone name) into the canonical ``ScheduleData`` values;
+writers use them to keep output valid whatever user text contains.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import re
+import unicodedata
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from typing import Protocol
+
+
+class SessionLike(Protocol):
+    """Anything with a ``guid`` and an integer ``id``."""
+
+    guid: str
+    id: int
+
+
+# Characters XML 1.0 forbids (even as references) plus lone surrogates and non-characters;
+# iCalendar and JSON consumers choke on the C0 ones too. Tab, LF and CR are kept.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_DURATION = re.compile(r"(\d{1,3}):(\d{1,2})(?::(\d{1,2}))?")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-?(?:[0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}")
+_SLUG_XML = re.compile(r"[a-z0-9_]{4,}-[a-z0-9\-_]{4,}")
+_SLUG_JSON = re.compile(r"[a-z0-9_-]+[a-z0-9]")
+_HTTP = re.compile(r"https?://\S+", re.IGNORECASE)
+
+# Guids of sessions and people a file gives no UUID for are derived in this namespace, so
+# importing the same file twice yields the same guids.
+PODIUM_NAMESPACE = uuid.UUID("6f0f3b56-6a2b-5c1e-9a58-2a8c1d6c1f10")
+
+
+def strip_control(text: str) -> str:
+    """Remove characters that are invalid in XML 1.0 (C0 controls except tab/LF/CR, DEL...)."""
+    return _CONTROL.sub("", text)
+
+
+def clean_text(text: str | None) -> str:
+    """User text as stored: control characters removed, CRLF/CR turned into LF, trimmed."""
+    if not text:
+        return ""
+    text = strip_control(text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
+
+
+def clean_line(text: str | None) -> str:
+    """A one-line value (title, name): ``clean_text`` with inner whitespace runs collapsed."""
+    return " ".join(clean_text(text).split())
+
+
+def parse_duration_minutes(value: str) -> int:
+    """Whole minutes from ``HH:MM`` or ``HH:MM:SS`` (hours may exceed 24); seconds are rounded.
+
+    Raises ``ValueError`` for anything else.
+    """
+    match = _DURATION.fullmatch(value.strip())
+    if not match:
+        raise ValueError(f"{value.strip()!r} is not a duration in HH:MM or HH:MM:SS")
+    hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
+    if minutes >= 60 or seconds >= 60:
+        raise ValueError(f"{value.strip()!r} is not a duration in HH:MM or HH:MM:SS")
+    return hours * 60 + minutes + (1 if seconds >= 30 else 0)
+
+
+def format_duration(minutes: int) -> str:
+    """``HH:MM`` for a whole number of minutes (hours may exceed 24)."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def normalize_guid(raw: str | None, *, fallback_name: str) -> str:
+    """A canonical lower-case UUID string for a session or person identifier.
+
+    Accepts a UUID (any case, with or without dashes) and the 22-character URL-safe base64 form
+    of one (31c3's frab). Anything else, or nothing, becomes a UUIDv5 of ``fallback_name``
+    (which callers build from stable facts such as the conference slug and the local id),
+    so the same file always gives the same guid.
+    """
+    value = (raw or "").strip()
+    if _UUID.fullmatch(value):
+        return str(uuid.UUID(value))
+    if len(value) == 22:
+        try:
+            decoded = base64.urlsafe_b64decode(value + "==")
+        except (binascii.Error, ValueError):
+            decoded = b""
+        if len(decoded) == 16:
+            return str(uuid.UUID(bytes=decoded))
+    name = f"{fallback_name}:{value}" if value else fallback_name
+    return str(uuid.uuid5(PODIUM_NAMESPACE, name))
+
+
+def room_guid(raw: str | None, *, acronym: str, name: str) -> str:
+    """A room's UUID: ``raw`` if it is one, else a UUIDv5 of the conference slug and name.
+
+    Schedule JSON requires a room guid; deriving it from stable facts keeps every format's
+    export of the same data identical.
+    """
+    value = (raw or "").strip()
+    if _UUID.fullmatch(value):
+        return str(uuid.UUID(value))
+    return str(uuid.uuid5(PODIUM_NAMESPACE, f"{acronym}/room/{name}"))
+
+
+def unique_session_ids(sessions: Iterable[SessionLike]) -> dict[str, int]:
+    """``{guid: id}`` with every id a distinct positive integer, as the formats require.
+
+    Sessions keep their own id unless it is < 1 or already taken; those get the next free one.
+    """
+    ids: dict[str, int] = {}
+    used: set[int] = set()
+    pending: list[str] = []
+    for session in sessions:
+        if session.id >= 1 and session.id not in used:
+            ids[session.guid] = session.id
+            used.add(session.id)
+        else:
+            pending.append(session.guid)
+    next_id = max(used, default=0) + 1
+    for guid in pending:
+        ids[guid] = next_id
+        next_id += 1
+    return ids
+
+
+def is_uuid(value: str | None) -> bool:
+    """True for a dashed UUID string."""
+    return bool(value) and len(value) == 36 and bool(_UUID.fullmatch(value))  # type: ignore[arg-type]
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by ``-`` (``"Ünïcode & more"`` -> ``"unicode-more"``)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def normalize_acronym(text: str) -> str:
+    """Conference slug: lower case, ``[a-z0-9_-]``, at least 4 characters (XSD ``acronym``)."""
+    slug = re.sub(r"[^a-z0-9_-]+", "-", clean_line(text).lower()).strip("-")
+    return (slug or "conference").ljust(4, "_")
+
+
+def session_slug(raw: str | None, *, acronym: str, local_id: int, title: str) -> str:
+    """A session slug that both the XSD (``voc-slug-new``) and JSON schema 1 accept.
+
+    Keeps ``raw`` when it already fits; otherwise builds ``<acronym>-<id>-<title words>``.
+    """
+    candidate = (raw or "").strip()
+    if _SLUG_XML.fullmatch(candidate) and _SLUG_JSON.fullmatch(candidate):
+        return candidate
+    prefix = re.sub(r"[^a-z0-9_]+", "_", acronym.lower()).strip("_").ljust(4, "_")
+    words = slugify(title)[:60].strip("-") or "session"
+    slug = f"{prefix}-{local_id}-{words}"
+    return slug if _SLUG_JSON.fullmatch(slug) else f"{slug}-s"
+
+
+def absolute_url(url: str | None, base_url: str | None) -> str | None:
+    """``url`` if it is absolute http(s); joined onto an http(s) ``base_url`` if relative."""
+    if not url:
+        return None
+    url = url.strip()
+    if _HTTP.fullmatch(url):
+        return url
+    if base_url and _HTTP.fullmatch(base_url.strip()) and not re.match(r"\w+:", url):
+        from urllib.parse import urljoin
+
+        joined = urljoin(base_url.strip(), url)
+        return joined if _HTTP.fullmatch(joined) else None
+    return None
+
+
+def zone_name_for_offsets(offsets: Iterable[dt.timedelta]) -> str | None:
+    """An IANA fixed-offset zone for a file that gives only UTC offsets, or None.
+
+    One offset of whole hours gives ``UTC`` or ``Etc/GMT-1`` style (POSIX sign: ``Etc/GMT-1``
+    is UTC+01:00). Several offsets (a DST change) or a fractional one give None: no IANA name
+    follows from them.
+    """
+    distinct = Counter(offsets)
+    if len(distinct) != 1:
+        return None
+    (offset,) = distinct
+    seconds = int(offset.total_seconds())
+    if seconds == 0:
+        return "UTC"
+    if seconds % 3600 or abs(seconds) > 14 * 3600:
+        return None
+    hours = seconds // 3600
+    return f"Etc/GMT{-hours:+d}"
+
+
+def round_up_to_minute(value: dt.time) -> dt.time:
+    """``03:59`` -> ``04:00``; ``02:59:59`` -> ``03:00``; ``04:00`` unchanged.
+
+    Exports often end a conference day one minute or second before the next day starts.
+    """
+    minutes = value.hour * 60 + value.minute + (1 if value.second or value.microsecond else 0)
+    if minutes % 60 == 59:
+        minutes += 1
+    minutes %= 1440
+    return dt.time(minutes // 60, minutes % 60)

@@ -1,0 +1,53 @@
+# Podium's developer commands. `make run` serves the demo; `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# The test suite also runs against PostgreSQL when this server answers (CI starts it).
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run test lint format test-fast test-container test-e2e bench clean help
+
+help:
+	@echo "make run   - install into $(VENV), migrate, load the demo conference, serve on http://$(HOST):$(PORT)"
+	@echo "make test  - install dev tools, lint, run the whole test suite (SQLite + PostgreSQL)"
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit("Podium needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/podium db upgrade
+	$(BIN)/podium demo
+	$(BIN)/podium run --host $(HOST) --port $(PORT)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	@scripts/ensure-postgres.sh && export PODIUM_TEST_POSTGRES_URL="$(TEST_POSTGRES_URL)"; \
+	$(BIN)/pytest
+
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/pytest -m "not container and not e2e" -x -q
+
+bench: $(VENV)/.installed-dev
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build dist src/*.egg-info

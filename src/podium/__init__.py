@@ -1,0 +1,96 @@
+"""Podium, a conference platform: call for proposals, review, schedule and public program.
+
+Importing this package does nothing but define :func:`create_app`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from importlib import import_module
+from typing import Any
+
+from flask import Flask
+
+__all__ = ["create_app"]
+
+# Each module exposes a blueprint named ``bp``; order matters only for URL precedence.
+BLUEPRINT_MODULES: tuple[str, ...] = (
+    "podium.health",
+    "podium.home",
+)
+
+# Each module exposes ``register_cli(cli_group)`` adding its commands to ``podium``.
+CLI_MODULES: tuple[str, ...] = ()
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build a configured Podium application.
+
+    Args:
+        config: highest-precedence settings by name (see :mod:`podium.config`), plus any Flask
+            keys such as ``TESTING``; tests use it, deployments use the environment.
+
+    Raises:
+        podium.config.ConfigError: a setting is missing or invalid; its message is one line.
+    """
+    from podium.config import ensure_writable_dir, load_config
+
+    loaded = load_config(config)
+    ensure_writable_dir(
+        loaded.instance_path,
+        "PODIUM_INSTANCE_PATH",
+        "point PODIUM_INSTANCE_PATH at a folder this user can write",
+    )
+    app = Flask(__name__, instance_path=str(loaded.instance_path), instance_relative_config=True)
+    _apply_config(app, loaded, config or {})
+    _register_extensions(app)
+    _register_blueprints(app)
+    from podium import errors, security, templating
+
+    errors.register_error_handlers(app)
+    security.register_security_headers(app)
+    templating.register_template_helpers(app)
+    return app
+
+
+def _apply_config(app: Flask, loaded: Any, overrides: Mapping[str, Any]) -> None:
+    values = loaded.values
+    app.config.update(values)
+    app.config["PODIUM_CONFIG"] = loaded
+    app.config["DEBUG"] = False
+    app.config["SQLALCHEMY_DATABASE_URI"] = values["DATABASE_URL"]
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    app.config["RATELIMIT_STORAGE_URI"] = values["RATELIMIT_STORAGE_URL"]
+    app.config["RATELIMIT_HEADERS_ENABLED"] = True
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["REMEMBER_COOKIE_SECURE"] = values["SESSION_COOKIE_SECURE"]
+    app.config["REMEMBER_COOKIE_HTTPONLY"] = True
+    app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
+    app.config["WTF_CSRF_TIME_LIMIT"] = None  # tokens live as long as the session
+    for key, value in overrides.items():
+        if key not in values:
+            app.config[key] = value
+
+
+def _register_extensions(app: Flask) -> None:
+    from podium import models  # noqa: F401  every table must be known before the first query
+    from podium.database import install_sqlite_pragmas
+    from podium.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        install_sqlite_pragmas(db.engine)
+    migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"], render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    from podium.accounts.loader import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def _register_blueprints(app: Flask) -> None:
+    for module_name in BLUEPRINT_MODULES:
+        app.register_blueprint(import_module(module_name).bp)

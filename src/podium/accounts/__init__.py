@@ -1,0 +1,1 @@
+"""Accounts: users, sign-up, e-mail confirmation, login, password reset, permissions."""

@@ -1,0 +1,1 @@
+"""API: JSON REST API."""

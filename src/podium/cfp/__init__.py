@@ -1,0 +1,1 @@
+"""CfP: submissions, speakers and their profiles, co-speaker invitations, submission states."""

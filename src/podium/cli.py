@@ -1,0 +1,213 @@
+"""The ``podium`` command: a Flask CLI group with Podium's operator commands.
+
+Feature packages add commands through ``register_cli(group)`` functions listed in
+``podium.CLI_MODULES``.
+"""
+
+from __future__ import annotations
+
+import secrets
+import smtplib
+import sys
+from importlib import import_module
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
+from sqlalchemy import select
+
+from podium import CLI_MODULES, create_app
+from podium.config import ConfigError, ensure_writable_dir
+from podium.database import check_migrations_current, check_reachable
+from podium.extensions import db
+
+DEMO_ADMIN_EMAIL = "admin@example.org"
+
+
+def _app_factory() -> Flask:
+    try:
+        return create_app()
+    except ConfigError as exc:
+        click.echo(f"podium: {exc}", err=True)
+        sys.exit(2)
+
+
+@click.group(cls=FlaskGroup, create_app=_app_factory, add_default_commands=False)
+def cli() -> None:
+    """Podium: conference CfP, review, schedule and program."""
+
+
+cli.add_command(shell_command)
+cli.add_command(routes_command)
+
+
+@cli.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--reload/--no-reload", default=False, help="Restart on code changes.")
+@with_appcontext
+def run_command(host: str, port: int, reload: bool) -> None:
+    """Serve Podium with the development server after checking the database."""
+    problems = _database_problems()
+    if problems:
+        for problem in problems:
+            click.echo(f"podium: {problem}", err=True)
+        sys.exit(2)
+    click.echo(f"Podium is running on http://{host}:{port}/ (Ctrl+C stops it)")
+    current_app.run(host=host, port=port, use_reloader=reload, debug=False)
+
+
+@cli.command("config")
+@with_appcontext
+def config_command() -> None:
+    """Print the effective configuration and where each value came from (secrets masked)."""
+    loaded = current_app.config["PODIUM_CONFIG"]
+    click.echo(f"instance folder: {loaded.instance_path}")
+    rows = loaded.masked()
+    width = max(len(name) for name, _, _ in rows)
+    for name, value, source in rows:
+        click.echo(f"{name:<{width}}  {value}  [{source}]")
+
+
+def _database_problems() -> list[str]:
+    problem = check_reachable(db.engine)
+    if problem:
+        return [f"database: cannot connect ({problem}); check DATABASE_URL"]
+    problem = check_migrations_current(db.engine, current_app.config["MIGRATIONS_DIR"])
+    return [f"database: {problem}"] if problem else []
+
+
+def _folder_problems() -> list[str]:
+    problems = []
+    for setting, path in (
+        ("PODIUM_INSTANCE_PATH", current_app.instance_path),
+        ("PODIUM_UPLOAD_FOLDER", current_app.config["UPLOAD_FOLDER"]),
+    ):
+        try:
+            ensure_writable_dir(Path(path), setting, "fix its permissions or choose another")
+        except ConfigError as exc:
+            problems.append(f"folders: {exc}")
+    return problems
+
+
+def _smtp_problem() -> str | None:
+    config = current_app.config
+    host, port = config["SMTP_HOST"], config["SMTP_PORT"]
+    if not host:
+        return None
+    try:
+        smtp_class = smtplib.SMTP_SSL if config["SMTP_SECURITY"] == "tls" else smtplib.SMTP
+        with smtp_class(host, port, timeout=config["SMTP_TIMEOUT"]) as smtp:
+            smtp.noop()
+    except (TimeoutError, OSError, smtplib.SMTPException) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return (
+            f"mail: cannot reach SMTP server {host}:{port} ({reason}); check PODIUM_SMTP_HOST "
+            "and PODIUM_SMTP_PORT, or unset PODIUM_SMTP_HOST to keep mail in the outbox"
+        )
+    return None
+
+
+@cli.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Check database, migrations, folders and SMTP; exit 1 if anything fails."""
+    problems = _database_problems() + _folder_problems()
+    smtp = _smtp_problem()
+    if smtp:
+        problems.append(smtp)
+    for problem in problems:
+        click.echo(f"FAIL {problem}", err=True)
+    if problems:
+        sys.exit(1)
+    config = current_app.config
+    mail = (
+        f"SMTP {config['SMTP_HOST']}:{config['SMTP_PORT']}"
+        if config["SMTP_HOST"]
+        else ("no SMTP server: mail is kept in the outbox")
+    )
+    click.echo(f"OK database, migrations, folders; {mail}")
+
+
+def _ensure_admin(email: str, password: str, name: str) -> bool:
+    """Create or promote the administrator ``email``; True if a new account was created."""
+    from podium.accounts.models import User
+    from podium.accounts.passwords import hash_password
+    from podium.db import utcnow
+
+    user = db.session.scalar(select(User).where(User.email == email.lower()))
+    created = user is None
+    if user is None:
+        user = User(email=email.lower(), name=name, security_stamp=secrets.token_hex(16))
+        db.session.add(user)
+    user.password_hash = hash_password(password)
+    user.is_admin = True
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    db.session.commit()
+    return created
+
+
+@cli.command("create-admin")
+@click.option("--email", prompt=True, help="The administrator's e-mail address.")
+@click.option("--name", default="Administrator", show_default=True)
+@click.option(
+    "--password-file",
+    type=click.File("r"),
+    help="Read the password from this file (use - for standard input) instead of prompting.",
+)
+@with_appcontext
+def create_admin_command(email: str, name: str, password_file) -> None:  # type: ignore[no-untyped-def]
+    """Create a site administrator, or reset an existing account's password and make it admin."""
+    from email_validator import EmailNotValidError, validate_email
+
+    from podium.accounts.passwords import MIN_PASSWORD_LENGTH
+
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise click.BadParameter(str(exc), param_hint="--email") from None
+    if password_file is not None:
+        password = password_file.read().strip()
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.BadParameter(
+            f"must be at least {MIN_PASSWORD_LENGTH} characters", param_hint="password"
+        )
+    created = _ensure_admin(email, password, name)
+    click.echo(f"{'Created' if created else 'Updated'} administrator {email}")
+
+
+@cli.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Set up the demo: an administrator (credentials printed) and the demo conference."""
+    password_path = Path(current_app.instance_path) / "demo-admin-password.txt"
+    if password_path.exists():
+        password = password_path.read_text(encoding="utf-8").strip()
+    else:
+        password = secrets.token_urlsafe(12)
+        password_path.write_text(password + "\n", encoding="utf-8")
+        password_path.chmod(0o600)
+    _ensure_admin(DEMO_ADMIN_EMAIL, password, "Demo Administrator")
+    try:
+        demo = import_module("podium.exchange.demo")
+    except ModuleNotFoundError:
+        demo = None
+    if demo is not None:
+        click.echo(demo.load_demo_event())
+    click.echo(f"Demo administrator: {DEMO_ADMIN_EMAIL} / password: {password}")
+
+
+def _register_feature_commands() -> None:
+    for module_name in CLI_MODULES:
+        import_module(module_name).register_cli(cli)
+
+
+_register_feature_commands()
+
+
+def main() -> None:
+    """Entry point of the ``podium`` console script."""
+    cli.main(prog_name="podium")

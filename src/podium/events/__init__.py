@@ -1,0 +1,1 @@
+"""Events: conference editions, time zone, dates, CfP window, tracks, rooms, session types, team."""

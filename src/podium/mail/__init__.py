@@ -1,0 +1,1 @@
+"""Mail: the outbox of queued mail, templates, SMTP sending and the worker loop."""

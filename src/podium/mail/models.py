@@ -1,0 +1,43 @@
+"""The outbox: every mail Podium sends is first a row here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from podium.db import utcnow
+from podium.extensions import db
+
+
+class OutboxMail(db.Model):
+    """One outgoing mail and its delivery state.
+
+    ``state`` is ``held`` (waiting for an organizer to release it), ``queued``, ``sending``
+    (claimed by a worker until ``locked_until``), ``sent`` or ``failed`` (permanent).
+    ``next_attempt_at`` implements the retry backoff; all instants are UTC.
+    """
+
+    __tablename__ = "outbox_mails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
+    recipients: Mapped[list[str]] = mapped_column(JSON)
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(50), default="")
+    context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    message_id: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    locked_until: Mapped[datetime | None]
+    locked_by: Mapped[str] = mapped_column(String(100), default="")
+    sent_at: Mapped[datetime | None]

@@ -1,0 +1,1 @@
+"""Program: the public, read-only site: event page, schedule grid and list, sessions, speakers."""

@@ -1,0 +1,1 @@
+"""Review: reviewer assignment, reviews and scores, ranking, decisions."""

@@ -1,0 +1,1 @@
+"""Schedule: slots, conflict checks, schedule releases and their changelog, the editor."""

@@ -1,0 +1,34 @@
+"""Template helpers shared by every feature: Markdown rendering, time formatting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from markupsafe import Markup
+
+from podium.text import render_markdown
+
+
+def format_local(instant: datetime | None, time_zone: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Format an aware UTC ``instant`` as wall-clock time in IANA ``time_zone``."""
+    if instant is None:
+        return ""
+    return instant.astimezone(ZoneInfo(time_zone)).strftime(fmt)
+
+
+def markdown_filter(text: str | None) -> Markup:
+    """Render user Markdown for a template; safe because nh3 cleaned it."""
+    return Markup(render_markdown(text or ""))  # noqa: S704  output of nh3.clean, see podium.text
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Expose ``markdown`` and ``localtime`` filters to every template."""
+    app.add_template_filter(markdown_filter, "markdown")
+    app.add_template_filter(format_local, "localtime")
+
+    @app.context_processor
+    def _endpoints() -> dict[str, object]:
+        # Lets the shared layout link to features only once they are installed.
+        return {"nav_endpoints": app.view_functions}

@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 TITLES = {
     400: "Bad request",
+    401: "Please log in",
     403: "Forbidden",
     404: "Page not found",
     405: "Method not allowed",

@@ -1,0 +1,60 @@
+"""Who may do what in an event: team roles and the site administrator.
+
+Views call these; templates only hide links. Every check takes the user explicitly so that
+services and tests can ask the same questions outside a request.
+"""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+
+from podium.accounts.models import User
+from podium.events.enums import TeamRole
+from podium.events.models import Event, EventMembership
+from podium.extensions import db, login_manager
+
+
+def team_roles(user: User | None, event: Event) -> set[str]:
+    """The team roles (``organizer``, ``reviewer``) ``user`` holds in ``event``."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    rows = db.session.scalars(
+        select(EventMembership.role).where(
+            EventMembership.event_id == event.id, EventMembership.user_id == user.id
+        )
+    )
+    return set(rows)
+
+
+def is_organizer(user: User | None, event: Event) -> bool:
+    """True for the event's organizers and for site administrators."""
+    if user is not None and getattr(user, "is_admin", False):
+        return True
+    return TeamRole.ORGANIZER in team_roles(user, event)
+
+
+def is_reviewer(user: User | None, event: Event) -> bool:
+    """True for the event's reviewers (organizers are not reviewers unless also given the role)."""
+    return TeamRole.REVIEWER in team_roles(user, event)
+
+
+def require_login() -> None:
+    """Send an anonymous visitor to the login page (and back afterwards)."""
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+
+
+def require_organizer(event: Event) -> None:
+    """Send anonymous visitors to log in; abort 403 unless the current user organizes."""
+    require_login()
+    if not is_organizer(current_user, event):
+        abort(403)
+
+
+def require_reviewer(event: Event) -> None:
+    """Abort with 401/403 unless the current user reviews ``event``."""
+    require_login()
+    if not is_reviewer(current_user, event):
+        abort(403)

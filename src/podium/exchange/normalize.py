@@ -168,7 +168,7 @@ def absolute_url(url: str | None, base_url: str | None) -> str | None:
     """``url`` if it is absolute http(s); joined onto an http(s) ``base_url`` if relative."""
     if not url:
         return None
-    url = url.strip()
+    url = strip_control(url).strip()
     if _HTTP.fullmatch(url):
         return url
     if base_url and _HTTP.fullmatch(base_url.strip()) and not re.match(r"\w+:", url):

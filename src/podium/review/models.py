@@ -56,3 +56,43 @@ class ReviewConflict(db.Model):
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     reason: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Decision(db.Model):
+    """An organizer's accept/reject decision on a submission, recorded with who and when.
+
+    The newest unreleased row of a submission mirrors ``Submission.pending_state``; releasing
+    decisions stamps ``released_at``/``released_by_id`` (UTC) on every unreleased row, so the
+    history of decisions and their release stays visible after the submission's state moved.
+    """
+
+    __tablename__ = "review_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    decision: Mapped[str] = mapped_column(String(20))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    released_at: Mapped[datetime | None]
+
+
+class DecisionMailTemplate(db.Model):
+    """An event's editable decision mail (``kind`` is ``accept`` or ``reject``).
+
+    ``subject`` and ``body`` are plain text with ``{placeholder}`` fields; see
+    :data:`podium.review.emails.PLACEHOLDERS`.
+    """
+
+    __tablename__ = "decision_mail_templates"
+    __table_args__ = (UniqueConstraint("event_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

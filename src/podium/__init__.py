@@ -20,7 +20,7 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
 )
 
 # Each module exposes ``register_cli(cli_group)`` adding its commands to ``podium``.
-CLI_MODULES: tuple[str, ...] = ()
+CLI_MODULES: tuple[str, ...] = ("podium.exchange.cli",)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -1,0 +1,46 @@
+"""The demo conference: FOSDEM 2025, imported from the schedule bundled with Podium.
+
+The bundled file ``fosdem-2025.schedule.xml.gz`` is FOSDEM's public schedule export as kept in
+the test resources of mttcrsp/fosdem (MIT licence), gzip-compressed and otherwise unchanged.
+"""
+
+from __future__ import annotations
+
+import gzip
+from importlib.resources import files
+
+from sqlalchemy import func, select
+
+from podium.events.models import Event
+from podium.exchange.frab_xml import parse_frab_xml
+from podium.exchange.schedule_data import ScheduleData
+from podium.extensions import db
+from podium.schedule.models import Slot
+
+DEMO_EVENT_SLUG = "fosdem-2025"
+DEMO_FILE = "fosdem-2025.schedule.xml.gz"
+
+
+def demo_schedule() -> ScheduleData:
+    """The bundled FOSDEM 2025 schedule, parsed (943 sessions in 40 rooms over 2 days)."""
+    raw = gzip.decompress(files("podium.exchange").joinpath(DEMO_FILE).read_bytes())
+    return parse_frab_xml(raw)
+
+
+def load_demo_event() -> str:
+    """Import the demo conference as a public event unless it is already there.
+
+    Returns a one-line message for the CLI. Safe to run on every start: a second run finds the
+    event's slots and does nothing.
+    """
+    from podium.exchange.services import import_schedule
+
+    event = db.session.scalar(select(Event).where(Event.slug == DEMO_EVENT_SLUG))
+    if event is not None:
+        slots = db.session.scalar(select(func.count(Slot.id)).where(Slot.event_id == event.id))
+        if slots:
+            return f"Demo event {DEMO_EVENT_SLUG} is already loaded ({slots} scheduled sessions)."
+    result = import_schedule(
+        data=demo_schedule(), event_slug=DEMO_EVENT_SLUG, actor=None, make_public=True
+    )
+    return f"Demo event loaded from the bundled FOSDEM 2025 schedule: {result.summary()}"

@@ -1,0 +1,544 @@
+"""Map ``ScheduleData`` into the database (import) and out of it (build for releases/exports).
+
+``import_schedule`` is idempotent: sessions are matched by guid, rooms, tracks and session
+types by name, speakers by the person guid or id the file gives, so importing the same file
+twice updates rows and never duplicates them. It never deletes: sessions of the event that
+the file no longer lists are reported in ``ImportResult.missing_guids`` and left alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from podium.accounts.models import User
+from podium.cfp.enums import SubmissionState
+from podium.cfp.models import SpeakerProfile, Submission, SubmissionSpeaker
+from podium.cfp.services import change_state
+from podium.events.models import Event, Room, SessionType, Track
+from podium.exchange.errors import ScheduleImportError
+from podium.exchange.normalize import PODIUM_NAMESPACE, room_guid, session_slug
+from podium.exchange.schedule_data import (
+    Conference,
+    PersonData,
+    RoomData,
+    ScheduleData,
+    SessionData,
+    TrackData,
+)
+from podium.extensions import db
+from podium.schedule.models import Slot
+
+__all__ = ["ImportResult", "build_schedule_data", "import_schedule", "speaker_person"]
+
+# States in which a slotted submission is part of the published program.
+PROGRAM_STATES = (SubmissionState.ACCEPTED.value, SubmissionState.CONFIRMED.value)
+# How an imported session reaches "confirmed" through the allowed transitions.
+_PATH_TO_CONFIRMED = {
+    SubmissionState.DRAFT: (
+        SubmissionState.SUBMITTED,
+        SubmissionState.ACCEPTED,
+        SubmissionState.CONFIRMED,
+    ),
+    SubmissionState.SUBMITTED: (SubmissionState.ACCEPTED, SubmissionState.CONFIRMED),
+    SubmissionState.REJECTED: (SubmissionState.ACCEPTED, SubmissionState.CONFIRMED),
+    SubmissionState.ACCEPTED: (SubmissionState.CONFIRMED,),
+    SubmissionState.DECLINED: (SubmissionState.CONFIRMED,),
+}
+_IMPORT_NOTE = "imported from a schedule file"
+_IN_CHUNK = 500  # rows per IN (...) lookup, well under every backend's parameter limit
+_HEX = "0123456789abcdefABCDEF"
+
+
+@dataclass
+class ImportResult:
+    """What ``import_schedule`` did; counts are numbers of rows."""
+
+    event_slug: str
+    event_created: bool = False
+    sessions_created: int = 0
+    sessions_updated: int = 0
+    sessions_unchanged: int = 0
+    rooms_created: int = 0
+    tracks_created: int = 0
+    session_types_created: int = 0
+    speakers_created: int = 0
+    speakers_updated: int = 0
+    missing_guids: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for the CLI and flash messages."""
+        verb = "created" if self.event_created else "updated"
+        text = (
+            f"event {self.event_slug} {verb}: sessions {self.sessions_created} new, "
+            f"{self.sessions_updated} updated, {self.sessions_unchanged} unchanged; "
+            f"{self.rooms_created} new rooms, {self.tracks_created} new tracks, "
+            f"{self.session_types_created} new session types, "
+            f"{self.speakers_created} new speakers"
+        )
+        if self.missing_guids:
+            text += f"; {len(self.missing_guids)} scheduled sessions not in the file were kept"
+        return text
+
+
+# --------------------------------------------------------------------------- import
+
+
+def import_schedule(
+    *,
+    data: ScheduleData,
+    event_slug: str | None,
+    actor: User | None,
+    make_public: bool = False,
+    commit: bool = True,
+) -> ImportResult:
+    """Create or update an event and its program from a parsed schedule.
+
+    Args:
+        data: the schedule (from ``parse_frab_xml`` / ``parse_schedule_json``).
+        event_slug: the event to import into (created if missing); defaults to the file's
+            conference slug.
+        actor: who imports (recorded on the state changes); None for the system.
+        make_public: also mark the event public (the demo does).
+        commit: commit the transaction (pass False to let the caller decide).
+
+    The event's time zone, dates and day change are taken from the file; an existing event
+    keeps its name, description and URL. New sessions reach "confirmed" through
+    ``cfp.services.change_state`` (draft -> submitted -> accepted -> confirmed).
+
+    Raises:
+        ScheduleImportError: a session guid already belongs to another event, or a value does
+            not fit the database (the message names the session). Nothing is written then.
+    """
+    slug = (event_slug or data.conference.slug).strip()
+    if not slug or len(slug) > 80:
+        raise ScheduleImportError(f"event slug {slug!r} must be 1 to 80 characters")
+    try:
+        result = _Importer(data, slug, actor).run(make_public=make_public)
+    except Exception:
+        db.session.rollback()
+        raise
+    if commit:
+        db.session.commit()
+    return result
+
+
+class _Importer:
+    def __init__(self, data: ScheduleData, slug: str, actor: User | None) -> None:
+        self.data = data
+        self.actor = actor
+        self.result = ImportResult(event_slug=slug)
+        self.unchanged: set[str] = set()
+        self.event = self._event(slug)
+
+    def run(self, *, make_public: bool) -> ImportResult:
+        if make_public:
+            self.event.is_public = True
+        rooms = self._rooms()
+        tracks = self._tracks()
+        types = self._session_types()
+        speakers = self._speakers()
+        submissions, new = self._submissions(tracks, types, speakers)
+        db.session.flush()
+        for submission in new:
+            self._confirm(submission)
+        self._slots(submissions, rooms)
+        self._missing(set(submissions))
+        db.session.flush()
+        return self.result
+
+    # -- event, rooms, tracks, types ---------------------------------------------------
+
+    def _event(self, slug: str) -> Event:
+        conf = self.data.conference
+        event = db.session.scalar(select(Event).where(Event.slug == slug))
+        if event is None:
+            event = Event(
+                slug=slug,
+                name=_fit(conf.title, 200),
+                url=_fit(conf.url or "", 500),
+                time_zone=conf.time_zone,
+                start_date=conf.start_date,
+                end_date=conf.end_date,
+            )
+            db.session.add(event)
+            self.result.event_created = True
+        change = conf.day_change_time
+        # The file defines when its days are; sessions outside them would be conflicts.
+        event.time_zone = conf.time_zone
+        event.start_date = conf.start_date
+        event.end_date = conf.end_date
+        event.day_change_minutes = change.hour * 60 + change.minute
+        db.session.flush()
+        return event
+
+    def _rooms(self) -> dict[str, Room]:
+        existing = {room.name: room for room in self.event.rooms}
+        rooms: dict[str, Room] = {}
+        for position, room_data in enumerate(self.data.all_rooms()):
+            name = _fit(room_data.name, 200)
+            room = existing.get(name)
+            if room is None:
+                room = Room(event=self.event, name=name)
+                db.session.add(room)
+                existing[name] = room
+                self.result.rooms_created += 1
+            room.position = position
+            room.guid = room_guid(room_data.guid, acronym=self.event.slug, name=name)
+            if room_data.capacity is not None:
+                room.capacity = room_data.capacity
+            rooms[room_data.name] = room
+        return rooms
+
+    def _tracks(self) -> dict[str, Track]:
+        existing = {track.name: track for track in self.event.tracks}
+        tracks: dict[str, Track] = {}
+        declared = {t.name: t for t in self.data.tracks}
+        names = dict.fromkeys([*declared, *(s.track for s in self.data.sessions if s.track)])
+        for name in names:
+            assert name is not None
+            fitted = _fit(name, 200)
+            track = existing.get(fitted)
+            if track is None:
+                track = Track(event=self.event, name=fitted)
+                db.session.add(track)
+                existing[fitted] = track
+                self.result.tracks_created += 1
+            color = declared[name].color if name in declared else None
+            if color and len(color) == 7 and all(c in _HEX for c in color[1:]):
+                track.color = color.lower()
+            tracks[name] = track
+        return tracks
+
+    def _session_types(self) -> dict[str, SessionType]:
+        durations: dict[str, Counter[int]] = {}
+        for session in self.data.sessions:
+            if session.session_type:
+                durations.setdefault(session.session_type, Counter())[session.duration_minutes] += 1
+        existing = {t.name: t for t in self.event.session_types}
+        types: dict[str, SessionType] = {}
+        for name, counter in durations.items():
+            fitted = _fit(name, 200)
+            session_type = existing.get(fitted)
+            if session_type is None:
+                session_type = SessionType(
+                    event=self.event,
+                    name=fitted,
+                    default_duration_minutes=counter.most_common(1)[0][0],
+                )
+                db.session.add(session_type)
+                existing[fitted] = session_type
+                self.result.session_types_created += 1
+            types[name] = session_type
+        return types
+
+    # -- speakers ----------------------------------------------------------------------
+
+    def _speakers(self) -> dict[tuple[str, str], SpeakerProfile]:
+        lookup = self._known_speakers()
+        profiles: dict[tuple[str, str], SpeakerProfile] = {}
+        for person in self.data.persons:
+            key = _import_key(person)
+            profile = lookup.get(key)
+            if profile is None:
+                profile = SpeakerProfile(
+                    event_id=self.event.id,
+                    import_key=key,
+                    name=_fit(person.name, 200),
+                    biography=person.biography,
+                )
+                db.session.add(profile)
+                lookup[key] = profile
+                self.result.speakers_created += 1
+            else:
+                changed = _assign(profile, name=_fit(person.name, 200))
+                # Formats without biographies (schedule.xml) must not wipe one we have.
+                if person.biography:
+                    changed |= _assign(profile, biography=person.biography)
+                self.result.speakers_updated += int(changed)
+            profiles[person.key] = profile
+        return profiles
+
+    def _known_speakers(self) -> dict[str, SpeakerProfile]:
+        """Profiles of this event by import key, and by the guid our exports give them."""
+        linked = (
+            select(SubmissionSpeaker.speaker_id)
+            .join(Submission, Submission.id == SubmissionSpeaker.submission_id)
+            .where(Submission.event_id == self.event.id)
+        )
+        profiles = db.session.scalars(
+            select(SpeakerProfile).where(
+                (SpeakerProfile.event_id == self.event.id) | SpeakerProfile.id.in_(linked)
+            )
+        ).all()
+        lookup: dict[str, SpeakerProfile] = {}
+        for profile in profiles:
+            if profile.import_key:
+                lookup[profile.import_key] = profile
+            lookup.setdefault(_import_key(speaker_person(profile)), profile)
+        return lookup
+
+    # -- submissions and slots ---------------------------------------------------------
+
+    def _submissions(
+        self,
+        tracks: dict[str, Track],
+        types: dict[str, SessionType],
+        speakers: dict[tuple[str, str], SpeakerProfile],
+    ) -> tuple[dict[str, Submission], list[Submission]]:
+        existing = self._existing_submissions()
+        submissions: dict[str, Submission] = {}
+        new: list[Submission] = []
+        for session in self.data.sessions:
+            submission = existing.get(session.guid)
+            created = submission is None
+            if submission is None:
+                submission = Submission(
+                    event=self.event, guid=session.guid, state=SubmissionState.DRAFT.value
+                )
+                db.session.add(submission)
+                new.append(submission)
+            changed = _assign(
+                submission,
+                title=_fit(session.title, 300),
+                subtitle=_fit(session.subtitle, 300),
+                abstract=session.abstract,
+                description=session.description,
+                duration_minutes=session.duration_minutes,
+                language=_fit(session.language or "", 20),
+                do_not_record=session.do_not_record,
+                track=tracks.get(session.track) if session.track else None,
+                session_type=types.get(session.session_type) if session.session_type else None,
+            )
+            changed |= self._set_speakers(submission, session, speakers)
+            if created:
+                self.result.sessions_created += 1
+            elif changed:
+                self.result.sessions_updated += 1
+            else:
+                self.result.sessions_unchanged += 1
+                self.unchanged.add(session.guid)
+            submissions[session.guid] = submission
+        return submissions, new
+
+    def _existing_submissions(self) -> dict[str, Submission]:
+        found: dict[str, Submission] = {}
+        guids = [s.guid for s in self.data.sessions]
+        for chunk in _chunks(guids, _IN_CHUNK):
+            rows = db.session.scalars(
+                select(Submission)
+                .where(Submission.guid.in_(chunk))
+                .options(selectinload(Submission.speakers))
+            ).all()
+            for submission in rows:
+                if submission.event_id != self.event.id:
+                    other = db.session.get(Event, submission.event_id)
+                    raise ScheduleImportError(
+                        f"session {submission.guid} ({submission.title!r}) already belongs to "
+                        f"event {other.slug if other else submission.event_id}; import into "
+                        "that event or remove it there first"
+                    )
+                found[submission.guid] = submission
+        return found
+
+    @staticmethod
+    def _set_speakers(
+        submission: Submission,
+        session: SessionData,
+        speakers: dict[tuple[str, str], SpeakerProfile],
+    ) -> bool:
+        wanted = list(dict.fromkeys(speakers[p.key] for p in session.persons))
+        current = [link.speaker for link in submission.speakers]
+        if current == wanted:
+            return False
+        submission.speakers = [
+            SubmissionSpeaker(speaker=profile, position=i) for i, profile in enumerate(wanted)
+        ]
+        return True
+
+    def _confirm(self, submission: Submission) -> None:
+        for state in _PATH_TO_CONFIRMED.get(SubmissionState(submission.state), ()):
+            change_state(
+                submission=submission,
+                to_state=state,
+                actor=self.actor,
+                note=_IMPORT_NOTE,
+                commit=False,
+            )
+
+    def _slots(self, submissions: dict[str, Submission], rooms: dict[str, Room]) -> None:
+        ids = [s.id for s in submissions.values()]
+        existing: dict[int, Slot] = {}
+        for chunk in _chunks(ids, _IN_CHUNK):
+            for slot in db.session.scalars(select(Slot).where(Slot.submission_id.in_(chunk))):
+                existing[slot.submission_id] = slot  # type: ignore[index]
+        for session in self.data.sessions:
+            submission = submissions[session.guid]
+            slot = existing.get(submission.id)
+            values: dict[str, Any] = {
+                "room_id": rooms[session.room].id,
+                "start_at": session.start_utc,
+                "end_at": session.end_utc,
+                "kind": "session",
+            }
+            if slot is None:
+                db.session.add(Slot(event_id=self.event.id, submission_id=submission.id, **values))
+            elif _assign(slot, **values) and session.guid in self.unchanged:
+                # A moved session is an updated one even if its text stayed the same.
+                self.unchanged.discard(session.guid)
+                self.result.sessions_unchanged -= 1
+                self.result.sessions_updated += 1
+
+    def _missing(self, imported: set[str]) -> None:
+        rows = db.session.scalars(
+            select(Submission.guid)
+            .join(Slot, Slot.submission_id == Submission.id)
+            .where(Submission.event_id == self.event.id)
+        ).all()
+        self.result.missing_guids = sorted(set(rows) - imported)
+
+
+def _chunks(values: list[Any], size: int) -> Iterable[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _assign(obj: object, **values: Any) -> bool:
+    """Set attributes that differ; True if any changed (so unchanged rows are not dirtied)."""
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _fit(value: str, length: int) -> str:
+    # Column limits: longer text is cut rather than refused, since the meaning is clear.
+    return value if len(value) <= length else value[: length - 1] + "…"
+
+
+def _import_key(person: PersonData) -> str:
+    kind, value = person.key
+    key = f"{kind}:{value}"
+    if len(key) <= 100:
+        return key
+    return f"{kind}-sha1:{hashlib.sha1(value.encode()).hexdigest()}"  # noqa: S324 - an id, not a secret
+
+
+# --------------------------------------------------------------------------- build
+
+
+def speaker_person(profile: SpeakerProfile) -> PersonData:
+    """The ``PersonData`` exports show for a speaker profile.
+
+    Imported speakers keep the guid or id their file gave them (so a re-import of our export
+    finds them again); others get a UUIDv5 of their profile id.
+    """
+    key = profile.import_key or ""
+    if key.startswith("guid:"):
+        return PersonData(name=profile.name, guid=key[5:], biography=profile.biography)
+    if key.startswith("id:") and key[3:].lstrip("-").isdigit():
+        return PersonData(name=profile.name, id=int(key[3:]), biography=profile.biography)
+    guid = str(uuid.uuid5(PODIUM_NAMESPACE, f"podium/speaker/{profile.id}"))
+    return PersonData(name=profile.name, guid=guid, biography=profile.biography)
+
+
+def build_schedule_data(
+    event: Event,
+    *,
+    version: str = "",
+    base_url: str | None = None,
+    session_url: Callable[[Submission], str | None] | None = None,
+) -> ScheduleData:
+    """The event's current working schedule (its slots) as ``ScheduleData``.
+
+    Includes every slot that has a room and a submission in state accepted or confirmed;
+    breaks and other blocks without a submission are not sessions and are left out.
+    ``session_url`` (e.g. a ``url_for`` wrapper) gives each session's public page.
+    Runs a fixed number of queries whatever the number of sessions.
+    """
+    slots = db.session.scalars(
+        select(Slot)
+        .join(Submission, Submission.id == Slot.submission_id)
+        .where(
+            Slot.event_id == event.id,
+            Slot.room_id.is_not(None),
+            Submission.state.in_(PROGRAM_STATES),
+        )
+        .options(
+            joinedload(Slot.room),
+            joinedload(Slot.submission).joinedload(Submission.track),
+            joinedload(Slot.submission).joinedload(Submission.session_type),
+            joinedload(Slot.submission)
+            .selectinload(Submission.speakers)
+            .joinedload(SubmissionSpeaker.speaker),
+        )
+        .order_by(Slot.start_at, Slot.id)
+    ).all()
+    rooms = db.session.scalars(
+        select(Room).where(Room.event_id == event.id).order_by(Room.position, Room.id)
+    ).all()
+    tracks = db.session.scalars(
+        select(Track).where(Track.event_id == event.id).order_by(Track.name)
+    ).all()
+    change = timedelta(minutes=event.day_change_minutes or 0)
+    conference = Conference(
+        title=event.name,
+        slug=event.slug,
+        time_zone=event.time_zone,
+        start_date=event.start_date,
+        end_date=event.end_date,
+        day_change=f"{change.seconds // 3600:02d}:{change.seconds // 60 % 60:02d}",
+        url=event.url or None,
+        base_url=base_url,
+    )
+    return ScheduleData(
+        conference=conference,
+        rooms=tuple(
+            RoomData(
+                name=room.name,
+                guid=room_guid(room.guid, acronym=event.slug, name=room.name),
+                capacity=room.capacity,
+            )
+            for room in rooms
+        ),
+        sessions=tuple(_session_data(slot, event, session_url) for slot in slots),
+        tracks=tuple(TrackData(name=t.name, color=t.color) for t in tracks),
+        version=version,
+    )
+
+
+def _session_data(
+    slot: Slot, event: Event, session_url: Callable[[Submission], str | None] | None
+) -> SessionData:
+    submission: Submission = slot.submission
+    start = slot.start_at.astimezone(UTC)
+    minutes = int((slot.end_at - slot.start_at).total_seconds() // 60)
+    return SessionData(
+        guid=submission.guid,
+        id=submission.id,
+        title=submission.title,
+        start_utc=start,
+        duration_minutes=max(minutes, 0),
+        room=slot.room.name,
+        slug=session_slug(None, acronym=event.slug, local_id=submission.id, title=submission.title),
+        subtitle=submission.subtitle,
+        abstract=submission.abstract,
+        description=submission.description,
+        track=submission.track.name if submission.track else None,
+        session_type=submission.session_type.name if submission.session_type else "",
+        language=submission.language or None,
+        persons=tuple(speaker_person(link.speaker) for link in submission.speakers),
+        do_not_record=submission.do_not_record,
+        url=session_url(submission) if session_url else None,
+    )

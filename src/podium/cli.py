@@ -16,6 +16,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 from sqlalchemy import select
+from werkzeug.serving import run_simple
 
 from podium import CLI_MODULES, create_app
 from podium.config import ConfigError, ensure_writable_dir
@@ -55,7 +56,8 @@ def run_command(host: str, port: int, reload: bool) -> None:
             click.echo(f"podium: {problem}", err=True)
         sys.exit(2)
     click.echo(f"Podium is running on http://{host}:{port}/ (Ctrl+C stops it)")
-    current_app.run(host=host, port=port, use_reloader=reload, debug=False)
+    # Flask refuses app.run() inside its own CLI, so call Werkzeug's server directly.
+    run_simple(host, port, current_app._get_current_object(), use_reloader=reload, threaded=True)
 
 
 @cli.command("config")

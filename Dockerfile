@@ -1,0 +1,88 @@
+# Podium's production image: gunicorn serving podium.wsgi:app, the same image runs the mail
+# worker and the migrations (see compose.yaml and docs/deployment.md).
+#
+#   docker build -t podium:local .                      # BuildKit or the classic builder
+#   docker build --build-arg PIP_INDEX_URL=https://mirror.example/simple -t podium:local .
+#
+# Stages, so that a change to Podium's code rebuilds only the last two small layers:
+#   requirements  pyproject.toml -> requirements.txt (only [project].dependencies)
+#   build-tools   pip and setuptools in /opt/build (never shipped)
+#   deps          virtualenv /opt/venv with the dependencies; cached while the list is unchanged
+#   app           Podium itself, built as a wheel from src/ and installed under /staging
+#   runtime       deps' virtualenv + Podium's files + migrations, run as the unprivileged podium
+#
+# No secret is needed to build and none ends up in a layer: SECRET_KEY, DATABASE_URL and SMTP
+# credentials come from the environment or *_FILE variables at run time. PIP_INDEX_URL is a plain
+# build argument (it is recorded in the image history, so never put credentials in it).
+
+# Pinned to a Python minor version and a Debian release; pin a digest (name@sha256:...) in
+# production to make rebuilds byte-for-byte reproducible.
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+
+FROM ${PYTHON_IMAGE} AS requirements
+WORKDIR /src
+COPY pyproject.toml ./
+# Only the dependency list goes on: editing ruff or pytest settings in pyproject.toml yields the
+# same requirements.txt, so COPY --from below stays cached and no dependency is reinstalled.
+RUN python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']; open('requirements.txt', 'w').write('\n'.join(deps) + '\n')"
+
+FROM ${PYTHON_IMAGE} AS build-tools
+ARG PIP_INDEX_URL=https://pypi.org/simple
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DEFAULT_TIMEOUT=120
+# pip and the build backend live in /opt/build, outside the virtualenv that ships: the runtime
+# image carries neither (about 25 MB less), and pip drives /opt/venv through --python.
+RUN python -m venv /opt/build \
+    && /opt/build/bin/pip install setuptools==80.9.0
+
+FROM build-tools AS deps
+RUN python -m venv --without-pip /opt/venv
+COPY --from=requirements /src/requirements.txt /tmp/requirements.txt
+# --prefer-binary: the slim base has no compiler, and every dependency ships manylinux wheels.
+RUN /opt/build/bin/pip --python /opt/venv/bin/python install --prefer-binary \
+        --requirement /tmp/requirements.txt
+
+FROM deps AS app
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY src ./src
+# Build Podium's wheel without the network (--no-build-isolation: setuptools is already in
+# /opt/build), then install it under /staging so the runtime stage copies only Podium's own
+# files (package, metadata, `podium` script) on top of the cached dependency layer.
+RUN /opt/build/bin/pip wheel --no-deps --no-build-isolation --wheel-dir /dist . \
+    && /opt/build/bin/pip --python /opt/venv/bin/python install --no-deps --no-index \
+        --root /staging --no-warn-script-location /dist/*.whl
+
+FROM ${PYTHON_IMAGE} AS runtime
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PODIUM_ENV=production \
+    PODIUM_INSTANCE_PATH=/var/lib/podium/instance \
+    PODIUM_UPLOAD_FOLDER=/var/lib/podium/uploads \
+    PODIUM_MIGRATIONS_DIR=/app/migrations \
+    GUNICORN_WORKERS=2
+
+# A fixed UID/GID (10001) lets operators chown bind mounts without looking inside the image.
+RUN groupadd --system --gid 10001 podium \
+    && useradd --system --uid 10001 --gid podium --home-dir /app --no-create-home \
+        --shell /usr/sbin/nologin podium \
+    && install -d -o podium -g podium -m 0750 \
+        /var/lib/podium /var/lib/podium/instance /var/lib/podium/uploads
+
+COPY --from=deps /opt/venv /opt/venv
+WORKDIR /app
+COPY docker/entrypoint.sh docker/gunicorn.conf.py docker/healthcheck.py /app/docker/
+COPY migrations /app/migrations
+COPY --from=app /staging/ /
+
+# Numeric, so that runtimes enforcing runAsNonRoot can check it without /etc/passwd.
+USER 10001:10001
+EXPOSE 8000
+# /healthz answers without touching the database, so a database outage does not get every web
+# container restarted; /readyz is for load balancers.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "/app/docker/healthcheck.py"]
+ENTRYPOINT ["/app/docker/entrypoint.sh"]
+CMD ["gunicorn", "--config", "/app/docker/gunicorn.conf.py", "podium.wsgi:app"]

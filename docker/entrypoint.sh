@@ -1,0 +1,52 @@
+#!/bin/sh
+# Entry point of the Podium image: make the data folders usable, then run the command.
+#
+# Started as root (compose.yaml does this for the one-shot `migrate` service), it creates
+# PODIUM_INSTANCE_PATH and PODIUM_UPLOAD_FOLDER and hands them to the podium user if a volume
+# arrived owned by someone else (a volume first mounted by another container, a host folder
+# made by root), then re-runs itself as podium. Started as podium (the image default), it only
+# warns about a folder it cannot write, so that the web server still starts and the operator
+# reads what to fix.
+#
+# Shortcuts: `web` (gunicorn), `worker` (mail sender), `migrate` (podium db upgrade); anything
+# else is run as given, e.g. `podium create-admin`.
+set -eu
+
+data_dirs="${PODIUM_INSTANCE_PATH:-/var/lib/podium/instance} ${PODIUM_UPLOAD_FOLDER:-/var/lib/podium/uploads}"
+
+if [ "$(id -u)" = 0 ]; then
+    podium_uid=$(id -u podium)
+    for dir in $data_dirs; do
+        mkdir -p "$dir"
+        # Only when the top folder is foreign: a full walk of a large uploads tree at every
+        # start would be slow, and files inside are created by podium anyway.
+        if [ "$(stat -c %u "$dir")" != "$podium_uid" ]; then
+            echo "entrypoint: giving $dir to user podium (was uid $(stat -c %u "$dir"))" >&2
+            chown -R podium:podium "$dir"
+        fi
+    done
+    exec setpriv --reuid=podium --regid=podium --init-groups "$0" "$@"
+fi
+
+for dir in $data_dirs; do
+    if ! mkdir -p "$dir" 2>/dev/null || [ ! -w "$dir" ]; then
+        echo "entrypoint: warning: $dir is not writable by uid $(id -u); start the container" \
+            "once as root (--user 0, it fixes ownership) or chown the volume to 10001:10001" >&2
+    fi
+done
+
+case "${1:-}" in
+    web)
+        shift
+        set -- gunicorn --config /app/docker/gunicorn.conf.py podium.wsgi:app "$@"
+        ;;
+    worker)
+        shift
+        set -- podium worker "$@"
+        ;;
+    migrate)
+        shift
+        set -- podium db upgrade "$@"
+        ;;
+esac
+exec "$@"

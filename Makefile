@@ -51,3 +51,10 @@ bench: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build dist src/*.egg-info
+
+# == e2e ==
+# Browser journey: installs Debian's Chromium and axe-core if missing, then fails (not skips)
+# when the browser cannot run. Screenshots land in test-artifacts/e2e/.
+test-e2e: $(VENV)/.installed-dev
+	scripts/ensure-browser.sh
+	PODIUM_REQUIRE_BROWSER=1 $(BIN)/pytest tests/e2e -m e2e -q

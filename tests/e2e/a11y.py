@@ -1,0 +1,188 @@
+"""Accessibility checks run in the browser: axe-core rules, one ``h1``, keyboard-only forms.
+
+axe-core comes from npm (``scripts/ensure-browser.sh`` installs it under ``.cache/e2e``). It is
+evaluated through the DevTools protocol rather than added as a ``<script>`` tag, because
+Podium's Content Security Policy rightly forbids inline script.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from playwright.sync_api import Locator, Page
+
+REPO = Path(__file__).resolve().parents[2]
+AXE_PATH = REPO / ".cache" / "e2e" / "node_modules" / "axe-core" / "axe.min.js"
+
+# The rules the journey asserts: every form control has a label (inputs, selects, buttons),
+# the page has a level-one heading, text contrast meets WCAG 2 AA.
+ASSERTED_RULES: tuple[str, ...] = (
+    "label",
+    "select-name",
+    "button-name",
+    "page-has-heading-one",
+    "color-contrast",
+)
+# Everything else in WCAG 2.0/2.1 A and AA is run too and reported, not asserted.
+REPORTED_TAGS: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+
+
+@dataclass
+class PageReport:
+    """What axe and the heading count said about one page (``name`` is the screenshot name)."""
+
+    name: str
+    url: str
+    h1_count: int
+    asserted: list[dict[str, Any]] = field(default_factory=list)
+    other: list[dict[str, Any]] = field(default_factory=list)
+    horizontal_overflow_px: int = 0
+    console: list[str] = field(default_factory=list)
+
+
+# Every report of the session, in order; conftest writes them to a11y-report.json.
+REPORTS: list[PageReport] = []
+# Console errors and uncaught exceptions per page (conftest listens on every page it opens).
+PAGE_PROBLEMS: WeakKeyDictionary[Page, list[str]] = WeakKeyDictionary()
+
+
+def watch_page(page: Page) -> None:
+    """Record the page's console errors (CSP violations among them) and uncaught errors."""
+    problems = PAGE_PROBLEMS.setdefault(page, [])
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"console {message.type}: {message.text}")
+            if message.type == "error"
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+
+
+def _summarise(violation: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": violation["id"],
+        "impact": violation.get("impact"),
+        "help": violation["help"],
+        "nodes": [
+            {"target": node["target"], "summary": node.get("failureSummary", "")}
+            for node in violation["nodes"][:10]
+        ],
+    }
+
+
+def run_axe(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core on ``page``; return its violations (asserted rules and WCAG A/AA tags)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_PATH.read_text(encoding="utf-8"))
+    return page.evaluate(
+        """async ([rules, tags]) => {
+            const byTag = await axe.run(document, {
+                runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+            const byRule = await axe.run(document, {
+                runOnly: {type: 'rule', values: rules}, resultTypes: ['violations']});
+            const seen = new Set(byRule.violations.map(v => v.id));
+            return byRule.violations.concat(byTag.violations.filter(v => !seen.has(v.id)));
+        }""",
+        [list(ASSERTED_RULES), list(REPORTED_TAGS)],
+    )
+
+
+def check_page(page: Page, name: str) -> PageReport:
+    """Check the page as it is now; record the result; fail on an asserted rule.
+
+    Raises:
+        AssertionError: not exactly one ``h1``, a violation of :data:`ASSERTED_RULES` (the
+            message names the rule and the offending elements), or a Content Security Policy
+            violation or script error in the console since the page was opened.
+    """
+    violations = run_axe(page)
+    report = PageReport(
+        name=name,
+        url=page.url,
+        h1_count=page.locator("h1").count(),
+        asserted=[_summarise(v) for v in violations if v["id"] in ASSERTED_RULES],
+        other=[_summarise(v) for v in violations if v["id"] not in ASSERTED_RULES],
+        horizontal_overflow_px=page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        ),
+        console=list(PAGE_PROBLEMS.get(page, [])),
+    )
+    REPORTS.append(report)
+    assert report.h1_count == 1, f"{name} ({page.url}) has {report.h1_count} h1 elements, not 1"
+    assert not report.asserted, f"{name} ({page.url}) axe violations:\n" + json.dumps(
+        report.asserted, indent=2
+    )
+    blocking = [
+        line
+        for line in report.console
+        if "Content Security Policy" in line or line.startswith("uncaught")
+    ]
+    assert not blocking, f"{name} ({page.url}) console errors:\n" + "\n".join(blocking)
+    return report
+
+
+def _is_focused(locator: Locator) -> bool:
+    return bool(locator.evaluate("element => element === document.activeElement"))
+
+
+def tab_to(page: Page, target: Locator, max_presses: int = 80) -> None:
+    """Press Tab until ``target`` has the focus, as a keyboard user would.
+
+    Raises:
+        AssertionError: ``target`` was not reached in ``max_presses`` presses (it is not in
+            the tab order, or is hidden).
+    """
+    for _ in range(max_presses):
+        if _is_focused(target):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{target} is not reachable with the Tab key")
+
+
+def _type_into_focused(page: Page, target: Locator, value: str | bool) -> None:
+    kind = target.evaluate(
+        "el => el.tagName === 'SELECT' ? 'select' : (el.type || el.tagName).toLowerCase()"
+    )
+    if kind == "checkbox":
+        if bool(value) != target.is_checked():
+            page.keyboard.press("Space")
+        return
+    if kind == "select":
+        _choose_option_by_keyboard(page, target, str(value))
+        return
+    page.keyboard.press("ControlOrMeta+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type(str(value))
+
+
+def _choose_option_by_keyboard(page: Page, select: Locator, label: str) -> None:
+    labels: list[str] = select.evaluate("el => Array.from(el.options, o => o.label.trim())")
+    assert label in labels, f"{select} has no option {label!r} (options: {labels})"
+    page.keyboard.press("Home")
+    for _ in range(len(labels)):
+        if select.evaluate("el => el.options[el.selectedIndex].label.trim()") == label:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"option {label!r} of {select} cannot be chosen with the arrow keys")
+
+
+def fill_by_keyboard(
+    page: Page, fields: Sequence[tuple[Locator, str | bool]], submit: Locator
+) -> None:
+    """Fill ``fields`` and press ``submit`` with Tab, typing, Space, arrows and Enter only.
+
+    Call it on a freshly loaded page so focus starts at the top and the tab order itself is
+    tested. Text fields are cleared first; checkboxes take a bool; selects take an option's label.
+    """
+    for target, value in fields:
+        tab_to(page, target)
+        _type_into_focused(page, target, value)
+    tab_to(page, submit)
+    page.keyboard.press("Enter")

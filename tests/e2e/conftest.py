@@ -1,0 +1,190 @@
+"""Browser-test fixtures: a production-like Podium server, Debian's Chromium, screenshots.
+
+The tests skip, with the reason shown, when Chromium, Playwright or axe-core is missing
+(``scripts/ensure-browser.sh`` installs them); with ``PODIUM_REQUIRE_BROWSER=1`` (CI) a missing
+piece fails instead. Screenshots and the accessibility report go to ``test-artifacts/e2e/``
+(or ``PODIUM_TEST_E2E_ARTIFACTS``); the folder is printed at the end of the run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from tests.e2e import a11y
+from tests.e2e.server import LiveServer, run_live_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+ARTIFACTS = Path(
+    os.environ.get("PODIUM_TEST_E2E_ARTIFACTS") or a11y.REPO / "test-artifacts" / "e2e"
+).resolve()
+
+_state = {"shots": 0}
+
+
+def _missing_pieces() -> list[str]:
+    missing = []
+    try:
+        import playwright.sync_api  # noqa: F401  only checking that it is installed
+    except ImportError:
+        missing.append("the Python package playwright")
+    if not CHROMIUM.exists():
+        missing.append(f"{CHROMIUM} (Debian packages chromium, chromium-driver)")
+    if not a11y.AXE_PATH.exists():
+        missing.append(f"axe-core ({a11y.AXE_PATH.relative_to(a11y.REPO)})")
+    return missing
+
+
+@pytest.fixture(scope="session")
+def browser_ready() -> None:
+    """Skip (fail under PODIUM_REQUIRE_BROWSER=1) unless all a browser test needs is here."""
+    missing = _missing_pieces()
+    if not missing:
+        return
+    reason = "browser tests need " + ", ".join(missing) + "; run scripts/ensure-browser.sh"
+    if os.environ.get("PODIUM_REQUIRE_BROWSER") == "1":
+        pytest.fail("PODIUM_REQUIRE_BROWSER=1 but " + reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def artifacts(browser_ready: None) -> Path:
+    """The emptied screenshot folder of this run."""
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    browser_ready: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """Podium under gunicorn with a fresh SQLite database, shared by the session's tests."""
+    with run_live_server(tmp_path_factory.mktemp("e2e-instance")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser(browser_ready: None):  # type: ignore[no-untyped-def]
+    """Debian's Chromium, headless, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    report = yield
+    if report.when == "call":
+        item.stash[_FAILED] = report.failed
+    return report
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.fixture
+def new_page(
+    request: pytest.FixtureRequest, browser, live_server: LiveServer, artifacts: Path
+) -> Iterator[Callable[..., object]]:
+    """Open a page in a fresh browser context (its own cookies: one per role).
+
+    ``new_page("speaker", timezone_id="America/New_York")`` returns a Playwright ``Page`` at
+    desktop width whose relative URLs resolve against the live server. When the test fails,
+    each open page is screenshotted as ``FAILED-<role>.png`` and the server log is printed.
+    """
+    opened: list[tuple[str, object]] = []
+    contexts = []
+
+    def open_page(role: str, **context_options: object):  # type: ignore[no-untyped-def]
+        options = {
+            "base_url": live_server.url,
+            "viewport": DESKTOP,
+            "locale": "en-GB",
+            "timezone_id": "UTC",
+        }
+        options.update(context_options)
+        context = browser.new_context(**options)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        a11y.watch_page(page)
+        opened.append((role, page))
+        return page
+
+    yield open_page
+    if request.node.stash.get(_FAILED, False):
+        for role, page in opened:
+            try:
+                page.screenshot(path=artifacts / f"FAILED-{role}.png", full_page=True)  # type: ignore[attr-defined]
+                print(f"{role} was at {page.url}")  # type: ignore[attr-defined]
+            except Exception as exc:  # the page may be gone; the report matters more
+                print(f"no failure screenshot of {role}: {exc}")
+        print("server log tail:\n" + live_server.log_tail())
+    for context in contexts:
+        context.close()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@pytest.fixture
+def screenshot(artifacts: Path) -> Callable[..., list[Path]]:
+    """``screenshot(page, "cfp form", phone=True)`` saves full-page PNGs, numbered in order.
+
+    Always at desktop width (1280 px); with ``phone=True`` also at 390 px. The page is left at
+    desktop width. Returns the files written.
+    """
+
+    def shoot(page, name: str, phone: bool = False) -> list[Path]:  # type: ignore[no-untyped-def]
+        _state["shots"] += 1
+        written = []
+        sizes = [("desktop", DESKTOP)] + ([("phone", PHONE)] if phone else [])
+        for label, size in sizes:
+            page.set_viewport_size(size)
+            path = artifacts / f"{_state['shots']:02d}-{_slug(name)}-{label}-{size['width']}.png"
+            page.screenshot(path=path, full_page=True)
+            written.append(path)
+        page.set_viewport_size(DESKTOP)
+        return written
+
+    return shoot
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if not ARTIFACTS.is_dir() or not (a11y.REPORTS or any(ARTIFACTS.iterdir())):
+        return
+    if a11y.REPORTS:
+        report_path = ARTIFACTS / "a11y-report.json"
+        report_path.write_text(
+            json.dumps([asdict(r) for r in a11y.REPORTS], indent=2), encoding="utf-8"
+        )
+    terminalreporter.section("browser tests")
+    terminalreporter.write_line(f"screenshots and a11y-report.json: {ARTIFACTS}")
+    for report in a11y.REPORTS:
+        other = ", ".join(v["id"] for v in report.other) or "none"
+        overflow = (
+            f"; page wider than viewport by {report.horizontal_overflow_px}px"
+            if report.horizontal_overflow_px > 0
+            else ""
+        )
+        terminalreporter.write_line(
+            f"  {report.name}: h1={report.h1_count}, asserted violations="
+            f"{len(report.asserted)}, other WCAG A/AA findings: {other}{overflow}"
+        )

@@ -17,6 +17,8 @@ __all__ = ["create_app"]
 BLUEPRINT_MODULES: tuple[str, ...] = (
     "podium.health",
     "podium.home",
+    "podium.events.views",
+    "podium.cfp.views",
 )
 
 # Each module exposes ``register_cli(cli_group)`` adding its commands to ``podium``.

@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
 from podium.accounts.models import User
+from podium.cfp import avatars
 from podium.cfp.enums import SubmissionState as S
-from podium.cfp.models import Submission, SubmissionStateChange
+from podium.cfp.models import (
+    CoSpeakerInvitation,
+    SpeakerProfile,
+    Submission,
+    SubmissionSpeaker,
+    SubmissionStateChange,
+)
 from podium.db import utcnow
+from podium.events.models import Event, SessionType, Track
+from podium.events.services import hash_token, invitation_link, new_token
+from podium.events.times import cfp_is_open, describe_local
 from podium.extensions import db
+from podium.mail.services import queue_mail
 
 # Which states a submission may move to from each state. Organizers can revert a rejection
 # (a mistake) and cancel confirmed sessions; nothing leaves withdrawn or canceled.
@@ -61,3 +81,412 @@ def change_state(
     if commit:
         db.session.commit()
     return record
+
+
+# -- submissions ----------------------------------------------------------------------------
+
+# States in which speakers may still change their text (while the CfP is open).
+SPEAKER_EDITABLE_STATES = frozenset({S.DRAFT, S.SUBMITTED})
+CO_SPEAKER_INVITATION_LIFETIME = timedelta(days=30)
+LANGUAGES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "nl": "Dutch"}
+AUDIENCE_LEVELS = {
+    "all": "Everyone",
+    "beginner": "Beginner",
+    "intermediate": "Intermediate",
+    "advanced": "Advanced",
+}
+
+
+class SubmissionError(ValueError):
+    """Input or an action the CfP refuses; ``field`` names the form field (``""``: whole form)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class DeadlineError(SubmissionError):
+    """A speaker wrote outside the CfP window (checked on the server at every write)."""
+
+
+@dataclass(frozen=True)
+class SubmissionContent:
+    """What a speaker types for a submission; ``duration_minutes=None`` takes the type's default.
+
+    ``notes`` are for organizers only and never public.
+    """
+
+    title: str
+    abstract: str
+    description: str = ""
+    notes: str = ""
+    session_type_id: int | None = None
+    track_id: int | None = None
+    duration_minutes: int | None = None
+    language: str = "en"
+    audience_level: str = "all"
+
+
+@dataclass(frozen=True)
+class CoSpeakerInput:
+    """A co-speaker to invite: e-mail address and the name the submitter typed."""
+
+    email: str
+    name: str
+
+
+@contextmanager
+def _all_or_nothing() -> Iterator[None]:
+    """Roll the session back when a check fails half-way, so no partial change lingers."""
+    try:
+        yield
+    except SubmissionError:
+        db.session.rollback()
+        raise
+
+
+def check_cfp_open(event: Event, *, now: datetime | None = None) -> None:
+    """Raise :class:`DeadlineError` unless ``event``'s CfP is open at ``now`` (aware UTC).
+
+    The window is compared as UTC instants, which is the event's local wall-clock window
+    converted once when the organizer saved it, so the server's own zone never matters.
+    """
+    if cfp_is_open(event.cfp_opens_at, event.cfp_closes_at, now=now):
+        return
+    if event.cfp_opens_at is None or event.cfp_closes_at is None:
+        raise DeadlineError("", "The call for proposals of this event is not open.")
+    current = now or utcnow()
+    if current < event.cfp_opens_at:
+        when = describe_local(event.cfp_opens_at, event.time_zone)
+        raise DeadlineError("", f"The call for proposals opens on {when}.")
+    when = describe_local(event.cfp_closes_at, event.time_zone)
+    raise DeadlineError("", f"The call for proposals closed on {when}.")
+
+
+def speaker_profile_for(user: User) -> SpeakerProfile:
+    """The user's speaker profile, created (not committed) from the account's name if missing."""
+    profile = db.session.scalar(select(SpeakerProfile).where(SpeakerProfile.user_id == user.id))
+    if profile is None:
+        profile = SpeakerProfile(user_id=user.id, name=user.name or user.email.split("@")[0])
+        db.session.add(profile)
+        db.session.flush()
+    return profile
+
+
+def _checked_content(event: Event, content: SubmissionContent) -> tuple[SessionType | None, int]:
+    """Check references and the duration; return the session type and the duration in minutes."""
+    title = content.title.strip()
+    if not title:
+        raise SubmissionError("title", "A title is required.")
+    if len(title) > 300:
+        raise SubmissionError("title", "At most 300 characters.")
+    session_type = None
+    if content.session_type_id is not None:
+        session_type = db.session.get(SessionType, content.session_type_id)
+        if session_type is None or session_type.event_id != event.id:
+            raise SubmissionError("session_type", "Choose one of this event's session types.")
+    if content.track_id is not None:
+        track = db.session.get(Track, content.track_id)
+        if track is None or track.event_id != event.id:
+            raise SubmissionError("track", "Choose one of this event's tracks.")
+    duration = content.duration_minutes
+    if duration is None:
+        duration = session_type.default_duration_minutes if session_type else None
+    if duration is None:
+        raise SubmissionError("duration_minutes", "Enter the duration in minutes.")
+    if duration <= 0:
+        raise SubmissionError("duration_minutes", "The duration must be at least 1 minute.")
+    if content.language not in LANGUAGES:
+        raise SubmissionError("language", "Choose a language from the list.")
+    if content.audience_level not in AUDIENCE_LEVELS:
+        raise SubmissionError("audience_level", "Choose an audience level from the list.")
+    return session_type, duration
+
+
+def _apply_content(submission: Submission, content: SubmissionContent, duration: int) -> None:
+    submission.title = content.title.strip()
+    submission.abstract = content.abstract
+    submission.description = content.description
+    submission.notes = content.notes
+    submission.session_type_id = content.session_type_id
+    submission.track_id = content.track_id
+    submission.duration_minutes = duration
+    submission.language = content.language
+    submission.audience_level = content.audience_level
+
+
+def create_submission(
+    *,
+    event: Event,
+    submitter: User,
+    content: SubmissionContent,
+    submit: bool = True,
+    co_speaker: CoSpeakerInput | None = None,
+    now: datetime | None = None,
+) -> Submission:
+    """Create a submission with ``submitter`` as first speaker, submitted or as a draft.
+
+    Args:
+        submit: True submits at once (state ``submitted``); False keeps a ``draft``.
+        co_speaker: someone to invite as co-speaker (mailed; they must accept).
+        now: the instant to check the CfP window against (aware UTC; default: now).
+
+    Raises:
+        DeadlineError: the CfP is not open at ``now``.
+        SubmissionError: invalid content or co-speaker (``field`` names the form field).
+    """
+    check_cfp_open(event, now=now)
+    _session_type, duration = _checked_content(event, content)
+    with _all_or_nothing():
+        profile = speaker_profile_for(submitter)
+        submission = Submission(event_id=event.id, guid=str(uuid.uuid4()), state=S.DRAFT.value)
+        _apply_content(submission, content, duration)
+        db.session.add(submission)
+        db.session.flush()
+        db.session.add(
+            SubmissionSpeaker(
+                submission_id=submission.id, speaker_id=profile.id, position=0, is_submitter=True
+            )
+        )
+        if co_speaker is not None:
+            _invite(submission=submission, event=event, invite=co_speaker, invited_by=submitter)
+        if submit:
+            change_state(submission=submission, to_state=S.SUBMITTED, actor=submitter, commit=False)
+    db.session.commit()
+    return submission
+
+
+def update_submission(
+    *,
+    submission: Submission,
+    actor: User,
+    content: SubmissionContent,
+    submit: bool = False,
+    co_speaker: CoSpeakerInput | None = None,
+    as_organizer: bool = False,
+    now: datetime | None = None,
+) -> Submission:
+    """Save edits; ``submit=True`` also moves a draft to ``submitted``.
+
+    Speakers may edit drafts and submitted proposals while the CfP is open; organizers
+    (``as_organizer=True``, checked by the caller) may edit any submission at any time.
+
+    Raises:
+        DeadlineError: a speaker writing outside the CfP window (at ``now``, aware UTC).
+        SubmissionError: invalid content, co-speaker, or a state speakers can no longer edit.
+    """
+    event = db.session.get(Event, submission.event_id)
+    if not as_organizer:
+        check_cfp_open(event, now=now)
+        if S(submission.state) not in SPEAKER_EDITABLE_STATES:
+            raise SubmissionError("", f"A {submission.state} submission can no longer be edited.")
+    _session_type, duration = _checked_content(event, content)
+    with _all_or_nothing():
+        _apply_content(submission, content, duration)
+        if co_speaker is not None:
+            _invite(submission=submission, event=event, invite=co_speaker, invited_by=actor)
+    if submit and submission.state == S.DRAFT:
+        change_state(submission=submission, to_state=S.SUBMITTED, actor=actor, commit=False)
+    db.session.commit()
+    return submission
+
+
+def withdraw_submission(
+    *, submission: Submission, actor: User, now: datetime | None = None
+) -> SubmissionStateChange:
+    """Withdraw a submission on its speaker's request.
+
+    Withdrawing is allowed after the CfP closes too (an accepted speaker may drop out); the
+    life cycle in :data:`ALLOWED_TRANSITIONS` decides.
+
+    Raises:
+        TransitionError: the submission is already withdrawn, rejected, declined or canceled.
+    """
+    return change_state(submission=submission, to_state=S.WITHDRAWN, actor=actor)
+
+
+# -- co-speakers ----------------------------------------------------------------------------
+
+
+def _invite(
+    *, submission: Submission, event: Event, invite: CoSpeakerInput, invited_by: User
+) -> tuple[CoSpeakerInvitation, str]:
+    address = invite.email.strip().lower()
+    name = invite.name.strip()
+    if not name:
+        raise SubmissionError("co_speaker_name", "Enter the co-speaker's name.")
+    if address == invited_by.email.lower():
+        raise SubmissionError("co_speaker_email", "You are already a speaker of this submission.")
+    account = db.session.scalar(select(User).where(func.lower(User.email) == address))
+    if account is not None:
+        already = db.session.scalar(
+            select(SubmissionSpeaker.id)
+            .join(SpeakerProfile, SpeakerProfile.id == SubmissionSpeaker.speaker_id)
+            .where(
+                SubmissionSpeaker.submission_id == submission.id,
+                SpeakerProfile.user_id == account.id,
+            )
+        )
+        if already is not None:
+            raise SubmissionError("co_speaker_email", f"{address} is already a speaker.")
+    pending = db.session.scalar(
+        select(CoSpeakerInvitation.id).where(
+            CoSpeakerInvitation.submission_id == submission.id,
+            CoSpeakerInvitation.email == address,
+            CoSpeakerInvitation.accepted_at.is_(None),
+        )
+    )
+    if pending is not None:
+        raise SubmissionError("co_speaker_email", f"{address} is already invited.")
+    token, token_hash = new_token()
+    invitation = CoSpeakerInvitation(
+        submission_id=submission.id,
+        email=address,
+        name=name,
+        token=token_hash,
+        invited_by_id=invited_by.id,
+    )
+    db.session.add(invitation)
+    queue_mail(
+        to=[address],
+        template="cfp_co_speaker_invitation",
+        context={
+            "event_name": event.name,
+            "submission_title": submission.title,
+            "inviter_name": invited_by.name or invited_by.email,
+            "invitee_name": name,
+            "has_account": account is not None,
+            "link": invitation_link(f"/invite/speaker/{token}"),
+            "valid_days": CO_SPEAKER_INVITATION_LIFETIME.days,
+        },
+        event_id=event.id,
+        commit=False,
+    )
+    return invitation, token
+
+
+def invite_co_speaker(
+    *, submission: Submission, email: str, name: str, invited_by: User
+) -> tuple[CoSpeakerInvitation, str]:
+    """Invite ``email`` to co-present ``submission`` and queue the mail with the link.
+
+    ``name`` is what the inviter typed; it stays on the invitation and never replaces the name
+    of an existing account or profile.
+
+    Returns:
+        ``(invitation, token)``: the token is only in the mail; the row stores its hash.
+
+    Raises:
+        SubmissionError: empty name, the inviter's own address, a current speaker, or an
+            address with a pending invitation.
+    """
+    event = db.session.get(Event, submission.event_id)
+    with _all_or_nothing():
+        result = _invite(
+            submission=submission,
+            event=event,
+            invite=CoSpeakerInput(email=email, name=name),
+            invited_by=invited_by,
+        )
+    db.session.commit()
+    return result
+
+
+def find_co_speaker_invitation(
+    token: str, *, now: datetime | None = None
+) -> CoSpeakerInvitation | None:
+    """The open (unaccepted, unexpired) co-speaker invitation for the mailed ``token``."""
+    invitation = db.session.scalar(
+        select(CoSpeakerInvitation).where(CoSpeakerInvitation.token == hash_token(token))
+    )
+    if invitation is None or invitation.accepted_at is not None:
+        return None
+    if invitation.created_at + CO_SPEAKER_INVITATION_LIFETIME < (now or utcnow()):
+        return None
+    return invitation
+
+
+def accept_co_speaker_invitation(
+    *, invitation: CoSpeakerInvitation, user: User, now: datetime | None = None
+) -> SubmissionSpeaker:
+    """Add ``user`` as a speaker of the invitation's submission and mark it accepted.
+
+    The user's own profile (created from the account's name when missing) is linked; the name
+    typed by the inviter stays on the invitation only. Accepting twice is harmless.
+
+    Raises:
+        SubmissionError: the submission was withdrawn or canceled meanwhile.
+    """
+    submission = db.session.get(Submission, invitation.submission_id)
+    if S(submission.state) in (S.WITHDRAWN, S.CANCELED):
+        raise SubmissionError("", f"This submission was {submission.state}.")
+    profile = speaker_profile_for(user)
+    link = db.session.scalar(
+        select(SubmissionSpeaker).where(
+            SubmissionSpeaker.submission_id == submission.id,
+            SubmissionSpeaker.speaker_id == profile.id,
+        )
+    )
+    if link is None:
+        last = db.session.scalar(
+            select(func.max(SubmissionSpeaker.position)).where(
+                SubmissionSpeaker.submission_id == submission.id
+            )
+        )
+        link = SubmissionSpeaker(
+            submission_id=submission.id,
+            speaker_id=profile.id,
+            position=(last or 0) + 1,
+            is_submitter=False,
+        )
+        db.session.add(link)
+    invitation.accepted_at = now or utcnow()
+    invitation.accepted_by_id = user.id
+    db.session.commit()
+    return link
+
+
+# -- speaker profile ------------------------------------------------------------------------
+
+
+def update_speaker_profile(
+    *,
+    user: User,
+    name: str,
+    biography: str,
+    avatar: bytes | None = None,
+    remove_avatar: bool = False,
+) -> SpeakerProfile:
+    """Save the user's speaker profile; ``avatar`` is the uploaded file's bytes (or None).
+
+    The avatar is checked, shrunk and stored under ``UPLOAD_FOLDER/avatars`` with a random
+    name before the database changes; the previous file is deleted after the commit.
+
+    Raises:
+        SubmissionError: empty or too long name (``name``) or a bad image (``avatar``).
+    """
+    clean_name = name.strip()
+    if not clean_name:
+        raise SubmissionError("name", "A display name is required.")
+    if len(clean_name) > 200:
+        raise SubmissionError("name", "At most 200 characters.")
+    encoded = None
+    if avatar is not None:
+        try:
+            encoded = avatars.process_avatar(avatar)
+        except avatars.AvatarError as exc:
+            raise SubmissionError("avatar", str(exc)) from None
+    folder = current_app.config["UPLOAD_FOLDER"]
+    profile = speaker_profile_for(user)
+    old_avatar = profile.avatar_filename
+    profile.name = clean_name
+    profile.biography = biography
+    if encoded is not None:
+        profile.avatar_filename = avatars.store_avatar(folder, *encoded)
+    elif remove_avatar:
+        profile.avatar_filename = None
+    db.session.commit()
+    if old_avatar and old_avatar != profile.avatar_filename:
+        avatars.delete_avatar(folder, old_avatar)
+    return profile

@@ -8,3 +8,21 @@ class TeamRole(StrEnum):
 
     ORGANIZER = "organizer"
     REVIEWER = "reviewer"
+
+
+# First path segments taken by other pages; public event pages live at /<slug>/ so an event
+# with one of these slugs would shadow them (or be shadowed).
+RESERVED_SLUGS: frozenset[str] = frozenset(
+    {
+        "account",
+        "orga",
+        "mail",
+        "review",
+        "api",
+        "static",
+        "invite",
+        "speaker",
+        "healthz",
+        "readyz",
+    }
+)

@@ -58,3 +58,15 @@ def require_reviewer(event: Event) -> None:
     require_login()
     if not is_reviewer(current_user, event):
         abort(403)
+
+
+def can_create_events(user: User | None) -> bool:
+    """Only site administrators create events; they then invite the organizers."""
+    return user is not None and bool(getattr(user, "is_admin", False))
+
+
+def require_event_creator() -> None:
+    """Send anonymous visitors to log in; abort 403 unless the user may create events."""
+    require_login()
+    if not can_create_events(current_user):
+        abort(403)

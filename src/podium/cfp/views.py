@@ -1,0 +1,387 @@
+"""CfP pages: the call, submitting and editing proposals, co-speaker invitations, the speaker
+profile and avatars, and the organizers' submission list with CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from podium.cfp import queries, services
+from podium.cfp.avatars import AVATAR_NAME, avatar_folder
+from podium.cfp.enums import SubmissionState
+from podium.cfp.forms import ProfileForm, SubmissionForm, submission_form
+from podium.cfp.models import Submission
+from podium.cfp.permissions import (
+    organized_event_or_404,
+    own_submission_or_404,
+    visible_event_or_404,
+)
+from podium.events.models import Event
+from podium.events.permissions import require_login
+from podium.events.times import cfp_is_open, describe_local
+from podium.extensions import db
+
+bp = Blueprint("cfp", __name__, template_folder="templates")
+
+
+def _attach(form: FlaskForm, error: services.SubmissionError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is None:
+        flash(error.message, "error")
+    else:
+        field.errors = [*field.errors, error.message]
+
+
+def _content(form: SubmissionForm) -> services.SubmissionContent:
+    return services.SubmissionContent(
+        title=form.title.data or "",
+        abstract=form.abstract.data or "",
+        description=form.description.data or "",
+        notes=form.notes.data or "",
+        session_type_id=form.session_type.data,
+        track_id=form.track.data,
+        duration_minutes=form.duration_minutes.data,
+        language=form.language.data,
+        audience_level=form.audience_level.data,
+    )
+
+
+def _co_speaker(form: SubmissionForm) -> services.CoSpeakerInput | None:
+    email = (form.co_speaker_email.data or "").strip()
+    if not email:
+        return None
+    return services.CoSpeakerInput(email=email, name=form.co_speaker_name.data or "")
+
+
+def _window(event: Event) -> dict[str, object]:
+    return {
+        "cfp_open": cfp_is_open(event.cfp_opens_at, event.cfp_closes_at),
+        "cfp_opens": describe_local(event.cfp_opens_at, event.time_zone),
+        "cfp_closes": describe_local(event.cfp_closes_at, event.time_zone),
+    }
+
+
+@bp.get("/<slug>/cfp")
+def cfp_page(slug: str):  # type: ignore[no-untyped-def]
+    """The call for proposals: description, window in the event's zone, submit link."""
+    event = visible_event_or_404(slug)
+    return render_template("cfp/cfp.html", event=event, **_window(event))
+
+
+@bp.route("/<slug>/submit", methods=["GET", "POST"])
+def submit(slug: str):  # type: ignore[no-untyped-def]
+    """Submit a proposal ("Submit") or keep it as a draft ("Save as draft")."""
+    event = visible_event_or_404(slug)
+    require_login()
+    window = _window(event)
+    form = submission_form(event)
+    if request.method == "GET":
+        return render_template("cfp/submit.html", event=event, form=form, **window)
+    if form.validate_on_submit():
+        try:
+            submission = services.create_submission(
+                event=event,
+                submitter=current_user,
+                content=_content(form),
+                submit=request.form.get("action") != "draft",
+                co_speaker=_co_speaker(form),
+            )
+        except services.DeadlineError as error:
+            _attach(form, error)
+            # The typed text comes back so nothing is lost, but the call is over.
+            return render_template("cfp/submit.html", event=event, form=form, **window), 403
+        except services.SubmissionError as error:
+            _attach(form, error)
+        else:
+            verb = "submitted" if submission.state == SubmissionState.SUBMITTED else "saved"
+            flash(f"“{submission.title}” {verb}.", "success")
+            return redirect(url_for("cfp.my_submissions", slug=slug))
+    return render_template("cfp/submit.html", event=event, form=form, **window), 400
+
+
+@bp.get("/<slug>/me/")
+def my_submissions(slug: str):  # type: ignore[no-untyped-def]
+    """The current user's submissions to this event and their states."""
+    event = visible_event_or_404(slug)
+    require_login()
+    return render_template(
+        "cfp/my_submissions.html",
+        event=event,
+        submissions=queries.submissions_for_user(current_user, event=event),
+        **_window(event),
+    )
+
+
+def _speaker_can_edit(event: Event, submission: Submission) -> bool:
+    return bool(_window(event)["cfp_open"]) and (
+        SubmissionState(submission.state) in services.SPEAKER_EDITABLE_STATES
+    )
+
+
+def _render_edit(event: Event, submission: Submission, form: SubmissionForm, status: int = 200):  # type: ignore[no-untyped-def]
+    return render_template(
+        "cfp/edit.html",
+        event=event,
+        submission=submission,
+        form=form,
+        editable=_speaker_can_edit(event, submission),
+        invitations=queries.pending_invitations(submission),
+        **_window(event),
+    ), status
+
+
+@bp.route("/<slug>/me/submissions/<int:submission_id>/edit", methods=["GET", "POST"])
+def edit_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-def]
+    """Show one's own submission and edit it while the CfP is open (drafts may be submitted)."""
+    event = visible_event_or_404(slug)
+    submission = own_submission_or_404(event, submission_id)
+    if request.method == "GET":
+        form = submission_form(event, obj=submission, formdata=None)
+        form.session_type.data = submission.session_type_id
+        form.track.data = submission.track_id
+        return _render_edit(event, submission, form)
+    form = submission_form(event)
+    if form.validate_on_submit():
+        try:
+            services.update_submission(
+                submission=submission,
+                actor=current_user,
+                content=_content(form),
+                submit=request.form.get("action") == "submit",
+                co_speaker=_co_speaker(form),
+            )
+        except services.DeadlineError as error:
+            _attach(form, error)
+            return _render_edit(event, submission, form, status=403)
+        except services.SubmissionError as error:
+            _attach(form, error)
+            status = 403 if not error.field else 400
+            return _render_edit(event, submission, form, status=status)
+        flash("Saved.", "success")
+        return redirect(url_for("cfp.edit_submission", slug=slug, submission_id=submission.id))
+    return _render_edit(event, submission, form, status=400)
+
+
+@bp.post("/<slug>/me/submissions/<int:submission_id>/withdraw")
+def withdraw(slug: str, submission_id: int):  # type: ignore[no-untyped-def]
+    """Withdraw one's own submission."""
+    event = visible_event_or_404(slug)
+    submission = own_submission_or_404(event, submission_id)
+    try:
+        services.withdraw_submission(submission=submission, actor=current_user)
+    except services.TransitionError:
+        flash(f"A {submission.state} submission cannot be withdrawn.", "error")
+        return redirect(url_for("cfp.my_submissions", slug=slug))
+    flash(f"“{submission.title}” withdrawn.", "success")
+    return redirect(url_for("cfp.my_submissions", slug=slug))
+
+
+@bp.route("/invite/speaker/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):  # type: ignore[no-untyped-def]
+    """Show a co-speaker invitation and accept it (POST); needs an account, so login first."""
+    require_login()
+    invitation = services.find_co_speaker_invitation(token)
+    if invitation is None:
+        abort(404, "This invitation link is unknown, expired or already used.")
+    submission = db.session.get(Submission, invitation.submission_id)
+    event = db.session.get(Event, submission.event_id)
+    if request.method == "POST":
+        try:
+            services.accept_co_speaker_invitation(invitation=invitation, user=current_user)
+        except services.SubmissionError as error:
+            abort(409, error.message)
+        flash(f"You are now a speaker of “{submission.title}”.", "success")
+        return redirect(url_for("cfp.my_submissions", slug=event.slug))
+    return render_template(
+        "cfp/invitation.html",
+        invitation=invitation,
+        submission=submission,
+        event=event,
+        profile=queries.profile_of(current_user),
+    )
+
+
+@bp.route("/speaker/profile", methods=["GET", "POST"])
+def profile():  # type: ignore[no-untyped-def]
+    """Edit one's speaker profile: display name, Markdown biography, avatar."""
+    require_login()
+    current = queries.profile_of(current_user)
+    if request.method == "GET":
+        form = ProfileForm(obj=current, formdata=None)
+        if current is None:
+            form.name.data = current_user.name
+        return render_template("cfp/profile.html", form=form, profile=current)
+    form = ProfileForm()
+    if form.validate_on_submit():
+        upload = form.avatar.data
+        data = upload.read() if upload and getattr(upload, "filename", "") else None
+        try:
+            services.update_speaker_profile(
+                user=current_user,
+                name=form.name.data,
+                biography=form.biography.data or "",
+                avatar=data,
+                remove_avatar=bool(form.remove_avatar.data),
+            )
+        except services.SubmissionError as error:
+            _attach(form, error)
+        else:
+            flash("Profile saved.", "success")
+            return redirect(url_for("cfp.profile"))
+    return render_template("cfp/profile.html", form=form, profile=current), 400
+
+
+@bp.get("/speaker/avatars/<name>")
+def avatar(name: str):  # type: ignore[no-untyped-def]
+    """Serve a stored avatar by its random file name (public, like the program)."""
+    if not AVATAR_NAME.match(name):
+        abort(404)
+    folder = avatar_folder(current_app.config["UPLOAD_FOLDER"])
+    response = send_from_directory(folder, name, max_age=86400)
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+# -- organizers -------------------------------------------------------------------------------
+
+
+def _filters() -> queries.SubmissionFilter:
+    def _int(name: str) -> int | None:
+        value = request.args.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    state = request.args.get("state", "")
+    return queries.SubmissionFilter(
+        state=state if state in {s.value for s in SubmissionState} else None,
+        track_id=_int("track"),
+        session_type_id=_int("session_type"),
+        speaker=request.args.get("speaker", "")[:200],
+    )
+
+
+@bp.get("/orga/<slug>/submissions")
+def orga_submissions(slug: str):  # type: ignore[no-untyped-def]
+    """All submissions of an event with filters and counts per state."""
+    event = organized_event_or_404(slug)
+    filters = _filters()
+    listing = queries.organizer_listing(event, filters)
+    return render_template(
+        "cfp/orga_submissions.html",
+        event=event,
+        listing=listing,
+        filters=filters,
+        states=[s.value for s in SubmissionState],
+        total=sum(listing.counts.values()),
+    )
+
+
+def _csv_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    # Spreadsheets run cells starting with these as formulas (CSV injection).
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+CSV_COLUMNS = (
+    "id",
+    "guid",
+    "title",
+    "state",
+    "session_type",
+    "track",
+    "duration_minutes",
+    "language",
+    "audience_level",
+    "speakers",
+    "speaker_emails",
+    "submitted_at_utc",
+)
+
+
+@bp.get("/orga/<slug>/submissions.csv")
+def orga_submissions_csv(slug: str):  # type: ignore[no-untyped-def]
+    """The filtered list as CSV (UTF-8, comma separated, one row per submission)."""
+    event = organized_event_or_404(slug)
+    listing = queries.organizer_listing(event, _filters())
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for submission in listing.submissions:
+        profiles = [link.speaker for link in submission.speakers]
+        row = (
+            submission.id,
+            submission.guid,
+            submission.title,
+            submission.state,
+            submission.session_type.name if submission.session_type else "",
+            submission.track.name if submission.track else "",
+            submission.duration_minutes,
+            submission.language,
+            submission.audience_level,
+            "; ".join(p.name for p in profiles),
+            "; ".join(listing.emails.get(p.id, "") for p in profiles),
+            submission.submitted_at.isoformat() if submission.submitted_at else "",
+        )
+        writer.writerow([_csv_cell(v) for v in row])
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}-submissions.csv"'},
+    )
+
+
+@bp.route("/orga/<slug>/submissions/<int:submission_id>", methods=["GET", "POST"])
+def orga_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-def]
+    """One submission for organizers: everything incl. notes and history; editable any time."""
+    event = organized_event_or_404(slug)
+    submission = queries.event_submission(event, submission_id)
+    if submission is None:
+        abort(404)
+    status = 200
+    if request.method == "GET":
+        form = submission_form(event, obj=submission, formdata=None)
+        form.session_type.data = submission.session_type_id
+        form.track.data = submission.track_id
+    else:
+        form = submission_form(event)
+        if form.validate_on_submit():
+            try:
+                services.update_submission(
+                    submission=submission,
+                    actor=current_user,
+                    content=_content(form),
+                    co_speaker=_co_speaker(form),
+                    as_organizer=True,
+                )
+            except services.SubmissionError as error:
+                _attach(form, error)
+            else:
+                flash("Saved.", "success")
+                return redirect(
+                    url_for("cfp.orga_submission", slug=slug, submission_id=submission.id)
+                )
+        status = 400
+    return render_template(
+        "cfp/orga_submission.html",
+        event=event,
+        submission=submission,
+        form=form,
+        invitations=queries.pending_invitations(submission),
+        history=queries.state_history(submission),
+    ), status

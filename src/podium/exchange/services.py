@@ -332,6 +332,7 @@ class _Importer:
 
     def _existing_submissions(self) -> dict[str, Submission]:
         found: dict[str, Submission] = {}
+        foreign: dict[str, Submission] = {}
         guids = [s.guid for s in self.data.sessions]
         for chunk in _chunks(guids, _IN_CHUNK):
             rows = db.session.scalars(
@@ -340,14 +341,18 @@ class _Importer:
                 .options(selectinload(Submission.speakers))
             ).all()
             for submission in rows:
-                if submission.event_id != self.event.id:
-                    other = db.session.get(Event, submission.event_id)
-                    raise ScheduleImportError(
-                        f"session {submission.guid} ({submission.title!r}) already belongs to "
-                        f"event {other.slug if other else submission.event_id}; import into "
-                        "that event or remove it there first"
-                    )
-                found[submission.guid] = submission
+                target = found if submission.event_id == self.event.id else foreign
+                target[submission.guid] = submission
+        if foreign:
+            # Name the first clash in file order so the message is the same on every backend.
+            first = next(foreign[g] for g in guids if g in foreign)
+            other = db.session.get(Event, first.event_id)
+            more = f" (and {len(foreign) - 1} more)" if len(foreign) > 1 else ""
+            raise ScheduleImportError(
+                f"session {first.guid} ({first.title!r}) already belongs to event "
+                f"{other.slug if other else first.event_id}{more}; import into that event "
+                "or remove it there first"
+            )
         return found
 
     @staticmethod
@@ -479,12 +484,20 @@ def build_schedule_data(
             joinedload(Slot.room),
             joinedload(Slot.submission).joinedload(Submission.track),
             joinedload(Slot.submission).joinedload(Submission.session_type),
-            joinedload(Slot.submission)
-            .selectinload(Submission.speakers)
-            .joinedload(SubmissionSpeaker.speaker),
         )
         .order_by(Slot.start_at, Slot.id)
     ).all()
+    # One query for all speakers: selectinload would split large programs into chunks.
+    speakers: dict[int, list[PersonData]] = {}
+    links = db.session.scalars(
+        select(SubmissionSpeaker)
+        .join(Submission, Submission.id == SubmissionSpeaker.submission_id)
+        .where(Submission.event_id == event.id)
+        .options(joinedload(SubmissionSpeaker.speaker))
+        .order_by(SubmissionSpeaker.submission_id, SubmissionSpeaker.position, SubmissionSpeaker.id)
+    ).all()
+    for link in links:
+        speakers.setdefault(link.submission_id, []).append(speaker_person(link.speaker))
     rooms = db.session.scalars(
         select(Room).where(Room.event_id == event.id).order_by(Room.position, Room.id)
     ).all()
@@ -512,14 +525,20 @@ def build_schedule_data(
             )
             for room in rooms
         ),
-        sessions=tuple(_session_data(slot, event, session_url) for slot in slots),
+        sessions=tuple(
+            _session_data(slot, event, speakers.get(slot.submission_id, []), session_url)
+            for slot in slots
+        ),
         tracks=tuple(TrackData(name=t.name, color=t.color) for t in tracks),
         version=version,
     )
 
 
 def _session_data(
-    slot: Slot, event: Event, session_url: Callable[[Submission], str | None] | None
+    slot: Slot,
+    event: Event,
+    persons: list[PersonData],
+    session_url: Callable[[Submission], str | None] | None,
 ) -> SessionData:
     submission: Submission = slot.submission
     start = slot.start_at.astimezone(UTC)
@@ -538,7 +557,7 @@ def _session_data(
         track=submission.track.name if submission.track else None,
         session_type=submission.session_type.name if submission.session_type else "",
         language=submission.language or None,
-        persons=tuple(speaker_person(link.speaker) for link in submission.speakers),
+        persons=tuple(persons),
         do_not_record=submission.do_not_record,
         url=session_url(submission) if session_url else None,
     )

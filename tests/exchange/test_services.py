@@ -1,0 +1,237 @@
+"""Tests for importing schedules into the database and building ScheduleData from it."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from flask import Flask
+from lxml import etree
+from sqlalchemy import func, select
+
+from podium.cfp.models import SpeakerProfile, Submission, SubmissionStateChange
+from podium.events.models import Event, Room, SessionType, Track
+from podium.exchange.cli import import_schedule_command, parse_schedule_file
+from podium.exchange.demo import DEMO_EVENT_SLUG, load_demo_event
+from podium.exchange.errors import ScheduleImportError
+from podium.exchange.frab_xml import parse_frab_xml, write_frab_xml
+from podium.exchange.schedule_data import ScheduleData, SessionData
+from podium.exchange.services import build_schedule_data, import_schedule
+from podium.extensions import db
+from podium.schedule.models import Slot
+from tests.support.queries import count_queries
+
+from .conftest import JSON_COUNTS, SCHEDULES, XML_COUNTS, read_fixture
+
+UTC = dt.UTC
+
+
+def _count(model: type) -> int:
+    return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def _comparable(session: SessionData) -> tuple[object, ...]:
+    """What survives the database: links, the source's local id, slug and URL do not."""
+    return (
+        session.guid,
+        session.title,
+        session.subtitle,
+        session.abstract,
+        session.description,
+        session.start_utc,
+        session.duration_minutes,
+        session.room,
+        session.track,
+        session.session_type,
+        session.language,
+        tuple(p.name for p in session.persons),
+        session.do_not_record,
+    )
+
+
+def _fosdem() -> ScheduleData:
+    return parse_frab_xml(read_fixture("fosdem-2025.schedule.xml"))
+
+
+def test_import_fosdem_creates_event_rooms_confirmed_sessions_and_slots(app: Flask) -> None:
+    result = import_schedule(data=_fosdem(), event_slug=None, actor=None)
+
+    event = db.session.scalar(select(Event).where(Event.slug == "fosdem-2025"))
+    assert event is not None
+    assert (event.time_zone, event.start_date, event.end_date, event.day_change_minutes) == (
+        "Europe/Brussels",
+        dt.date(2025, 2, 1),
+        dt.date(2025, 2, 2),
+        540,
+    )
+    assert (result.event_created, result.sessions_created, result.rooms_created) == (
+        True,
+        943,
+        40,
+    )
+    assert _count(Room) == 40
+    assert _count(Slot) == 943
+    assert db.session.scalars(select(Submission.state).distinct()).all() == ["confirmed"]
+    # draft -> submitted -> accepted -> confirmed, each recorded.
+    assert _count(SubmissionStateChange) == 3 * 943
+    assert _count(SpeakerProfile) == result.speakers_created
+    assert result.speakers_created == len(_fosdem().persons)
+
+
+def test_import_same_file_twice_updates_and_never_duplicates(app: Flask) -> None:
+    import_schedule(data=_fosdem(), event_slug=None, actor=None)
+    counts = [_count(m) for m in (Event, Room, Track, SessionType, Submission, SpeakerProfile)]
+
+    again = import_schedule(data=_fosdem(), event_slug=None, actor=None)
+
+    assert [
+        _count(m) for m in (Event, Room, Track, SessionType, Submission, SpeakerProfile)
+    ] == counts
+    assert _count(Slot) == 943
+    assert (again.event_created, again.sessions_created, again.sessions_unchanged) == (
+        False,
+        0,
+        943,
+    )
+    assert (again.rooms_created, again.speakers_created) == (0, 0)
+
+
+def test_reimport_with_moved_retitled_new_and_dropped_sessions(app: Flask) -> None:
+    data = _fosdem()
+    import_schedule(data=data, event_slug=None, actor=None)
+    first, second, dropped = data.sessions[0], data.sessions[1], data.sessions[2]
+    moved = dataclasses.replace(first, start_utc=first.start_utc + dt.timedelta(hours=1))
+    retitled = dataclasses.replace(second, title="A better title")
+    added = dataclasses.replace(
+        first, guid="9b1c0d1e-0000-4000-8000-000000000001", id=99999, title="Late addition"
+    )
+    changed = data.replace(sessions=(moved, retitled, added, *data.sessions[3:]))
+
+    result = import_schedule(data=changed, event_slug=None, actor=None)
+
+    assert (result.sessions_created, result.sessions_updated) == (1, 2)
+    assert result.missing_guids == [dropped.guid]
+    slot = db.session.scalar(select(Slot).join(Submission).where(Submission.guid == first.guid))
+    assert slot is not None
+    assert slot.start_at == first.start_utc + dt.timedelta(hours=1)
+    titles = db.session.scalars(
+        select(Submission.title).where(Submission.guid.in_([second.guid, added.guid]))
+    ).all()
+    assert sorted(titles) == ["A better title", "Late addition"]
+    # The dropped session is kept, slot and all: importing never loses data.
+    assert _count(Slot) == 944
+
+
+def test_build_schedule_data_gives_back_the_imported_sessions(app: Flask) -> None:
+    data = _fosdem()
+    import_schedule(data=data, event_slug=None, actor=None)
+    event = db.session.scalar(select(Event).where(Event.slug == "fosdem-2025"))
+    assert event is not None
+
+    built = build_schedule_data(event, base_url="https://fosdem.org/2025/schedule/")
+
+    assert built.conference.day_change == "09:00"
+    assert [r.name for r in built.rooms] == [r.name for r in data.rooms]
+    assert len(built.days()) == 2
+    assert sorted(map(_comparable, built.sessions), key=str) == sorted(
+        map(_comparable, data.sessions), key=str
+    )
+
+
+def test_export_of_built_schedule_validates_and_reimports_without_duplicates(
+    app: Flask, xsd: etree.XMLSchema
+) -> None:
+    import_schedule(data=_fosdem(), event_slug=None, actor=None)
+    event = db.session.scalar(select(Event).where(Event.slug == "fosdem-2025"))
+    assert event is not None
+    exported = write_frab_xml(build_schedule_data(event))
+    speakers = _count(SpeakerProfile)
+
+    result = import_schedule(data=parse_frab_xml(exported), event_slug=None, actor=None)
+
+    assert xsd.validate(etree.fromstring(exported).getroottree()), str(xsd.error_log)
+    assert (result.sessions_created, result.speakers_created) == (0, 0)
+    assert _count(SpeakerProfile) == speakers
+
+
+def test_build_schedule_data_runs_the_same_number_of_queries_at_two_sizes(app: Flask) -> None:
+    small = _fosdem()
+    import_schedule(data=small.replace(sessions=small.sessions[:20]), event_slug="a", actor=None)
+    event = db.session.scalar(select(Event).where(Event.slug == "a"))
+    assert event is not None
+    db.session.expire_all()
+    with count_queries() as few:
+        built_small = build_schedule_data(event)
+    import_schedule(data=small, event_slug="a", actor=None)
+    db.session.expire_all()
+    with count_queries() as many:
+        built_large = build_schedule_data(event)
+
+    assert (len(built_small.sessions), len(built_large.sessions)) == (20, 943)
+    assert few.count == many.count
+
+
+def test_import_guid_of_another_event_is_refused_and_writes_nothing(app: Flask) -> None:
+    data = parse_frab_xml(read_fixture("romhack-camp-2026.schedule.xml"))
+    import_schedule(data=data, event_slug="first", actor=None)
+
+    with pytest.raises(ScheduleImportError) as raised:
+        import_schedule(data=data, event_slug="second", actor=None)
+
+    assert str(raised.value) == (
+        f"session {data.sessions[0].guid} ('RomHack Camp Opening') already belongs to event "
+        "first (and 9 more); import into that event or remove it there first"
+    )
+    assert db.session.scalars(select(Event.slug)).all() == ["first"]
+
+
+@pytest.mark.parametrize(
+    ("name", "counts"), sorted({**XML_COUNTS, **JSON_COUNTS}.items()), ids=lambda v: str(v)
+)
+def test_import_every_real_file_keeps_documented_counts(
+    app: Flask, name: str, counts: tuple[int, int, int]
+) -> None:
+    data = parse_schedule_file(read_fixture(name))
+
+    import_schedule(data=data, event_slug=None, actor=None)
+    event = db.session.scalar(select(Event))
+    assert event is not None
+    built = build_schedule_data(event)
+
+    assert (len(built.days()), len(built.rooms), len(built.sessions)) == counts
+
+
+def test_cli_imports_file_and_reports_counts(app: Flask) -> None:
+    path = SCHEDULES / "xml" / "romhack-camp-2026.schedule.xml"
+
+    result = app.test_cli_runner().invoke(import_schedule_command, [str(path), "--event", "rh"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "event rh created: sessions 10 new, 0 updated, 0 unchanged; 2 new rooms, "
+        "10 new tracks, 3 new session types, 3 new speakers\n"
+    )
+
+
+def test_cli_invalid_file_fails_with_element_and_line(app: Flask) -> None:
+    path = SCHEDULES / "json" / "voc-invalid-example.json"
+
+    result = app.test_cli_runner().invoke(import_schedule_command, [str(path)])
+
+    assert result.exit_code == 1
+    assert result.output.endswith(
+        "voc-invalid-example.json: schedule.conference.days[0].rooms.Winterchaos[0]"
+        ".persons[0].id on line 43: 'dsadf' is not an integer\n"
+    )
+    assert _count(Event) == 0
+
+
+def test_demo_event_loads_once_and_is_public(app: Flask) -> None:
+    first = load_demo_event()
+    second = load_demo_event()
+
+    event = db.session.scalar(select(Event).where(Event.slug == DEMO_EVENT_SLUG))
+    assert event is not None and event.is_public
+    assert first.startswith("Demo event loaded from the bundled FOSDEM 2025 schedule: ")
+    assert second == "Demo event fosdem-2025 is already loaded (943 scheduled sessions)."

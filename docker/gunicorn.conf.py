@@ -33,6 +33,9 @@ reload = os.environ.get("GUNICORN_RELOAD", "").lower() in {"1", "true", "yes", "
 # Workers touch a heartbeat file every second; on tmpfs that never stalls on a slow disk or a
 # read-only root file system.
 worker_tmp_dir = "/dev/shm"  # noqa: S108  tmpfs in every container, not a shared temp folder
+# gunicorn 27+ opens a control socket for `gunicornc`, by default under $HOME (/app, read-only
+# for podium); older versions ignore the setting.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "/dev/shm/gunicorn.ctl")  # noqa: S108  per-container tmpfs
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

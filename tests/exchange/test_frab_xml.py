@@ -468,3 +468,48 @@ def test_export_makes_invalid_slugs_and_duplicate_ids_valid(
         ("6", "testconf_2025-6-unicode-title", "https://example.org/talk/6"),
         ("7", "testconf_2025-7-unicode-title", "https://example.org/talk/6"),
     ]
+
+
+def test_parse_event_directly_in_day_uses_its_room_text() -> None:
+    source = _minimal().replace(
+        b'    <room name="Empty"></room>',
+        b'    <room name="Empty"></room>\n'
+        + EVENT.format(
+            id="2",
+            guid="0b3d6a2e-1c9f-4e8a-9d7b-2a6c5e4f3b22",
+            date="2025-03-01T12:00:00+01:00",
+            duration="00:10",
+            room="Foyer",
+            title="Stray",
+        ).encode(),
+    )
+
+    data = parse_frab_xml(source)
+
+    assert [(s.title, s.room) for s in data.sessions] == [("Hello", "Main"), ("Stray", "Foyer")]
+    assert [r.name for r in data.rooms] == ["Main", "Empty", "Foyer"]
+
+
+def test_parse_person_without_name_is_skipped_and_guid_only_person_kept() -> None:
+    source = _minimal().replace(
+        b"<abstract/>",
+        b'<abstract/><persons><person id="7"/>'
+        b'<person guid="6F1A2B3C-4D5E-4F60-8172-839405A6B7C8">Grace</person></persons>',
+    )
+
+    data = parse_frab_xml(source)
+
+    assert data.sessions[0].persons == (
+        PersonData(name="Grace", guid="6f1a2b3c-4d5e-4f60-8172-839405a6b7c8"),
+    )
+
+
+def test_parse_half_hour_offset_without_zone_name_asks_for_a_zone() -> None:
+    source = _minimal(time_zone="").replace(b"+01:00", b"+05:30")
+
+    with pytest.raises(ScheduleImportError, match=r"\(\+05:30\) do not determine one"):
+        parse_frab_xml(source)
+
+    assert parse_frab_xml(source, time_zone="Asia/Kolkata").sessions[0].start_utc == dt.datetime(
+        2025, 3, 1, 4, 30, tzinfo=UTC
+    )

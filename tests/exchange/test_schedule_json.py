@@ -255,3 +255,10 @@ def test_export_keeps_dashed_acronym_in_meta_for_reimport(
 
     assert document["schedule"]["conference"]["acronym"] == "fosdem_2025"
     assert parse_schedule_json(json.dumps(document)).conference.slug == "fosdem-2025"
+
+
+def test_parse_non_utf8_bytes_are_refused() -> None:
+    with pytest.raises(ScheduleImportError) as raised:
+        parse_schedule_json(b'{"schedule": "caf\xe9"}')
+
+    assert str(raised.value) == "document: not UTF-8 text (byte 17)"

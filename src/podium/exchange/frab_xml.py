@@ -18,6 +18,7 @@ unique, and times are local to the conference zone with the offset in force at e
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import Counter
@@ -296,6 +297,7 @@ class _Reader:
         guids: dict[str, int] = {}
         slugs: set[str] = set()
         for day, day_date in zip(self.day_els, day_dates, strict=True):
+            blocks: list[tuple[str, Iterable[etree._Element]]] = []
             for room_el in day.iterfind("room"):
                 block_name = clean_line(room_el.get("name"))
                 if block_name and block_name not in rooms:
@@ -303,7 +305,11 @@ class _Reader:
                         name=block_name,
                         guid=room_guid(room_el.get("guid"), acronym=acronym, name=block_name),
                     )
-                for event in room_el.iterfind("event"):
+                blocks.append((block_name, room_el.iterfind("event")))
+            # Some generators put events straight into <day>; their <room> says where.
+            blocks.append(("", day.iterfind("event")))
+            for block_name, events in blocks:
+                for event in events:
                     session = self._session(event, block_name, day_date, day_change, acronym)
                     if session.guid in guids:
                         raise _fail(
@@ -313,7 +319,7 @@ class _Reader:
                         )
                     guids[session.guid] = event.sourceline or 0
                     if session.slug in slugs:
-                        session = _with_slug(session, f"{session.slug}-{session.id}")
+                        session = dataclasses.replace(session, slug=f"{session.slug}-{session.id}")
                     slugs.add(session.slug)
                     if session.room not in rooms:
                         rooms[session.room] = RoomData(
@@ -459,6 +465,9 @@ def _event_duration(event: etree._Element, children: dict[str, etree._Element]) 
 def _persons(persons_el: etree._Element, acronym: str) -> Iterable[PersonData]:
     for person in persons_el.iterfind("person"):
         name = clean_line("".join(person.itertext()))
+        if not name:
+            # Nobody to show: an empty <person/> carries no speaker.
+            continue
         raw_id = (person.get("id") or "").strip()
         if raw_id and not raw_id.lstrip("-").isdigit():
             raise _fail(person, f"id {raw_id!r} is not an integer")
@@ -486,12 +495,6 @@ def _links(container: etree._Element | None, tag: str, base_url: str | None) -> 
         # 39c3 puts <title>/<type> child elements inside <link> instead of text.
         title = clean_line(link.text) or clean_line(_text(link, "title")) or href
         yield (title, absolute_url(href, base_url) or href)
-
-
-def _with_slug(session: SessionData, slug: str) -> SessionData:
-    import dataclasses
-
-    return dataclasses.replace(session, slug=slug)
 
 
 # --------------------------------------------------------------------------- writing

@@ -16,6 +16,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable
 from typing import Protocol
+from urllib.parse import urljoin
 
 
 class SessionLike(Protocol):
@@ -172,8 +173,6 @@ def absolute_url(url: str | None, base_url: str | None) -> str | None:
     if _HTTP.fullmatch(url):
         return url
     if base_url and _HTTP.fullmatch(base_url.strip()) and not re.match(r"\w+:", url):
-        from urllib.parse import urljoin
-
         joined = urljoin(base_url.strip(), url)
         return joined if _HTTP.fullmatch(joined) else None
     return None

@@ -82,15 +82,16 @@ def parse_schedule_json(source: bytes | str, *, time_zone: str | None = None) ->
         ScheduleImportError: invalid JSON, or a value whose meaning is unclear; the message
             names the element's JSON path (``schedule.conference.days[0]...``) and its line.
     """
-    text = source.decode("utf-8-sig") if isinstance(source, bytes | bytearray) else source
+    try:
+        text = source.decode("utf-8-sig") if isinstance(source, bytes | bytearray) else source
+    except UnicodeDecodeError as exc:
+        raise ScheduleImportError(f"not UTF-8 text (byte {exc.start})", element="document") from exc
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ScheduleImportError(
             f"not valid JSON: {exc.msg}", element="document", line=exc.lineno
         ) from exc
-    except UnicodeDecodeError as exc:  # pragma: no cover - decode happens above
-        raise ScheduleImportError("not UTF-8 text", element="document") from exc
     return _Reader(text, document, time_zone).read()
 
 
@@ -228,7 +229,7 @@ class _Reader:
 
     # -- sessions ----------------------------------------------------------------------
 
-    def _room_list(self, acronym: str) -> tuple[dict[str, RoomData], Any]:
+    def _room_list(self, acronym: str) -> dict[str, RoomData]:
         rooms: dict[str, RoomData] = {}
         # The schema puts rooms in the conference; some exports put them beside it.
         listed = self.conf.get("rooms")
@@ -245,12 +246,12 @@ class _Reader:
                 guid=room_guid(_str(room.get("guid")), acronym=acronym, name=name),
                 capacity=int(capacity) if isinstance(capacity, int | float) else None,
             )
-        return rooms, listed
+        return rooms
 
     def _sessions(
         self, day_change: dt.time, acronym: str, base_url: str | None
     ) -> tuple[list[SessionData], list[RoomData]]:
-        rooms, _ = self._room_list(acronym)
+        rooms = self._room_list(acronym)
         sessions: list[SessionData] = []
         guids: dict[str, Path] = {}
         slugs: set[str] = set()

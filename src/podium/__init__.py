@@ -17,12 +17,14 @@ __all__ = ["create_app"]
 BLUEPRINT_MODULES: tuple[str, ...] = (
     "podium.health",
     "podium.home",
+    "podium.accounts.views",
+    "podium.mail.views",
     "podium.events.views",
     "podium.cfp.views",
 )
 
 # Each module exposes ``register_cli(cli_group)`` adding its commands to ``podium``.
-CLI_MODULES: tuple[str, ...] = ("podium.exchange.cli",)
+CLI_MODULES: tuple[str, ...] = ("podium.exchange.cli", "podium.mail.cli")
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -6,13 +6,43 @@ and a down SMTP server never loses a mail.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
+from email.utils import parseaddr
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import render_template
+from flask import current_app, render_template
+from sqlalchemy import update
 
+from podium.db import utcnow
 from podium.extensions import db
+from podium.mail.enums import MailState
 from podium.mail.models import OutboxMail
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """Absolute URL of ``endpoint`` under the ``BASE_URL`` setting, for links in mail.
+
+    Works with or without a request (CLI, worker), and never trusts the request's Host header,
+    so a forged Host cannot redirect confirmation links elsewhere.
+    """
+    base = urlsplit(current_app.config["BASE_URL"].rstrip("/"))
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http"
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def new_message_id() -> str:
+    """A globally unique ``Message-ID`` (with angle brackets) in the sender's domain.
+
+    It is fixed when the mail is queued, so every retry of the same row carries the same id and
+    a receiver can drop a duplicate after an uncertain send.
+    """
+    _, address = parseaddr(current_app.config["MAIL_FROM"])
+    domain = address.rpartition("@")[2] or "podium.invalid"
+    return f"<podium.{secrets.token_hex(12)}@{domain}>"
 
 
 def render_mail(template: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -59,9 +89,26 @@ def queue_mail(
         kind=template,
         context=dict(context),
         event_id=event_id,
-        state="held" if hold else "queued",
+        state=MailState.HELD if hold else MailState.QUEUED,
+        message_id=new_message_id(),
     )
     db.session.add(mail)
     if commit:
         db.session.commit()
     return mail
+
+
+def requeue_mail(*, mail: OutboxMail) -> bool:
+    """Put a ``failed`` mail back in the queue for an immediate new try.
+
+    Returns:
+        True if the mail was failed and is now queued; False if it was in another state.
+    """
+    result = db.session.execute(
+        update(OutboxMail)
+        .where(OutboxMail.id == mail.id, OutboxMail.state == MailState.FAILED)
+        .values(state=MailState.QUEUED, next_attempt_at=utcnow(), attempts=0, locked_by="")
+    )
+    db.session.commit()
+    db.session.refresh(mail)
+    return bool(result.rowcount)

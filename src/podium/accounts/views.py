@@ -1,0 +1,231 @@
+"""Account pages: sign-up, confirmation, login/logout, password reset, profile, dashboard.
+
+Links from e-mails (confirmation, reset) open a page with a button: the state change is the
+POST behind it, so a mail scanner fetching the link cannot use up a single-use token.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from podium.accounts import queries, services
+from podium.accounts.forms import (
+    EmptyForm,
+    LoginForm,
+    PasswordForm,
+    ProfileForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SignUpForm,
+)
+from podium.accounts.tokens import TokenError
+from podium.extensions import limiter
+
+bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="templates")
+
+# Limits per client address; settings so operators (and tests) can tune them.
+DEFAULT_LIMITS = {
+    "LOGIN_RATE_LIMIT": "10 per minute;100 per hour",
+    "RESET_RATE_LIMIT": "5 per minute;30 per hour",
+    "SIGNUP_RATE_LIMIT": "5 per minute;30 per hour",
+}
+
+
+def _limit(name: str):  # type: ignore[no-untyped-def]
+    def provider() -> str:
+        return str(current_app.config.get(name, DEFAULT_LIMITS[name]))
+
+    return limiter.limit(provider, methods=["POST"])
+
+
+def _reset_address_key() -> str:
+    # A second limit per target address stops one person flooding someone's inbox from many IPs.
+    return "reset:" + request.form.get("email", "").strip().lower()
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths: an open redirect after login would help phishing."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+def _start_session(user) -> None:  # type: ignore[no-untyped-def]
+    # A fresh session on every login: nothing an attacker planted before survives it.
+    session.clear()
+    login_user(user)
+
+
+def _form_status(form) -> int:  # type: ignore[no-untyped-def]
+    return 400 if request.method == "POST" else 200
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@_limit("SIGNUP_RATE_LIMIT")
+def signup():  # type: ignore[no-untyped-def]
+    """Create an account; the answer is the same whether or not the address is known."""
+    form = SignUpForm()
+    if form.validate_on_submit():
+        try:
+            services.sign_up(
+                email=form.email.data, name=form.name.data, password=form.password.data
+            )
+        except services.AccountError as exc:
+            form.email.errors = [*form.email.errors, str(exc)]
+        else:
+            flash(
+                f"We have sent a confirmation link to {form.email.data.strip()}. "
+                "Open it to activate your account, then log in.",
+                "success",
+            )
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/signup.html", form=form), _form_status(form)
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str):  # type: ignore[no-untyped-def]
+    """Show a "Confirm" button for a confirmation link; POST confirms the address."""
+    form = EmptyForm()
+    if request.method == "GET":
+        return render_template("accounts/confirm.html", form=form, token=token)
+    if not form.validate_on_submit():
+        return render_template("accounts/confirm.html", form=form, token=token), 400
+    try:
+        user = services.confirm_email(token=token)
+    except (TokenError, services.AccountError) as exc:
+        return render_template("accounts/link_error.html", message=str(exc)), 400
+    flash(f"Your address {user.email} is confirmed.", "success")
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.profile"))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@_limit("LOGIN_RATE_LIMIT")
+def login():  # type: ignore[no-untyped-def]
+    """Log in with address and password, then go back to ``?next=`` or the dashboard."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.log_in(email=form.email.data, password=form.password.data)
+        except services.AccountError as exc:
+            flash(str(exc), "error")
+        else:
+            _start_session(user)
+            target = _safe_next(request.args.get("next"))
+            return redirect(target or url_for("accounts.dashboard"))
+    elif request.method == "GET" and current_user.is_authenticated:
+        return redirect(url_for("accounts.dashboard"))
+    return render_template("accounts/login.html", form=form), _form_status(form)
+
+
+@bp.post("/logout")
+def logout():  # type: ignore[no-untyped-def]
+    """End the session (POST with CSRF token, so another site cannot log people out)."""
+    logout_user()
+    session.clear()
+    flash("You are logged out.", "success")
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@_limit("RESET_RATE_LIMIT")
+@limiter.limit(
+    lambda: str(current_app.config.get("RESET_PER_ADDRESS_RATE_LIMIT", "3 per hour")),
+    methods=["POST"],
+    key_func=_reset_address_key,
+)
+def reset_request():  # type: ignore[no-untyped-def]
+    """Ask for a reset link; the page after it never tells whether the address exists."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(email=form.email.data)
+        return render_template("accounts/reset_requested.html")
+    return render_template("accounts/reset_request.html", form=form), _form_status(form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):  # type: ignore[no-untyped-def]
+    """Choose a new password through a reset link; every other session ends."""
+    form = ResetPasswordForm()
+    try:
+        services.check_reset_token(token=token)
+    except TokenError as exc:
+        return render_template("accounts/link_error.html", message=str(exc)), 400
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token=token, password=form.password.data)
+        except TokenError as exc:
+            return render_template("accounts/link_error.html", message=str(exc)), 400
+        logout_user()
+        session.clear()
+        flash("Your password has been changed. Log in with the new one.", "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form), _form_status(form)
+
+
+@bp.get("/")
+@login_required
+def dashboard():  # type: ignore[no-untyped-def]
+    """The user's events (team roles) and submissions."""
+    return render_template(
+        "accounts/dashboard.html",
+        team_events=queries.team_events(current_user),
+        submissions=queries.own_submissions(current_user),
+    )
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():  # type: ignore[no-untyped-def]
+    """Change the display name, or the address (confirmed by a link sent to it)."""
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            result = services.update_profile(
+                user=current_user, name=form.name.data, email=form.email.data
+            )
+        except services.AccountError as exc:
+            form.email.errors = [*form.email.errors, str(exc)]
+        else:
+            if result.pending_email:
+                flash(
+                    f"We have sent a confirmation link to {result.pending_email}; your address "
+                    "changes once you open it.",
+                    "success",
+                )
+            else:
+                flash("Your profile is saved.", "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form), _form_status(form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():  # type: ignore[no-untyped-def]
+    """Change the password; sessions on other devices end, this one continues."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.change_password(
+                user=current_user,
+                current_password=form.current_password.data,
+                new_password=form.password.data,
+            )
+        except services.AccountError as exc:
+            form.current_password.errors = [*form.current_password.errors, str(exc)]
+        else:
+            _start_session(user)
+            flash("Your password has been changed.", "success")
+            return redirect(url_for("accounts.dashboard"))
+    return render_template("accounts/password.html", form=form), _form_status(form)

@@ -1,0 +1,51 @@
+"""Fixed vocabularies of the review feature."""
+
+from enum import StrEnum
+
+from podium.cfp.enums import SubmissionState
+
+
+class DecisionKind(StrEnum):
+    """An organizer's decision; its value is the submission state it leads to."""
+
+    ACCEPT = "accepted"
+    REJECT = "rejected"
+
+    @property
+    def template_kind(self) -> str:
+        """The :class:`DecisionMailTemplate` kind (``accept``/``reject``) for this decision."""
+        return "accept" if self is DecisionKind.ACCEPT else "reject"
+
+
+class AssignmentScope(StrEnum):
+    """What a reviewer assignment covers."""
+
+    ALL = "all"
+    TRACK = "track"
+    SUBMISSION = "submission"
+
+
+class ConfirmationAnswer(StrEnum):
+    """An accepted speaker's answer; its value is the submission state it leads to."""
+
+    CONFIRM = "confirmed"
+    DECLINE = "declined"
+
+
+# Drafts are unfinished and withdrawn/canceled ones were taken back: nobody reviews those.
+REVIEWABLE_STATES: frozenset[str] = frozenset(
+    {
+        SubmissionState.SUBMITTED,
+        SubmissionState.ACCEPTED,
+        SubmissionState.REJECTED,
+        SubmissionState.CONFIRMED,
+        SubmissionState.DECLINED,
+    }
+)
+
+# A decision may be (re)taken while the speakers have not answered yet.
+DECIDABLE_STATES: frozenset[str] = frozenset(
+    {SubmissionState.SUBMITTED, SubmissionState.ACCEPTED, SubmissionState.REJECTED}
+)
+
+DECISION_MAIL_KIND = "review_decision"

@@ -1,0 +1,150 @@
+"""Forms of the review feature (Flask-WTF, so every POST carries a CSRF token)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from podium.review.emails import PLACEHOLDERS
+
+
+class CsrfForm(FlaskForm):
+    """A form with nothing but the CSRF token, for buttons that POST."""
+
+
+class ReviewSettingsForm(FlaskForm):
+    """Anonymised review, closing instant (event-local wall clock) and score scale."""
+
+    anonymised_review = BooleanField("Anonymised review (hide speaker names, bios, avatars)")
+    review_closes_at = StringField(
+        "Review phase closes at (event's local time, empty for never)",
+        validators=[Optional()],
+        render_kw={"type": "datetime-local"},
+    )
+    score_min = IntegerField("Lowest score", validators=[InputRequired()])
+    score_max = IntegerField("Highest score", validators=[InputRequired()])
+    score_labels = TextAreaField(
+        "Labels, one per line as 'value = label' (e.g. '3 = Must have')",
+        validators=[Optional(), Length(max=5000)],
+    )
+
+    def closes_at_utc(self, time_zone: str) -> datetime | None:
+        """The closing instant as aware UTC, reading the field in IANA ``time_zone``.
+
+        Raises:
+            ValidationError: malformed, or a wall-clock time skipped by a DST change.
+        """
+        raw = (self.review_closes_at.data or "").strip()
+        if not raw:
+            return None
+        try:
+            naive = datetime.strptime(raw, "%Y-%m-%dT%H:%M")  # noqa: DTZ007  zone attached below
+        except ValueError as exc:
+            raise ValidationError("use the form YYYY-MM-DDTHH:MM") from exc
+        zone = ZoneInfo(time_zone)
+        local = naive.replace(tzinfo=zone)
+        instant = local.astimezone(UTC)
+        if instant.astimezone(zone).replace(tzinfo=None) != naive:
+            raise ValidationError(f"{raw} does not exist in {time_zone} (clocks skip it)")
+        return instant
+
+    def parsed_labels(self) -> dict[int, str]:
+        """The labels as ``{value: label}``.
+
+        Raises:
+            ValidationError: a line is not ``<integer> = <label>``.
+        """
+        labels: dict[int, str] = {}
+        for number, line in enumerate((self.score_labels.data or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            value, sep, label = line.partition("=")
+            try:
+                key = int(value.strip())
+            except ValueError:
+                key = None
+            if not sep or key is None or not label.strip():
+                raise ValidationError(f"line {number}: write it as 'value = label'")
+            labels[key] = label.strip()[:100]
+        return labels
+
+
+class AssignmentForm(FlaskForm):
+    """Assign a reviewer to everything, one track or one submission."""
+
+    reviewer_id = SelectField("Reviewer", coerce=int, validators=[InputRequired()])
+    scope = RadioField(
+        "Covers",
+        choices=[
+            ("all", "All submissions"),
+            ("track", "One track"),
+            ("submission", "One submission"),
+        ],
+        default="all",
+        validators=[InputRequired()],
+    )
+    track_id = SelectField("Track", coerce=int, validators=[Optional()])
+    submission_id = SelectField("Submission", coerce=int, validators=[Optional()])
+
+
+class ReviewForm(FlaskForm):
+    """A score on the event's scale and a comment."""
+
+    score = RadioField("Score", coerce=int, validators=[InputRequired()])
+    comment = TextAreaField("Comment", validators=[Optional(), Length(max=10000)])
+
+
+class ConflictForm(FlaskForm):
+    """Declare a conflict of interest with one submission."""
+
+    reason = StringField("Reason (optional, only organizers see it)", validators=[Length(max=500)])
+
+
+class DecisionForm(FlaskForm):
+    """Set or clear the pending decision of the ticked submissions."""
+
+    submission_ids = SelectMultipleField("Submissions", coerce=int, validate_choice=False)
+    decision = SelectField(
+        "Decision",
+        choices=[("accepted", "Accept"), ("rejected", "Reject"), ("", "Clear pending decision")],
+        validators=[Optional()],
+    )
+
+
+class TemplateForm(FlaskForm):
+    """One decision mail text with ``{placeholders}``."""
+
+    subject = StringField("Subject", validators=[DataRequired(), Length(max=300)])
+    body = TextAreaField(
+        "Text (placeholders: " + ", ".join("{" + p + "}" for p in PLACEHOLDERS) + ")",
+        validators=[DataRequired(), Length(max=20000)],
+    )
+
+
+class MailEditForm(FlaskForm):
+    """Edit one held decision mail before it is sent."""
+
+    subject = StringField("Subject", validators=[DataRequired(), Length(max=300)])
+    body = TextAreaField("Text", validators=[DataRequired(), Length(max=20000)])
+
+
+class AnswerForm(FlaskForm):
+    """An accepted speaker's answer."""
+
+    answer = RadioField(
+        "Answer",
+        choices=[("confirmed", "I will present it"), ("declined", "I cannot present it")],
+        validators=[InputRequired()],
+    )

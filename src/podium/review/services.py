@@ -1,0 +1,578 @@
+"""All changes made by the review feature: settings, assignments, reviews, conflicts,
+decisions and their release, decision mails, and speakers' confirmations.
+
+Every function takes keyword-only arguments, raises :class:`ReviewError` (a ``ValueError``
+naming the offending field) for bad input and :class:`NotVisible` for objects the caller may
+not see, and commits its own transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import insert, select, update
+from sqlalchemy import inspect as sa_inspect
+
+from podium.accounts.models import User
+from podium.cfp.enums import SubmissionState
+from podium.cfp.models import SpeakerProfile, Submission, SubmissionSpeaker
+from podium.cfp.services import TransitionError, change_state
+from podium.db import utcnow
+from podium.events.enums import TeamRole
+from podium.events.models import Event, EventMembership, Track
+from podium.extensions import db
+from podium.mail.models import OutboxMail
+from podium.mail.services import queue_mail, render_mail
+from podium.review import queries
+from podium.review.emails import DEFAULT_TEMPLATES, fill_placeholders, unknown_placeholders
+from podium.review.enums import (
+    DECIDABLE_STATES,
+    DECISION_MAIL_KIND,
+    AssignmentScope,
+    ConfirmationAnswer,
+    DecisionKind,
+)
+from podium.review.models import (
+    Decision,
+    DecisionMailTemplate,
+    Review,
+    ReviewConflict,
+    ReviewerAssignment,
+)
+
+MAX_SCALE_VALUES = 21
+# Speakers may change their mind (confirmed -> declined and back) until organizers cancel.
+_ANSWERABLE_STATES = frozenset(
+    {SubmissionState.ACCEPTED, SubmissionState.CONFIRMED, SubmissionState.DECLINED}
+)
+_TOKEN_SALT = "podium.review.confirm"  # noqa: S105  a namespace for signatures, not a secret
+
+
+class ReviewError(ValueError):
+    """Bad input; ``field`` names the form field to blame (``""`` for the whole form)."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotVisible(LookupError):
+    """The object does not exist for this caller (views answer 404)."""
+
+
+class NotASpeaker(PermissionError):
+    """The user is not a speaker of the submission (views answer 403)."""
+
+
+# --- settings and assignments ---------------------------------------------------------------
+
+
+def update_review_settings(
+    *,
+    event: Event,
+    anonymised: bool,
+    closes_at: datetime | None,
+    score_min: int,
+    score_max: int,
+    labels: Mapping[int, str],
+) -> None:
+    """Store the event's review settings.
+
+    Args:
+        closes_at: aware UTC instant after which reviews can no longer be edited, or None.
+        score_min, score_max: inclusive score range, at most :data:`MAX_SCALE_VALUES` values.
+        labels: label per score value (values outside the range are refused).
+
+    Raises:
+        ReviewError: the range is empty or too wide, a label is outside it, or an existing
+            review's score would fall outside the new range.
+    """
+    if closes_at is not None and closes_at.tzinfo is None:
+        raise ReviewError("the closing instant needs a time zone", "review_closes_at")
+    if score_min >= score_max:
+        raise ReviewError("the lowest score must be below the highest", "score_max")
+    if score_max - score_min + 1 > MAX_SCALE_VALUES:
+        raise ReviewError(f"a scale has at most {MAX_SCALE_VALUES} values", "score_max")
+    outside = sorted(v for v in labels if not score_min <= v <= score_max)
+    if outside:
+        raise ReviewError(f"labels for values outside the scale: {outside}", "score_labels")
+    clash = db.session.scalar(
+        select(Review.id)
+        .join(Submission, Submission.id == Review.submission_id)
+        .where(Submission.event_id == event.id)
+        .where((Review.score < score_min) | (Review.score > score_max))
+        .limit(1)
+    )
+    if clash is not None:
+        raise ReviewError("existing reviews have scores outside this range; widen it", "score_min")
+    event.anonymised_review = anonymised
+    event.review_closes_at = closes_at
+    event.score_min = score_min
+    event.score_max = score_max
+    event.score_labels = {str(k): v.strip() for k, v in sorted(labels.items()) if v.strip()}
+    db.session.commit()
+
+
+def add_assignment(
+    *,
+    event: Event,
+    reviewer_id: int,
+    scope: AssignmentScope | str,
+    track_id: int | None = None,
+    submission_id: int | None = None,
+) -> ReviewerAssignment:
+    """Assign a reviewer to all submissions, one track or one submission of ``event``.
+
+    Raises:
+        ReviewError: the user is not a reviewer of the event, or the track/submission is
+            missing or belongs to another event.
+    """
+    scope = AssignmentScope(scope)
+    is_reviewer = db.session.scalar(
+        select(EventMembership.id).where(
+            EventMembership.event_id == event.id,
+            EventMembership.user_id == reviewer_id,
+            EventMembership.role == TeamRole.REVIEWER.value,
+        )
+    )
+    if is_reviewer is None:
+        raise ReviewError("choose one of the event's reviewers", "reviewer_id")
+    assignment = ReviewerAssignment(event_id=event.id, reviewer_id=reviewer_id)
+    if scope is AssignmentScope.TRACK:
+        track = db.session.get(Track, track_id) if track_id else None
+        if track is None or track.event_id != event.id:
+            raise ReviewError("choose a track of this event", "track_id")
+        assignment.track_id = track.id
+    elif scope is AssignmentScope.SUBMISSION:
+        submission = db.session.get(Submission, submission_id) if submission_id else None
+        if submission is None or submission.event_id != event.id:
+            raise ReviewError("choose a submission of this event", "submission_id")
+        assignment.submission_id = submission.id
+    db.session.add(assignment)
+    db.session.commit()
+    return assignment
+
+
+def remove_assignment(*, event: Event, assignment_id: int) -> None:
+    """Delete one assignment of ``event`` (its reviews stay).
+
+    Raises:
+        NotVisible: no such assignment in this event.
+    """
+    assignment = db.session.get(ReviewerAssignment, assignment_id)
+    if assignment is None or assignment.event_id != event.id:
+        raise NotVisible("no such assignment")
+    db.session.delete(assignment)
+    db.session.commit()
+
+
+# --- reviewing -------------------------------------------------------------------------------
+
+
+def review_is_open(event: Event, now: datetime | None = None) -> bool:
+    """True until the event's review phase closes (always, when no closing instant is set)."""
+    return event.review_closes_at is None or (now or utcnow()) < event.review_closes_at
+
+
+def save_review(
+    *, event: Event, reviewer: User, submission_id: int, score: int, comment: str
+) -> Review:
+    """Create or update ``reviewer``'s review of a submission they may see.
+
+    Raises:
+        NotVisible: the submission is not visible to the reviewer (not assigned, a speaker
+            of it, a declared conflict, another event).
+        ReviewError: the review phase closed, or the score is outside the event's scale.
+    """
+    if not queries.is_visible_to(event.id, reviewer.id, submission_id):
+        raise NotVisible("no such submission")
+    if not review_is_open(event):
+        raise ReviewError("the review phase has closed; reviews can no longer change", "score")
+    if not event.score_min <= score <= event.score_max:
+        raise ReviewError(
+            f"the score must be between {event.score_min} and {event.score_max}", "score"
+        )
+    review = db.session.scalar(
+        select(Review).where(
+            Review.submission_id == submission_id, Review.reviewer_id == reviewer.id
+        )
+    )
+    if review is None:
+        review = Review(submission_id=submission_id, reviewer_id=reviewer.id, score=score)
+        db.session.add(review)
+    review.score = score
+    review.comment = comment.strip()
+    db.session.commit()
+    return review
+
+
+def declare_conflict(*, event: Event, reviewer: User, submission_id: int, reason: str) -> None:
+    """Record that ``reviewer`` has a conflict of interest; the submission disappears for them.
+
+    Their review of it, if any, is deleted so it no longer counts in the ranking.
+
+    Raises:
+        NotVisible: the submission is not visible to the reviewer.
+    """
+    if not queries.is_visible_to(event.id, reviewer.id, submission_id):
+        raise NotVisible("no such submission")
+    db.session.add(
+        ReviewConflict(submission_id=submission_id, reviewer_id=reviewer.id, reason=reason[:500])
+    )
+    review = db.session.scalar(
+        select(Review).where(
+            Review.submission_id == submission_id, Review.reviewer_id == reviewer.id
+        )
+    )
+    if review is not None:
+        db.session.delete(review)
+    db.session.commit()
+
+
+# --- decisions -------------------------------------------------------------------------------
+
+
+def set_decisions(
+    *, event: Event, actor: User, submission_ids: Iterable[int], decision: DecisionKind | None
+) -> int:
+    """Set (or with ``None`` clear) the pending decision of submissions of ``event``.
+
+    Only submissions whose state still allows a decision (submitted, accepted, rejected) are
+    changed; each change is recorded as a :class:`Decision` with who and when. Runs a fixed
+    number of queries whatever the number of submissions.
+
+    Returns:
+        how many submissions changed.
+
+    Raises:
+        ReviewError: no submission selected.
+    """
+    ids = sorted(set(submission_ids))
+    if not ids:
+        raise ReviewError("select at least one submission", "submission_ids")
+    submissions = db.session.scalars(
+        select(Submission).where(
+            Submission.event_id == event.id,
+            Submission.id.in_(ids),
+            Submission.state.in_(DECIDABLE_STATES),
+        )
+    ).all()
+    value = decision.value if decision is not None else None
+    now = utcnow()
+    changed = 0
+    for submission in submissions:
+        if submission.pending_state == value:
+            continue
+        submission.pending_state = value
+        db.session.add(
+            Decision(
+                event_id=event.id,
+                submission_id=submission.id,
+                decision=value or "cleared",
+                decided_by_id=actor.id,
+                decided_at=now,
+            )
+        )
+        changed += 1
+    db.session.commit()
+    return changed
+
+
+def save_decision_template(*, event: Event, kind: str, subject: str, body: str) -> None:
+    """Store the event's ``accept`` or ``reject`` mail text.
+
+    Raises:
+        ReviewError: unknown kind, empty subject/body, or unknown ``{placeholders}``.
+    """
+    if kind not in DEFAULT_TEMPLATES:
+        raise ReviewError("unknown template", "kind")
+    subject = " ".join(subject.split())
+    if not subject:
+        raise ReviewError("the subject is required", "subject")
+    if not body.strip():
+        raise ReviewError("the text is required", "body")
+    for name, text in (("subject", subject), ("body", body)):
+        unknown = unknown_placeholders(text)
+        if unknown:
+            raise ReviewError(
+                "unknown placeholders: " + ", ".join("{" + u + "}" for u in unknown), name
+            )
+    template = db.session.scalar(
+        select(DecisionMailTemplate).where(
+            DecisionMailTemplate.event_id == event.id, DecisionMailTemplate.kind == kind
+        )
+    )
+    if template is None:
+        template = DecisionMailTemplate(event_id=event.id, kind=kind)
+        db.session.add(template)
+    template.subject = subject[:300]
+    template.body = body
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    """What a release did: decisions applied, held mails queued, and what was skipped.
+
+    ``skipped`` counts decisions the submission's state no longer allowed (e.g. withdrawn in
+    the meantime) or that equalled the current state; ``no_address`` counts speakers without
+    an account e-mail, who got no mail.
+    """
+
+    released: int
+    mails: int
+    skipped: int
+    no_address: int
+
+
+def make_confirmation_token(submission_id: int, event_id: int) -> str:
+    """A signed, URL-safe token naming one submission of one event (no expiry)."""
+    return _serializer().dumps({"e": event_id, "s": submission_id})
+
+
+def read_confirmation_token(token: str, event_id: int) -> int:
+    """The submission id inside ``token``.
+
+    Raises:
+        NotVisible: the token is forged, damaged, or belongs to another event.
+    """
+    try:
+        data = _serializer().loads(token)
+    except BadSignature as exc:
+        raise NotVisible("invalid confirmation link") from exc
+    if (
+        not isinstance(data, dict)
+        or data.get("e") != event_id
+        or not isinstance(data.get("s"), int)
+    ):
+        raise NotVisible("invalid confirmation link")
+    return data["s"]
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_TOKEN_SALT)
+
+
+def confirmation_link(event: Event, submission_id: int) -> str:
+    """Absolute URL of the confirmation page, built from ``BASE_URL`` (works outside requests)."""
+    base = str(current_app.config.get("BASE_URL") or "").rstrip("/")
+    token = make_confirmation_token(submission_id, event.id)
+    return f"{base}/review/{event.slug}/confirm/{token}"
+
+
+def release_decisions(*, event: Event, actor: User) -> ReleaseResult:
+    """Apply every pending decision of ``event`` and hold one mail per speaker and submission.
+
+    Each state change goes through :func:`podium.cfp.services.change_state` (who and when are
+    recorded), then the submission's ``pending_state`` is cleared, so a second release finds
+    nothing and mails nobody again. Mails are rendered from the event's templates (or the
+    defaults) and stay ``held`` until :func:`send_held_mails`. One transaction; a fixed number
+    of SELECTs whatever the number of decisions (the flush batches its INSERTs and UPDATEs).
+    """
+    submissions = db.session.scalars(
+        select(Submission)
+        .where(Submission.event_id == event.id, Submission.pending_state.is_not(None))
+        .order_by(Submission.id)
+    ).all()
+    speakers: dict[int, list[tuple[int, str, str | None]]] = defaultdict(list)
+    for sub_id, profile_id, name, email in db.session.execute(
+        select(SubmissionSpeaker.submission_id, SpeakerProfile.id, SpeakerProfile.name, User.email)
+        .join(SpeakerProfile, SpeakerProfile.id == SubmissionSpeaker.speaker_id)
+        .outerjoin(User, User.id == SpeakerProfile.user_id)
+        .join(Submission, Submission.id == SubmissionSpeaker.submission_id)
+        .where(Submission.event_id == event.id, Submission.pending_state.is_not(None))
+        .order_by(SubmissionSpeaker.submission_id, SubmissionSpeaker.position)
+    ):
+        speakers[sub_id].append((profile_id, name, email))
+    stored = queries.decision_templates(event.id)
+    texts = {
+        kind: (stored[kind].subject, stored[kind].body) if kind in stored else default
+        for kind, default in DEFAULT_TEMPLATES.items()
+    }
+    released = mails = skipped = no_address = 0
+    new_rows: list[Any] = []
+    for submission in submissions:
+        decision = DecisionKind(submission.pending_state)
+        submission.pending_state = None
+        if submission.state == decision.value:
+            skipped += 1
+            continue
+        try:
+            record = change_state(
+                submission=submission,
+                to_state=decision.value,
+                actor=actor,
+                note="decision released",
+                commit=False,
+            )
+        except TransitionError:
+            skipped += 1
+            continue
+        new_rows.append(record)
+        released += 1
+        subject, body = texts[decision.template_kind]
+        link = confirmation_link(event, submission.id) if decision is DecisionKind.ACCEPT else ""
+        for profile_id, name, email in speakers[submission.id]:
+            if not email:
+                no_address += 1
+                continue
+            values = {
+                "speaker_name": name,
+                "submission_title": submission.title,
+                "event_name": event.name,
+                "confirmation_link": link,
+            }
+            mail = queue_mail(
+                to=[email],
+                template=DECISION_MAIL_KIND,
+                context={
+                    "subject": fill_placeholders(subject, values),
+                    "body": fill_placeholders(body, values),
+                    "submission_id": submission.id,
+                    "speaker_profile_id": profile_id,
+                    "decision": decision.value,
+                },
+                event_id=event.id,
+                hold=True,
+                commit=False,
+            )
+            new_rows.append(mail)
+            mails += 1
+    _insert_batched(new_rows)
+    db.session.execute(
+        update(Decision)
+        .where(Decision.event_id == event.id, Decision.released_at.is_(None))
+        .values(released_at=utcnow(), released_by_id=actor.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return ReleaseResult(released=released, mails=mails, skipped=skipped, no_address=no_address)
+
+
+def _insert_batched(objects: list[Any]) -> None:
+    """Insert new ORM objects with one executemany per table instead of one INSERT each.
+
+    The unit of work inserts rows one by one on SQLite (it cannot match RETURNING rows to
+    objects there), which would make a release of 500 decisions cost thousands of statements.
+    The objects were built by the shared services (``change_state``, ``queue_mail``), so their
+    checks and defaults apply; only the persistence is batched. Callers don't use the objects
+    afterwards (they are expunged and never get their ids).
+    """
+    by_model: dict[type, list[Any]] = defaultdict(list)
+    for obj in objects:
+        # Expunge everything first: any execute would otherwise autoflush the rest one by one.
+        db.session.expunge(obj)
+        by_model[type(obj)].append(obj)
+    for model, group in by_model.items():
+        columns = [c.key for c in sa_inspect(model).column_attrs if c.key != "id"]
+        rows = [{key: getattr(obj, key) for key in columns} for obj in group]
+        # Unset attributes (None) fall back to the column defaults; executemany needs the same
+        # keys in every row, so a key is dropped only when it is unset everywhere.
+        unset = {key for key in columns if all(row[key] is None for row in rows)}
+        db.session.execute(
+            insert(model), [{k: v for k, v in row.items() if k not in unset} for row in rows]
+        )
+
+
+def _held_mail(event: Event, mail_id: int) -> OutboxMail:
+    mail = db.session.get(OutboxMail, mail_id)
+    if (
+        mail is None
+        or mail.event_id != event.id
+        or mail.kind != DECISION_MAIL_KIND
+        or mail.state != "held"
+    ):
+        raise NotVisible("no such held mail")
+    return mail
+
+
+def edit_held_mail(*, event: Event, mail_id: int, subject: str, body: str) -> None:
+    """Replace a held decision mail's subject and text (re-rendering its HTML part).
+
+    Raises:
+        NotVisible: no held decision mail with that id in this event (sent ones can't change).
+        ReviewError: empty subject or text.
+    """
+    mail = _held_mail(event, mail_id)
+    subject = " ".join(subject.split())
+    if not subject:
+        raise ReviewError("the subject is required", "subject")
+    if not body.strip():
+        raise ReviewError("the text is required", "body")
+    context = dict(mail.context or {})
+    context.update(subject=subject[:300], body=body)
+    mail.subject, mail.body_text, mail.body_html = render_mail(DECISION_MAIL_KIND, context)
+    mail.context = context
+    db.session.commit()
+
+
+def discard_held_mail(*, event: Event, mail_id: int) -> None:
+    """Delete a held decision mail so it is never sent.
+
+    Raises:
+        NotVisible: no held decision mail with that id in this event.
+    """
+    db.session.delete(_held_mail(event, mail_id))
+    db.session.commit()
+
+
+def send_held_mails(*, event: Event) -> int:
+    """Move every held decision mail of ``event`` to ``queued`` for the worker (one UPDATE).
+
+    Returns:
+        how many mails were queued.
+    """
+    result = db.session.execute(
+        update(OutboxMail)
+        .where(OutboxMail.event_id == event.id)
+        .where(OutboxMail.kind == DECISION_MAIL_KIND)
+        .where(OutboxMail.state == "held")
+        .values(state="queued", next_attempt_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# --- confirmations ---------------------------------------------------------------------------
+
+
+def answer_confirmation(
+    *, event: Event, user: User, submission_id: int, answer: ConfirmationAnswer | str
+) -> Submission:
+    """Record an accepted speaker's confirmation or refusal through ``change_state``.
+
+    Raises:
+        NotVisible: no such submission in ``event``.
+        NotASpeaker: ``user`` is not one of its speakers.
+        ReviewError: the submission's state does not allow this answer (e.g. not accepted).
+    """
+    answer = ConfirmationAnswer(answer)
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or submission.event_id != event.id:
+        raise NotVisible("no such submission")
+    if not queries.is_speaker_of(user.id, submission.id):
+        raise NotASpeaker("only the submission's speakers can answer")
+    if submission.state == answer.value:
+        return submission
+    if (
+        submission.state == SubmissionState.SUBMITTED
+        or submission.state == SubmissionState.REJECTED
+    ):
+        raise ReviewError("this submission has not been accepted", "answer")
+    try:
+        change_state(
+            submission=submission,
+            to_state=answer.value,
+            actor=user,
+            note=f"speaker {answer.value}",
+        )
+    except TransitionError as exc:
+        raise ReviewError(str(exc), "answer") from exc
+    return submission

@@ -1,0 +1,648 @@
+"""Review pages: reviewers' list and score form, organizers' assignments and settings,
+ranking (+ CSV), decisions and their mails, and speakers' confirmation.
+
+Views validate, call one service, then redirect or render; reviewer-facing data always comes
+from :mod:`podium.review.queries` projections.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from podium.events.models import Event
+from podium.review import queries, services
+from podium.review.emails import DEFAULT_TEMPLATES, PLACEHOLDERS
+from podium.review.enums import REVIEWABLE_STATES, ConfirmationAnswer, DecisionKind
+from podium.review.forms import (
+    AnswerForm,
+    AssignmentForm,
+    ConflictForm,
+    CsrfForm,
+    DecisionForm,
+    MailEditForm,
+    ReviewForm,
+    ReviewSettingsForm,
+    TemplateForm,
+)
+from podium.review.permissions import (
+    event_or_404,
+    require_login,
+    require_organizer,
+    require_reviewer,
+)
+from podium.templating import format_local
+
+bp = Blueprint("review", __name__, template_folder="templates")
+
+RENDERED = str | tuple[str, int] | BaseResponse
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _csv_cell(value: Any) -> str:
+    # Spreadsheet apps execute cells starting with these characters as formulas.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv_response(header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_cell(v) for v in row])
+    response = Response(buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _fail(form: Any, error: services.ReviewError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        flash(str(error), "error")
+
+
+def _score_choices(event: Event) -> list[tuple[int, str]]:
+    labels = event.score_labels or {}
+    return [
+        (v, f"{v} · {labels[str(v)]}" if str(v) in labels else str(v))
+        for v in range(event.score_min, event.score_max + 1)
+    ]
+
+
+# --- reviewers -------------------------------------------------------------------------------
+
+
+@bp.get("/review/<slug>/")
+def list_submissions(slug: str) -> RENDERED:
+    """The reviewer's assigned submissions with their own scores."""
+    event = event_or_404(slug)
+    require_reviewer(event)
+    items = queries.reviewer_items(event, current_user.id)
+    return render_template(
+        "review/list.html",
+        event=event,
+        items=items,
+        reviewed=sum(1 for i in items if i.my_score is not None),
+        is_open=services.review_is_open(event),
+    )
+
+
+@bp.get("/review/<slug>/submissions.csv")
+def export_csv(slug: str) -> RENDERED:
+    """The reviewer's assigned submissions as CSV (same projection as the pages)."""
+    event = event_or_404(slug)
+    require_reviewer(event)
+    items = queries.reviewer_items(event, current_user.id)
+    header = ["id", "title", "track", "session_type", "duration_minutes", "language"]
+    header += ["speakers", "my_score", "my_comment"]
+    rows = [
+        [
+            i.id,
+            i.title,
+            i.track,
+            i.session_type,
+            i.duration_minutes,
+            i.language,
+            "; ".join(s.name for s in i.speakers),
+            i.my_score,
+            i.my_comment,
+        ]
+        for i in items
+    ]
+    return _csv_response(header, rows, f"{event.slug}-review.csv")
+
+
+@bp.get("/review/<slug>/submissions.json")
+def export_json(slug: str) -> RENDERED:
+    """The reviewer's assigned submissions as JSON ``{"event", "anonymised", "submissions"}``."""
+    event = event_or_404(slug)
+    require_reviewer(event)
+    items = queries.reviewer_items(event, current_user.id)
+    body = {
+        "event": event.slug,
+        "anonymised": event.anonymised_review,
+        "submissions": [i.as_export() for i in items],
+    }
+    return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+
+
+def _reviewer_item(event: Event, submission_id: int) -> queries.ReviewItem:
+    items = queries.reviewer_items(event, current_user.id, submission_id=submission_id)
+    if not items:
+        abort(404)
+    return items[0]
+
+
+def _render_review(
+    event: Event, item: queries.ReviewItem, form: ReviewForm, status: int = 200
+) -> RENDERED:
+    return (
+        render_template(
+            "review/submission.html",
+            event=event,
+            item=item,
+            form=form,
+            conflict_form=ConflictForm(),
+            is_open=services.review_is_open(event),
+        ),
+        status,
+    )
+
+
+@bp.get("/review/<slug>/<int:submission_id>")
+def show_submission(slug: str, submission_id: int) -> RENDERED:
+    """One assigned submission and the reviewer's score form (404 when not visible)."""
+    event = event_or_404(slug)
+    require_reviewer(event)
+    item = _reviewer_item(event, submission_id)
+    form = ReviewForm(
+        data={"score": item.my_score, "comment": item.my_comment}
+        if item.my_score is not None
+        else None
+    )
+    form.score.choices = _score_choices(event)
+    return _render_review(event, item, form)
+
+
+@bp.post("/review/<slug>/<int:submission_id>")
+def save_review(slug: str, submission_id: int) -> RENDERED:
+    """Create or update the reviewer's review."""
+    event = event_or_404(slug)
+    require_reviewer(event)
+    item = _reviewer_item(event, submission_id)
+    form = ReviewForm()
+    form.score.choices = _score_choices(event)
+    if form.validate():
+        try:
+            services.save_review(
+                event=event,
+                reviewer=current_user,
+                submission_id=item.id,
+                score=form.score.data,
+                comment=form.comment.data or "",
+            )
+        except services.NotVisible:
+            abort(404)
+        except services.ReviewError as error:
+            _fail(form, error)
+        else:
+            flash("Review saved.", "success")
+            return redirect(url_for("review.list_submissions", slug=event.slug))
+    return _render_review(event, item, form, 400)
+
+
+@bp.post("/review/<slug>/<int:submission_id>/conflict")
+def declare_conflict(slug: str, submission_id: int) -> RENDERED:
+    """Declare a conflict of interest; the submission disappears from the reviewer's list."""
+    event = event_or_404(slug)
+    require_reviewer(event)
+    form = ConflictForm()
+    if not form.validate():
+        abort(400, "the reason is too long (500 characters at most)")
+    try:
+        services.declare_conflict(
+            event=event,
+            reviewer=current_user,
+            submission_id=submission_id,
+            reason=form.reason.data or "",
+        )
+    except services.NotVisible:
+        abort(404)
+    flash("Conflict recorded; the submission is hidden from you.", "success")
+    return redirect(url_for("review.list_submissions", slug=event.slug))
+
+
+# --- organizers: settings and assignments ------------------------------------------------------
+
+
+def _assignment_form(event: Event) -> AssignmentForm:
+    form = AssignmentForm()
+    form.reviewer_id.choices = sorted(
+        queries.reviewer_names(event.id).items(), key=lambda p: p[1].casefold()
+    )
+    form.track_id.choices = [(0, "—")] + [(t.id, t.name) for t in event.tracks]
+    form.submission_id.choices = [(0, "—"), *queries.submission_choices(event.id)]
+    return form
+
+
+def _settings_form(event: Event) -> ReviewSettingsForm:
+    labels = event.score_labels or {}
+    return ReviewSettingsForm(
+        data={
+            "anonymised_review": event.anonymised_review,
+            "review_closes_at": format_local(
+                event.review_closes_at, event.time_zone, "%Y-%m-%dT%H:%M"
+            ),
+            "score_min": event.score_min,
+            "score_max": event.score_max,
+            "score_labels": "\n".join(
+                f"{k} = {v}" for k, v in sorted(labels.items(), key=lambda p: int(p[0]))
+            ),
+        }
+    )
+
+
+def _render_orga_review(
+    event: Event,
+    *,
+    settings_form: ReviewSettingsForm | None = None,
+    assignment_form: AssignmentForm | None = None,
+    status: int = 200,
+) -> RENDERED:
+    return (
+        render_template(
+            "review/orga_review.html",
+            event=event,
+            settings_form=settings_form or _settings_form(event),
+            assignment_form=assignment_form or _assignment_form(event),
+            assignments=queries.assignments(event.id),
+            delete_form=CsrfForm(),
+        ),
+        status,
+    )
+
+
+@bp.get("/orga/<slug>/review/")
+def orga_review(slug: str) -> RENDERED:
+    """Review settings and reviewer assignments."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    return _render_orga_review(event)
+
+
+@bp.post("/orga/<slug>/review/settings")
+def update_settings(slug: str) -> RENDERED:
+    """Save anonymisation, closing instant and score scale."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    form = ReviewSettingsForm()
+    if form.validate():
+        try:
+            closes_at = form.closes_at_utc(event.time_zone)
+        except ValueError as error:  # wtforms' ValidationError is a ValueError
+            form.review_closes_at.errors = [str(error)]
+            return _render_orga_review(event, settings_form=form, status=400)
+        try:
+            labels = form.parsed_labels()
+        except ValueError as error:
+            form.score_labels.errors = [str(error)]
+            return _render_orga_review(event, settings_form=form, status=400)
+        try:
+            services.update_review_settings(
+                event=event,
+                anonymised=form.anonymised_review.data,
+                closes_at=closes_at,
+                score_min=form.score_min.data,
+                score_max=form.score_max.data,
+                labels=labels,
+            )
+        except services.ReviewError as error:
+            _fail(form, error)
+        else:
+            flash("Review settings saved.", "success")
+            return redirect(url_for("review.orga_review", slug=event.slug))
+    return _render_orga_review(event, settings_form=form, status=400)
+
+
+@bp.post("/orga/<slug>/review/assignments")
+def create_assignment(slug: str) -> RENDERED:
+    """Assign a reviewer to all submissions, a track or one submission."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    form = _assignment_form(event)
+    if form.validate():
+        try:
+            services.add_assignment(
+                event=event,
+                reviewer_id=form.reviewer_id.data,
+                scope=form.scope.data,
+                track_id=form.track_id.data or None,
+                submission_id=form.submission_id.data or None,
+            )
+        except services.ReviewError as error:
+            _fail(form, error)
+        else:
+            flash("Assignment added.", "success")
+            return redirect(url_for("review.orga_review", slug=event.slug))
+    return _render_orga_review(event, assignment_form=form, status=400)
+
+
+@bp.post("/orga/<slug>/review/assignments/<int:assignment_id>/delete")
+def delete_assignment(slug: str, assignment_id: int) -> RENDERED:
+    """Remove one assignment."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    if not CsrfForm().validate():
+        abort(400, "the form expired; reload the page")
+    try:
+        services.remove_assignment(event=event, assignment_id=assignment_id)
+    except services.NotVisible:
+        abort(404)
+    flash("Assignment removed.", "success")
+    return redirect(url_for("review.orga_review", slug=event.slug))
+
+
+# --- organizers: ranking -----------------------------------------------------------------------
+
+
+@bp.get("/orga/<slug>/ranking")
+def ranking(slug: str) -> RENDERED:
+    """Every submission's mean, median, count, spread and missing reviewers; sortable."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    filters = queries.RankingFilters.from_args(request.args)
+    return render_template(
+        "review/ranking.html",
+        event=event,
+        rows=queries.ranking(event, filters),
+        filters=filters,
+        states=sorted(REVIEWABLE_STATES),
+        sort_keys=queries.SORT_KEYS,
+    )
+
+
+@bp.get("/orga/<slug>/ranking.csv")
+def ranking_csv(slug: str) -> RENDERED:
+    """The ranking as CSV, with the same filters and order as the page."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    rows = queries.ranking(event, queries.RankingFilters.from_args(request.args))
+    header = ["id", "title", "speakers", "track", "state", "pending_decision", "reviews"]
+    header += ["mean", "median", "spread", "stddev", "missing_reviewers"]
+    return _csv_response(
+        header,
+        (
+            [
+                r.id,
+                r.title,
+                "; ".join(r.speakers),
+                r.track,
+                r.state,
+                r.pending_state or "",
+                r.count,
+                r.mean,
+                r.median,
+                r.spread,
+                r.stddev,
+                "; ".join(r.missing),
+            ]
+            for r in rows
+        ),
+        f"{event.slug}-ranking.csv",
+    )
+
+
+# --- organizers: decisions ---------------------------------------------------------------------
+
+
+def _template_forms(event: Event) -> dict[str, TemplateForm]:
+    stored = queries.decision_templates(event.id)
+    forms = {}
+    for kind, (subject, body) in DEFAULT_TEMPLATES.items():
+        if kind in stored:
+            subject, body = stored[kind].subject, stored[kind].body
+        forms[kind] = TemplateForm(
+            prefix=kind, data={"subject": subject, "body": body}, formdata=None
+        )
+    return forms
+
+
+def _render_decisions(
+    event: Event, *, template_forms: dict[str, TemplateForm] | None = None, status: int = 200
+) -> RENDERED:
+    filters = queries.RankingFilters.from_args(request.args)
+    rows = queries.ranking(event, filters)
+    everything = rows if filters == queries.RankingFilters() else queries.ranking(event)
+    return (
+        render_template(
+            "review/decisions.html",
+            event=event,
+            rows=rows,
+            filters=filters,
+            sort_keys=queries.SORT_KEYS,
+            states=sorted(REVIEWABLE_STATES),
+            pending=sum(1 for r in everything if r.pending_state),
+            unanswered=[r for r in everything if r.state == "accepted" and not r.pending_state],
+            held=len(queries.held_decision_mails(event.id)),
+            decision_form=DecisionForm(formdata=None),
+            template_forms=template_forms or _template_forms(event),
+            placeholders=PLACEHOLDERS,
+            csrf_form=CsrfForm(),
+        ),
+        status,
+    )
+
+
+@bp.get("/orga/<slug>/decisions")
+def decisions(slug: str) -> RENDERED:
+    """Pending decisions, bulk decide form, mail templates and unanswered acceptances."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    return _render_decisions(event)
+
+
+@bp.post("/orga/<slug>/decisions")
+def set_decisions(slug: str) -> RENDERED:
+    """Accept, reject or clear the ticked submissions (pending until released)."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    form = DecisionForm()
+    if not form.validate():
+        abort(400, "choose a decision and at least one submission")
+    decision = DecisionKind(form.decision.data) if form.decision.data else None
+    try:
+        changed = services.set_decisions(
+            event=event,
+            actor=current_user,
+            submission_ids=form.submission_ids.data or [],
+            decision=decision,
+        )
+    except services.ReviewError as error:
+        flash(str(error), "error")
+        return _render_decisions(event, status=400)
+    flash(f"{changed} pending decision(s) updated; release them to notify speakers.", "success")
+    return redirect(url_for("review.decisions", slug=event.slug))
+
+
+@bp.post("/orga/<slug>/decisions/templates")
+def save_template(slug: str) -> RENDERED:
+    """Save the accept or reject mail text."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    kind = request.form.get("kind", "")
+    if kind not in DEFAULT_TEMPLATES:
+        abort(400, "unknown template kind")
+    form = TemplateForm(prefix=kind)
+    if form.validate():
+        try:
+            services.save_decision_template(
+                event=event, kind=kind, subject=form.subject.data, body=form.body.data
+            )
+        except services.ReviewError as error:
+            _fail(form, error)
+        else:
+            flash(f"The {kind} mail was saved.", "success")
+            return redirect(url_for("review.decisions", slug=event.slug))
+    forms = _template_forms(event)
+    forms[kind] = form
+    return _render_decisions(event, template_forms=forms, status=400)
+
+
+@bp.post("/orga/<slug>/decisions/release")
+def release(slug: str) -> RENDERED:
+    """Apply every pending decision and hold one mail per speaker for review."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    if not CsrfForm().validate():
+        abort(400, "the form expired; reload the page")
+    result = services.release_decisions(event=event, actor=current_user)
+    message = f"{result.released} decision(s) released, {result.mails} mail(s) held for checking."
+    if result.skipped:
+        message += f" {result.skipped} skipped (state no longer allows it or unchanged)."
+    if result.no_address:
+        message += f" {result.no_address} speaker(s) have no e-mail address."
+    flash(message, "success")
+    return redirect(url_for("review.decision_mails", slug=event.slug))
+
+
+@bp.get("/orga/<slug>/decisions/mails")
+def decision_mails(slug: str) -> RENDERED:
+    """Held decision mails with edit/discard forms and a "send all" button."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    mails = queries.held_decision_mails(event.id)
+    forms = {
+        m.id: MailEditForm(
+            prefix=f"m{m.id}",
+            formdata=None,
+            data={"subject": m.subject, "body": (m.context or {}).get("body", m.body_text)},
+        )
+        for m in mails
+    }
+    return render_template(
+        "review/mails.html", event=event, mails=mails, forms=forms, csrf_form=CsrfForm()
+    )
+
+
+@bp.post("/orga/<slug>/decisions/mails/<int:mail_id>")
+def edit_mail(slug: str, mail_id: int) -> RENDERED:
+    """Change a held mail's subject and text."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    form = MailEditForm(prefix=f"m{mail_id}")
+    if not form.validate():
+        abort(400, "the subject and the text are required")
+    try:
+        services.edit_held_mail(
+            event=event, mail_id=mail_id, subject=form.subject.data, body=form.body.data
+        )
+    except services.NotVisible:
+        abort(404)
+    except services.ReviewError as error:
+        abort(400, str(error))
+    flash("Mail updated.", "success")
+    return redirect(url_for("review.decision_mails", slug=event.slug))
+
+
+@bp.post("/orga/<slug>/decisions/mails/<int:mail_id>/discard")
+def discard_mail(slug: str, mail_id: int) -> RENDERED:
+    """Delete a held mail so it is never sent."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    if not CsrfForm().validate():
+        abort(400, "the form expired; reload the page")
+    try:
+        services.discard_held_mail(event=event, mail_id=mail_id)
+    except services.NotVisible:
+        abort(404)
+    flash("Mail discarded.", "success")
+    return redirect(url_for("review.decision_mails", slug=event.slug))
+
+
+@bp.post("/orga/<slug>/decisions/mails/send")
+def send_mails(slug: str) -> RENDERED:
+    """Queue every held decision mail for sending."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    if not CsrfForm().validate():
+        abort(400, "the form expired; reload the page")
+    count = services.send_held_mails(event=event)
+    flash(f"{count} mail(s) queued for sending.", "success")
+    return redirect(url_for("review.decisions", slug=event.slug))
+
+
+# --- speakers: confirmation ----------------------------------------------------------------------
+
+
+def _confirm_target(event: Event, token: str) -> int:
+    try:
+        return services.read_confirmation_token(token, event.id)
+    except services.NotVisible:
+        abort(404)
+
+
+def _answer(event: Event, submission_id: int, form: AnswerForm, back: str) -> BaseResponse:
+    if not form.validate():
+        abort(400, "choose whether you confirm or decline")
+    try:
+        services.answer_confirmation(
+            event=event,
+            user=current_user,
+            submission_id=submission_id,
+            answer=ConfirmationAnswer(form.answer.data),
+        )
+    except services.NotVisible:
+        abort(404)
+    except services.NotASpeaker:
+        abort(403)
+    except services.ReviewError as error:
+        abort(409, str(error))
+    flash("Thank you, your answer was recorded.", "success")
+    return redirect(back)
+
+
+@bp.get("/review/<slug>/confirm/<token>")
+def confirm_page(slug: str, token: str) -> RENDERED:
+    """Ask an accepted speaker to confirm or decline (login required, speakers only)."""
+    event = event_or_404(slug)
+    submission_id = _confirm_target(event, token)
+    require_login()
+    submission = queries.event_submission(event.id, submission_id)
+    if submission is None:
+        abort(404)
+    if not queries.is_speaker_of(current_user.id, submission.id):
+        abort(403)
+    return render_template(
+        "review/confirm.html", event=event, submission=submission, form=AnswerForm()
+    )
+
+
+@bp.post("/review/<slug>/confirm/<token>")
+def confirm_answer(slug: str, token: str) -> RENDERED:
+    """Record the answer given on the confirmation page."""
+    event = event_or_404(slug)
+    submission_id = _confirm_target(event, token)
+    require_login()
+    back = url_for("review.confirm_page", slug=event.slug, token=token)
+    return _answer(event, submission_id, AnswerForm(), back)
+
+
+@bp.post("/review/<slug>/submissions/<int:submission_id>/answer")
+def answer_from_dashboard(slug: str, submission_id: int) -> RENDERED:
+    """The same answer from the speaker's dashboard (form field ``answer``)."""
+    event = event_or_404(slug)
+    require_login()
+    # The speaker dashboard (/<slug>/me/) belongs to the CfP feature; its URL is reserved.
+    return _answer(event, submission_id, AnswerForm(), f"/{event.slug}/me/")

@@ -21,6 +21,10 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
     "podium.mail.views",
     "podium.events.views",
     "podium.cfp.views",
+    "podium.schedule.views",
+    "podium.exchange.views",
+    "podium.program.views",
+    "podium.review.views",
 )
 
 # Each module exposes ``register_cli(cli_group)`` adding its commands to ``podium``.

@@ -21,9 +21,6 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
     "podium.mail.views",
     "podium.events.views",
     "podium.cfp.views",
-    "podium.schedule.views",
-    "podium.exchange.views",
-    "podium.program.views",
     "podium.review.views",
 )
 

@@ -20,6 +20,7 @@ from wtforms.validators import (
 )
 
 from podium.cfp.services import AUDIENCE_LEVELS, LANGUAGES
+from podium.events.forms import choice
 from podium.events.models import Event
 
 MAX_ABSTRACT = 2000
@@ -64,9 +65,11 @@ class SubmissionForm(FlaskForm):
         ],
         description="Leave empty for the session type's default.",
     )
-    language = SelectField("Language", choices=list(LANGUAGES.items()), default="en")
+    language = SelectField(
+        "Language", choices=[choice(k, v) for k, v in LANGUAGES.items()], default="en"
+    )
     audience_level = SelectField(
-        "Audience level", choices=list(AUDIENCE_LEVELS.items()), default="all"
+        "Audience level", choices=[choice(k, v) for k, v in AUDIENCE_LEVELS.items()], default="all"
     )
     co_speaker_email = EmailField(
         "Co-speaker's e-mail", validators=[Optional(), Email(), Length(max=254)]
@@ -85,10 +88,11 @@ class SubmissionForm(FlaskForm):
 def submission_form(event: Event, **kwargs: Any) -> SubmissionForm:
     """A :class:`SubmissionForm` whose session type and track choices are ``event``'s."""
     form = SubmissionForm(**kwargs)
-    form.session_type.choices = [(None, "—")] + [
-        (t.id, f"{t.name} ({t.default_duration_minutes} min)") for t in event.session_types
+    form.session_type.choices = [choice("", "—")] + [
+        choice(str(t.id), f"{t.name} ({t.default_duration_minutes} min)")
+        for t in event.session_types
     ]
-    form.track.choices = [(None, "—")] + [(t.id, t.name) for t in event.tracks]
+    form.track.choices = [choice("", "—")] + [choice(str(t.id), t.name) for t in event.tracks]
     return form
 
 

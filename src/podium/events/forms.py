@@ -32,6 +32,17 @@ from wtforms.validators import (
 from podium.events.enums import TeamRole
 from podium.events.times import is_valid_time_zone
 
+try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
+    from wtforms import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms
+    SelectChoice = None
+
+
+def choice(value: str, label: str) -> object:
+    """One ``<option>`` for a SelectField, in the shape the installed WTForms prefers."""
+    return SelectChoice(value, label) if SelectChoice is not None else (value, label)
+
+
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -133,5 +144,8 @@ class TeamInviteForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(
         "Role",
-        choices=[(TeamRole.REVIEWER.value, "Reviewer"), (TeamRole.ORGANIZER.value, "Organizer")],
+        choices=[
+            choice(TeamRole.REVIEWER.value, "Reviewer"),
+            choice(TeamRole.ORGANIZER.value, "Organizer"),
+        ],
     )

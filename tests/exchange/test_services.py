@@ -12,12 +12,16 @@ from sqlalchemy import func, select
 
 from podium.cfp.models import SpeakerProfile, Submission, SubmissionStateChange
 from podium.events.models import Event, Room, SessionType, Track
-from podium.exchange.cli import import_schedule_command, parse_schedule_file
+from podium.exchange.cli import import_schedule_command
 from podium.exchange.demo import DEMO_EVENT_SLUG, load_demo_event
 from podium.exchange.errors import ScheduleImportError
 from podium.exchange.frab_xml import parse_frab_xml, write_frab_xml
 from podium.exchange.schedule_data import ScheduleData, SessionData
-from podium.exchange.services import build_schedule_data, import_schedule
+from podium.exchange.services import (
+    build_schedule_data,
+    import_schedule,
+    parse_schedule_file,
+)
 from podium.extensions import db
 from podium.schedule.models import Slot
 from tests.support.queries import count_queries

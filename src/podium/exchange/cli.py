@@ -9,20 +9,6 @@ import click
 from flask.cli import with_appcontext
 
 from podium.exchange.errors import ScheduleImportError
-from podium.exchange.frab_xml import parse_frab_xml
-from podium.exchange.schedule_data import ScheduleData
-from podium.exchange.schedule_json import parse_schedule_json
-
-
-def parse_schedule_file(raw: bytes, *, time_zone: str | None = None) -> ScheduleData:
-    """Parse schedule bytes as JSON (first character ``{``) or frab XML (anything else).
-
-    Raises ``ScheduleImportError`` with the element and line of the first problem.
-    """
-    head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if head in (b"{", b"["):
-        return parse_schedule_json(raw, time_zone=time_zone)
-    return parse_frab_xml(raw, time_zone=time_zone)
 
 
 @click.command("import-schedule")
@@ -35,7 +21,7 @@ def import_schedule_command(
     file: Path, event_slug: str | None, time_zone: str | None, public: bool
 ) -> None:
     """Import FILE (frab/pentabarf schedule.xml or schedule JSON); re-running updates."""
-    from podium.exchange.services import import_schedule
+    from podium.exchange.services import import_schedule, parse_schedule_file
 
     try:
         data = parse_schedule_file(file.read_bytes(), time_zone=time_zone)

@@ -25,6 +25,7 @@ from podium.cfp.models import SpeakerProfile, Submission, SubmissionSpeaker
 from podium.cfp.services import change_state
 from podium.events.models import Event, Room, SessionType, Track
 from podium.exchange.errors import ScheduleImportError
+from podium.exchange.frab_xml import parse_frab_xml
 from podium.exchange.normalize import PODIUM_NAMESPACE, room_guid, session_slug
 from podium.exchange.schedule_data import (
     Conference,
@@ -34,10 +35,18 @@ from podium.exchange.schedule_data import (
     SessionData,
     TrackData,
 )
+from podium.exchange.schedule_json import parse_schedule_json
 from podium.extensions import db
 from podium.schedule.models import Slot
 
-__all__ = ["ImportResult", "build_schedule_data", "import_schedule", "speaker_person"]
+__all__ = [
+    "ImportResult",
+    "build_schedule_data",
+    "import_schedule",
+    "import_schedule_file",
+    "parse_schedule_file",
+    "speaker_person",
+]
 
 # States in which a slotted submission is part of the published program.
 PROGRAM_STATES = (SubmissionState.ACCEPTED.value, SubmissionState.CONFIRMED.value)
@@ -438,6 +447,28 @@ def _import_key(person: PersonData) -> str:
     if len(key) <= 100:
         return key
     return f"{kind}-sha1:{hashlib.sha1(value.encode()).hexdigest()}"  # noqa: S324 - an id, not a secret
+
+
+def parse_schedule_file(raw: bytes, *, time_zone: str | None = None) -> ScheduleData:
+    """Parse schedule bytes as JSON (first character ``{``) or frab XML (anything else).
+
+    Raises ``ScheduleImportError`` naming the element and line of the first problem.
+    """
+    head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if head in (b"{", b"["):
+        return parse_schedule_json(raw, time_zone=time_zone)
+    return parse_frab_xml(raw, time_zone=time_zone)
+
+
+def import_schedule_file(
+    *, raw: bytes, event: Event, actor: User | None, time_zone: str | None = None
+) -> ImportResult:
+    """Parse an uploaded schedule file (frab XML or schedule JSON) into ``event``.
+
+    Raises ``ScheduleImportError`` (element and line) and writes nothing if the file is bad.
+    """
+    data = parse_schedule_file(raw, time_zone=time_zone)
+    return import_schedule(data=data, event_slug=event.slug, actor=actor)
 
 
 # --------------------------------------------------------------------------- build

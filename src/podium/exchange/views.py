@@ -1,0 +1,53 @@
+"""Organizers import a schedule file (frab XML or schedule JSON) into their event.
+
+Exports are served by ``podium.program`` from published releases using this package's writers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from podium.events.models import Event
+from podium.events.permissions import require_organizer
+from podium.exchange import services
+from podium.exchange.errors import ScheduleImportError
+from podium.exchange.forms import ImportScheduleForm
+from podium.extensions import db
+
+bp = Blueprint(
+    "exchange", __name__, template_folder="templates", url_prefix="/orga/<slug>/schedule/import"
+)
+
+
+def _event_or_404(slug: str) -> Event:
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        abort(404)
+    return event
+
+
+@bp.route("/", methods=["GET", "POST"])
+def import_schedule(slug: str) -> Any:
+    """Show the upload form; on POST import the file and go to the schedule editor."""
+    event = _event_or_404(slug)
+    require_organizer(event)
+    form = ImportScheduleForm()
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("exchange/import.html", event=event, form=form), status
+    try:
+        result = services.import_schedule_file(
+            raw=form.file.data.read(),
+            event=event,
+            actor=current_user,
+            time_zone=(form.time_zone.data or "").strip() or None,
+        )
+    except ScheduleImportError as exc:
+        form.file.errors = [*form.file.errors, str(exc)]
+        return render_template("exchange/import.html", event=event, form=form), 400
+    flash(f"Imported: {result.summary()}.", "success")
+    return redirect(url_for("schedule.editor", slug=event.slug))

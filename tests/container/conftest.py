@@ -24,6 +24,8 @@ import pytest
 from tests.container import docker
 from tests.container.support import FIGURES, REPO, BuiltImage, copy_project, require_or_skip
 
+_STARTED = pytest.StashKey[float]()
+
 
 @pytest.fixture(scope="session")
 def docker_engine() -> None:
@@ -91,10 +93,18 @@ def built_image(standin_images: None, project_copy: Path) -> Iterator[BuiltImage
     docker.run_docker(["image", "rm", "--force", tag], check=False)
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Remember when the run started, for the total in the figures."""
+    session.config.stash[_STARTED] = time.monotonic()
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print the measured figures, and keep them in test-artifacts/ for CI logs."""
     if not FIGURES:
         return
+    started = terminalreporter.config.stash.get(_STARTED, None)
+    if started is not None:
+        FIGURES["whole container test run"] = (time.monotonic() - started, "s")
     terminalreporter.section("container figures")
     for name, (value, unit) in FIGURES.items():
         terminalreporter.write_line(f"{name}: {value:.1f} {unit}")

@@ -1,0 +1,234 @@
+"""The whole stack, really running: compose.yaml with the image built by the fixtures.
+
+Order matters in the last test only: it stops and starts the stack, so it runs last.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.container import docker, flows
+from tests.container.support import FIGURES, BuiltImage
+
+pytestmark = pytest.mark.container
+
+ADMIN_EMAIL = "admin@example.org"
+ADMIN_PASSWORD = "container-admin-password-1"
+SPEAKER_EMAIL = "speaker@example.org"
+SPEAKER_PASSWORD = "container-speaker-password-1"
+EVENT_SLUG = "containerconf"
+PROPOSAL_TITLE = "Shipping conference software in containers"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Stack:
+    """A running Compose project and the loopback URLs of its published services."""
+
+    compose: docker.Compose
+    project: Path
+    web_url: str
+    maildev_url: str
+    web_port: int
+    mail_port: int
+
+
+def write_env(project: Path, image: str, web_port: int, mail_port: int) -> None:
+    """The .env an operator would write, with the secret key in a file (SECRET_KEY_FILE)."""
+    secret_file = project / "docker" / "secrets" / "secret_key"
+    secret_file.write_text(secrets.token_urlsafe(48) + "\n", encoding="utf-8")
+    secret_file.chmod(0o644)  # read by uid 10001 inside the container
+    (project / ".env").write_text(
+        "\n".join(
+            [
+                f"PODIUM_IMAGE={image}",
+                "SECRET_KEY_FILE=/run/secrets/podium/secret_key",
+                f"POSTGRES_PASSWORD={secrets.token_hex(16)}",
+                f"PODIUM_HTTP_PORT={web_port}",
+                f"MAILDEV_WEB_PORT={mail_port}",
+                f"PODIUM_BASE_URL=http://127.0.0.1:{web_port}",
+                # The test talks plain HTTP; production keeps the secure default.
+                "PODIUM_SESSION_COOKIE_SECURE=false",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+
+
+def make_root_owned_uploads_volume(compose: docker.Compose, name: str) -> None:
+    """Let compose create its volumes, then make the uploads volume root's, with a file in it.
+
+    A non-empty volume is not re-owned by Docker when mounted, so the app sees it as a volume
+    first used by another (root) container.
+    """
+    compose.run("up", "--no-start", "--no-build")
+    docker.run_docker(
+        [
+            "run", "--rm", "--user", "0:0", "--volume", f"{name}_uploads:/data",
+            "debian:bookworm-slim", "sh", "-c",
+            "touch /data/left-by-root && chown -R 0:0 /data && chmod 0755 /data",
+        ]
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def stack(built_image: BuiltImage) -> Iterator[Stack]:
+    """compose.yaml (production settings) up and healthy; `down -v` afterwards."""
+    name = f"podiumct{os.getpid()}"
+    web_port, mail_port = free_port(), free_port()
+    write_env(built_image.project, built_image.tag, web_port, mail_port)
+    compose = docker.Compose(built_image.project, name)
+    try:
+        make_root_owned_uploads_volume(compose, name)
+        started = time.monotonic()
+        compose.run("up", "-d", "--no-build", timeout=300)
+        compose.wait_healthy(("db", "mail", "web"))
+        FIGURES["stack start on empty volumes until healthy"] = (time.monotonic() - started, "s")
+        yield Stack(
+            compose=compose,
+            project=built_image.project,
+            web_url=f"http://127.0.0.1:{web_port}",
+            maildev_url=f"http://127.0.0.1:{mail_port}",
+            web_port=web_port,
+            mail_port=mail_port,
+        )
+    finally:
+        compose.run("down", "--volumes", "--remove-orphans", "--timeout", "5", check=False)
+
+
+def get_json(url: str) -> tuple[int, dict]:
+    """(status, parsed body) of a GET; error statuses are returned, not raised."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def test_web_answers_health_and_readiness(stack: Stack) -> None:
+    assert get_json(stack.web_url + "/healthz") == (200, {"status": "ok"})
+    assert get_json(stack.web_url + "/readyz") == (200, {"status": "ok"})
+
+
+def test_ports_are_published_on_loopback_only(stack: Stack) -> None:
+    assert stack.compose.published_port("web", 8000) == ("127.0.0.1", stack.web_port)
+    assert stack.compose.published_port("mail", 1080) == ("127.0.0.1", stack.mail_port)
+    assert stack.compose.inspect("db")["NetworkSettings"]["Ports"] == {"5432/tcp": None}
+
+
+@pytest.mark.parametrize("service", ["web", "worker"])
+def test_services_run_as_the_podium_user(stack: Stack, service: str) -> None:
+    result = stack.compose.run("exec", "-T", service, "id", "-u")
+    assert result.stdout.strip() == "10001"
+
+
+def test_migrate_ran_once_and_exited_zero(stack: Stack) -> None:
+    state = stack.compose.inspect("migrate")["State"]
+    assert (state["Status"], state["ExitCode"]) == ("exited", 0)
+
+
+def test_gunicorn_writes_the_access_log_to_stdout(stack: Stack) -> None:
+    get_json(stack.web_url + "/healthz?from=access-log-test")
+    time.sleep(0.5)
+    logs = stack.compose.run("logs", "--no-color", "web").stdout
+    assert '"GET /healthz?from=access-log-test HTTP/1.1" 200' in logs
+
+
+def test_secret_key_is_read_from_its_file(stack: Stack) -> None:
+    config = stack.compose.run("exec", "-T", "web", "podium", "config").stdout
+    secret_line = next(line for line in config.splitlines() if line.startswith("SECRET_KEY "))
+    assert secret_line.split() == [
+        "SECRET_KEY", "********", "[SECRET_KEY_FILE", "in", "environment]"
+    ]  # fmt: skip
+
+
+def test_root_owned_uploads_volume_is_handed_to_podium(stack: Stack) -> None:
+    owners = stack.compose.run(
+        "exec", "-T", "web", "sh", "-c",
+        'stat -c %U:%G "$PODIUM_UPLOAD_FOLDER" "$PODIUM_UPLOAD_FOLDER/left-by-root"'
+        ' && touch "$PODIUM_UPLOAD_FOLDER/written-by-web" && echo writable',
+    ).stdout.split()  # fmt: skip
+    assert owners == ["podium:podium", "podium:podium", "writable"]
+    migrate_log = stack.compose.run("logs", "--no-color", "migrate").stdout
+    assert "giving /var/lib/podium/uploads to user podium (was uid 0)" in migrate_log
+
+
+def create_admin(stack: Stack) -> str:
+    """`compose run --rm web podium create-admin`, the password on standard input."""
+    result = stack.compose.run(
+        "run", "--rm", "-T", "web", "podium", "create-admin",
+        "--email", ADMIN_EMAIL, "--password-file", "-",
+        input_text=ADMIN_PASSWORD + "\n",
+    )  # fmt: skip
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_create_admin_works_through_compose_run(stack: Stack) -> None:
+    assert create_admin(stack) in {
+        f"Created administrator {ADMIN_EMAIL}",
+        f"Updated administrator {ADMIN_EMAIL}",
+    }
+    browser = flows.Browser(stack.web_url)
+    page = flows.log_in(browser, email=ADMIN_EMAIL, password=ADMIN_PASSWORD)
+    assert (page.status, page.url.startswith(stack.web_url + "/account")) == (200, True)
+    assert "Log out" in page.text or "logout" in page.text
+
+
+def test_proposal_survives_down_and_up(stack: Stack) -> None:
+    create_admin(stack)
+    made = stack.compose.run(
+        "run", "--rm", "-T", "web", "python", "-",
+        input_text=flows.CREATE_EVENT_SCRIPT.format(admin_email=ADMIN_EMAIL, slug=EVENT_SLUG),
+    )  # fmt: skip
+    assert made.stdout.strip().splitlines()[-1] == f"created event {EVENT_SLUG}"
+
+    browser = flows.Browser(stack.web_url)
+    signed_up = flows.sign_up(
+        browser, name="Ada Speaker", email=SPEAKER_EMAIL, password=SPEAKER_PASSWORD
+    )
+    assert (signed_up.status, signed_up.url) == (200, stack.web_url + flows.LOGIN_PATH)
+    mail = flows.wait_for_mail(stack.maildev_url, to=SPEAKER_EMAIL)
+    link = flows.confirmation_link(mail)
+    assert link.startswith(stack.web_url + "/account/confirm/")
+    confirmed = flows.confirm(browser, link)
+    assert confirmed.status == 200
+    assert "is confirmed" in confirmed.text
+    logged_in = flows.log_in(browser, email=SPEAKER_EMAIL, password=SPEAKER_PASSWORD)
+    assert logged_in.status == 200
+    submitted = flows.submit_proposal(
+        browser, slug=EVENT_SLUG, title=PROPOSAL_TITLE, abstract="Images, volumes and restarts."
+    )
+    assert (submitted.status, submitted.url) == (
+        200,
+        stack.web_url + flows.MY_SUBMISSIONS_PATH.format(slug=EVENT_SLUG),
+    )
+    assert PROPOSAL_TITLE in submitted.text
+
+    stack.compose.run("down", "--timeout", "10")
+    started = time.monotonic()
+    stack.compose.run("up", "-d", "--no-build", timeout=300)
+    stack.compose.wait_healthy(("db", "mail", "web"))
+    FIGURES["stack restart (down, up) until healthy"] = (time.monotonic() - started, "s")
+
+    fresh = flows.Browser(stack.web_url)
+    assert flows.log_in(fresh, email=SPEAKER_EMAIL, password=SPEAKER_PASSWORD).status == 200
+    mine = flows.my_submissions(fresh, slug=EVENT_SLUG)
+    assert (mine.status, PROPOSAL_TITLE in mine.text) == (200, True)

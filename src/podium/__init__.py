@@ -21,6 +21,7 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
     "podium.mail.views",
     "podium.events.views",
     "podium.cfp.views",
+    "podium.exchange.views",
     "podium.review.views",
 )
 

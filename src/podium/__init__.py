@@ -23,6 +23,8 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
     "podium.cfp.views",
     "podium.exchange.views",
     "podium.review.views",
+    "podium.schedule.views",
+    "podium.program.views",
 )
 
 # Each module exposes ``register_cli(cli_group)`` adding its commands to ``podium``.

@@ -1,0 +1,104 @@
+"""Database reads of the public program: one small query per request on the cached path."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import defer
+
+from podium.events.models import Event
+from podium.extensions import db
+from podium.program.cache import caches
+from podium.program.timeline import ProgramData
+from podium.schedule.models import ScheduleRelease
+
+
+@dataclass(frozen=True)
+class ProgramHead:
+    """An event and its latest release, as one row (no snapshot).
+
+    ``release_id``/``version``/``published_at`` are None when nothing is published yet;
+    ``published_at`` is aware UTC.
+    """
+
+    event_id: int
+    slug: str
+    name: str
+    time_zone: str
+    is_public: bool
+    release_id: int | None
+    version: int | None
+    published_at: dt.datetime | None
+
+    @property
+    def release_key(self) -> str:
+        """Identifies the release across workers and database id reuse: ``"<id>.<µs>"``."""
+        if self.release_id is None or self.published_at is None:
+            return "none"
+        return f"{self.release_id}.{int(self.published_at.timestamp() * 1_000_000)}"
+
+
+def program_head(slug: str) -> ProgramHead | None:
+    """The event with ``slug`` and its latest release in ONE query, or None."""
+    latest = (
+        select(func.max(ScheduleRelease.version))
+        .where(ScheduleRelease.event_id == Event.id)
+        .correlate(Event)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(
+            Event.id,
+            Event.slug,
+            Event.name,
+            Event.time_zone,
+            Event.is_public,
+            ScheduleRelease.id,
+            ScheduleRelease.version,
+            ScheduleRelease.published_at,
+        )
+        .outerjoin(
+            ScheduleRelease,
+            and_(ScheduleRelease.event_id == Event.id, ScheduleRelease.version == latest),
+        )
+        .where(Event.slug == slug)
+    ).first()
+    return ProgramHead(*row) if row is not None else None
+
+
+def program_data(head: ProgramHead) -> ProgramData:
+    """The indexed snapshot of ``head``'s release (one query on a cache miss, none on a hit).
+
+    Raises:
+        LookupError: the event has no release.
+    """
+    if head.release_id is None:
+        raise LookupError(f"event {head.slug} has no published schedule")
+    key = head.release_key
+
+    def load() -> ProgramData:
+        snapshot = db.session.scalar(
+            select(ScheduleRelease.snapshot).where(ScheduleRelease.id == head.release_id)
+        )
+        return ProgramData.from_snapshot(snapshot or {})
+
+    return caches().snapshots.get_or_build(key, load)  # type: ignore[return-value]
+
+
+def event_row(event_id: int) -> Event | None:
+    """The full event (for its description on the event page)."""
+    return db.session.get(Event, event_id)
+
+
+def releases_of(event_id: int) -> list[ScheduleRelease]:
+    """The event's releases, newest first, without their snapshots (one query)."""
+    return list(
+        db.session.scalars(
+            select(ScheduleRelease)
+            .where(ScheduleRelease.event_id == event_id)
+            .options(defer(ScheduleRelease.snapshot))
+            .order_by(ScheduleRelease.version.desc())
+        )
+    )

@@ -1,0 +1,406 @@
+"""The public program: event page, schedule grid and list, sessions, speakers, search,
+releases and the exports. No login, no JavaScript needed.
+
+Everything renders from the latest release's snapshot, never from live slots, so a page or an
+export is cached per release (see :mod:`podium.program.cache`) and revalidated with ETag /
+Last-Modified. A cached request runs one SQL query: the event and its latest release.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request, session
+from flask_login import current_user
+from markupsafe import Markup
+
+from podium.events.permissions import is_organizer
+from podium.exchange.frab_xml import write_frab_xml
+from podium.exchange.ical import write_ical_person, write_ical_program, write_ical_session
+from podium.exchange.schedule_json import write_schedule_json
+from podium.program import queries, timezones
+from podium.program.cache import caches
+from podium.program.queries import ProgramHead
+from podium.program.timeline import ProgramData, day_grid, local_range, local_when, speaker_ref
+from podium.text import render_markdown
+
+bp = Blueprint("program", __name__, template_folder="templates")
+
+HTML_CACHE_CONTROL = "no-cache"  # always revalidate: cheap 304s, and a new release shows at once
+EXPORT_CACHE_CONTROL = "public, max-age=60"
+MAX_QUERY_LENGTH = 200
+ICAL_TYPE = "text/calendar; charset=utf-8"
+
+
+@bp.get("/<slug>/")
+def event(slug: str) -> Any:
+    """The event page: dates, zone, description, links into the program and exports."""
+    head = _head(slug)
+    event_row = queries.event_row(head.event_id)
+    program = queries.program_data(head) if head.release_id is not None else None
+    return render_template(
+        "program/event.html",
+        head=head,
+        event=event_row,
+        program=program,
+        description=Markup(render_markdown(event_row.description or "")) if event_row else "",  # noqa: S704  nh3-cleaned
+    )
+
+
+@bp.get("/<slug>/schedule/")
+def schedule(slug: str) -> Any:
+    """One conference day as a grid: rooms as columns, time down the side (``?day=``)."""
+    head = _head(slug)
+    tz_name, visitor = _tz(head)
+    day_param = request.args.get("day", "")
+
+    def build(program: ProgramData) -> tuple[str, str]:
+        day = _day_or_404(program, day_param)
+        grid = day_grid(program, day, timezones.zone_info(tz_name)) if day else None
+        html = render_template(
+            "program/schedule.html",
+            **_common(head, program, tz_name, visitor, {"day": day_param} if day_param else None),
+            day=day,
+            grid=grid,
+        )
+        title = f"Schedule, {day.date.strftime('%A %d %B')}" if day else "Schedule"
+        return title, html
+
+    return _page(head, "schedule", (tz_name, day_param), build)
+
+
+@bp.get("/<slug>/schedule/list")
+def schedule_list(slug: str) -> Any:
+    """Every session as a list, grouped by conference day."""
+    head = _head(slug)
+    tz_name, visitor = _tz(head)
+
+    def build(program: ProgramData) -> tuple[str, str]:
+        html = render_template(
+            "program/schedule_list.html", **_common(head, program, tz_name, visitor)
+        )
+        return "Schedule (list)", html
+
+    return _page(head, "list", (tz_name,), build)
+
+
+@bp.get("/<slug>/sessions/<guid>", endpoint="session")
+def session_page(slug: str, guid: str) -> Any:
+    """One session: when (in the chosen zone), where, who, abstract and description."""
+    if guid.endswith(".ics"):
+        return session_ics(slug, guid[: -len(".ics")])
+    head = _head(slug)
+    tz_name, visitor = _tz(head)
+
+    def build(program: ProgramData) -> tuple[str, str]:
+        item = program.sessions_by_guid.get(guid)
+        if item is None:
+            abort(404, description="There is no such session in the published schedule.")
+        html = render_template(
+            "program/session.html",
+            **_common(head, program, tz_name, visitor),
+            item=item,
+            day=program.data.day_of(item),
+            abstract=_markdown(item.abstract),
+            description=_markdown(item.description),
+        )
+        return item.title, html
+
+    return _page(head, "session", (tz_name, guid), build)
+
+
+@bp.get("/<slug>/speakers/<ref>")
+def speaker(slug: str, ref: str) -> Any:
+    """One speaker: biography and their sessions."""
+    if ref.endswith(".ics"):
+        return speaker_ics(slug, ref[: -len(".ics")])
+    head = _head(slug)
+    tz_name, visitor = _tz(head)
+
+    def build(program: ProgramData) -> tuple[str, str]:
+        person = program.speakers.get(ref)
+        if person is None:
+            abort(404, description="There is no such speaker in the published schedule.")
+        html = render_template(
+            "program/speaker.html",
+            **_common(head, program, tz_name, visitor),
+            person=person,
+            biography=_markdown(person.biography),
+            items=program.speaker_sessions.get(ref, []),
+        )
+        return person.name, html
+
+    return _page(head, "speaker", (tz_name, ref), build)
+
+
+@bp.get("/<slug>/search")
+def search(slug: str) -> Any:
+    """Sessions whose title or speakers match ``?q=`` (every word, case-insensitive)."""
+    head = _head(slug)
+    tz_name, visitor = _tz(head)
+    query = request.args.get("q", "").strip()
+    if len(query) > MAX_QUERY_LENGTH:
+        abort(400, description=f"The q parameter is longer than {MAX_QUERY_LENGTH} characters.")
+
+    def build(program: ProgramData) -> tuple[str, str]:
+        html = render_template(
+            "program/search.html",
+            **_common(head, program, tz_name, visitor),
+            query=query,
+            results=program.search(query),
+        )
+        return f"Search: {query}" if query else "Search", html
+
+    return _page(head, "search", (tz_name, query), build)
+
+
+@bp.get("/<slug>/releases/")
+def releases(slug: str) -> Any:
+    """Every published release with its changelog (one extra query, not cached)."""
+    head = _head(slug)
+    return render_template(
+        "program/releases.html",
+        head=head,
+        event=head,
+        releases=queries.releases_of(head.event_id),
+    )
+
+
+# --------------------------------------------------------------------------- exports
+
+
+@bp.get("/<slug>/schedule.xml")
+def export_xml(slug: str) -> Response:
+    """frab/pentabarf schedule.xml of the latest release (c3voc XSD valid)."""
+    return _export(
+        _head(slug),
+        ("xml",),
+        lambda p: write_frab_xml(p.data, generator_version=_version()),
+        "application/xml; charset=utf-8",
+        "schedule.xml",
+    )
+
+
+@bp.get("/<slug>/schedule.json")
+def export_json(slug: str) -> Response:
+    """Schedule JSON (frab/pretalx shape, schema 1) of the latest release."""
+    return _export(
+        _head(slug),
+        ("json",),
+        lambda p: write_schedule_json(p.data, generator_version=_version()),
+        "application/json",
+        "schedule.json",
+    )
+
+
+@bp.get("/<slug>/schedule.ics")
+def export_ics(slug: str) -> Response:
+    """The whole program as iCalendar (UTC times)."""
+    head = _head(slug)
+    return _export(
+        head,
+        ("ics",),
+        lambda p: write_ical_program(p.data, stamp=head.published_at),
+        ICAL_TYPE,
+        f"{head.slug}.ics",
+    )
+
+
+def session_ics(slug: str, guid: str) -> Response:
+    """One session as iCalendar (served for ``/<slug>/sessions/<guid>.ics``)."""
+    head = _head(slug)
+
+    def build(program: ProgramData) -> bytes:
+        if guid not in program.sessions_by_guid:
+            abort(404, description="There is no such session in the published schedule.")
+        return write_ical_session(program.data, guid, stamp=head.published_at)
+
+    return _export(head, ("ics-session", guid), build, ICAL_TYPE, f"{guid}.ics")
+
+
+def speaker_ics(slug: str, ref: str) -> Response:
+    """One speaker's sessions as iCalendar (served for ``/<slug>/speakers/<id>.ics``)."""
+    head = _head(slug)
+
+    def build(program: ProgramData) -> bytes:
+        person = program.speakers.get(ref)
+        if person is None:
+            abort(404, description="There is no such speaker in the published schedule.")
+        return write_ical_person(program.data, person, stamp=head.published_at)
+
+    return _export(head, ("ics-speaker", ref), build, ICAL_TYPE, f"{ref}.ics")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _head(slug: str) -> ProgramHead:
+    head = queries.program_head(slug)
+    if head is None:
+        abort(404, description=f"There is no event {slug!r}.")
+    # A private event's program is visible to its organizers only (to check it before
+    # opening it); everyone else must not learn that it exists.
+    if not head.is_public and not is_organizer(current_user, queries.event_row(head.event_id)):
+        abort(404, description=f"There is no event {slug!r}.")
+    return head
+
+
+def _tz(head: ProgramHead) -> tuple[str, bool]:
+    try:
+        return timezones.resolve(request.args.get("tz"), head.time_zone)
+    except timezones.UnknownTimeZone as exc:
+        abort(400, description=str(exc))
+
+
+def _common(
+    head: ProgramHead,
+    program: ProgramData,
+    tz_name: str,
+    visitor: bool,
+    keep: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Template values every program page uses; ``keep`` are query arguments the time zone
+    form must carry along (only ones that are part of the cache key)."""
+    zone = timezones.zone_info(tz_name)
+    tz_arg = tz_name if visitor else None
+    return {
+        "head": head,
+        "program": program,
+        "tz": tz_name,
+        "tz_arg": tz_arg,
+        "visitor_tz": visitor,
+        "event_tz": program.time_zone,
+        "zone": zone,
+        "local_range": lambda a, b, day=None: local_range(a, b, zone, day),
+        "local_when": lambda a, b: local_when(a, b, zone),
+        "speaker_ref": speaker_ref,
+        "tz_keep": keep or {},
+    }
+
+
+def _day_or_404(program: ProgramData, raw: str) -> Any:
+    if not raw:
+        return program.day(None)
+    try:
+        wanted = dt.date.fromisoformat(raw)
+    except ValueError:
+        abort(400, description=f"The day parameter {raw[:20]!r} is not a date like 2025-02-01.")
+    day = program.day(wanted)
+    if day is None:
+        abort(404, description=f"The schedule has no day {wanted.isoformat()}.")
+    return day
+
+
+def _markdown(text: str) -> Markup:
+    return Markup(render_markdown(text or ""))  # noqa: S704  nh3-cleaned, see podium.text
+
+
+def _variant_tag(parts: tuple[Any, ...]) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=6).hexdigest()
+
+
+def _is_fresh(etag: str, head: ProgramHead) -> bool:
+    """True when the client's copy is current (If-None-Match wins over If-Modified-Since)."""
+    if request.if_none_match:
+        return request.if_none_match.contains(etag)
+    since = request.if_modified_since
+    return (
+        since is not None
+        and head.published_at is not None
+        and (head.published_at.replace(microsecond=0) <= since)
+    )
+
+
+def _not_modified(etag: str, head: ProgramHead, cache_control: str) -> Response:
+    response = Response(status=304)
+    _validators(response, etag, head, cache_control)
+    return response
+
+
+def _validators(response: Response, etag: str, head: ProgramHead, cache_control: str) -> None:
+    response.set_etag(etag)
+    if head.published_at is not None:
+        response.last_modified = head.published_at
+    response.headers["Cache-Control"] = cache_control
+
+
+def _page(
+    head: ProgramHead,
+    view: str,
+    variant: tuple[Any, ...],
+    build: Callable[[ProgramData], tuple[str, str]],
+) -> Any:
+    """Serve a cached HTML page of the latest release.
+
+    Anonymous visitors without pending flash messages get the whole page from the cache;
+    logged-in users get the cached program fragment inside a freshly rendered layout (their
+    name and a CSRF token must never be cached). The ETag covers the user, so logging in or
+    out never revalidates a page rendered for someone else.
+    """
+    if head.release_id is None:
+        return render_template("program/unpublished.html", head=head, event=head), 200
+    anonymous = not current_user.is_authenticated
+    user_part = "anon" if anonymous else f"u{current_user.get_id()}"
+    etag = f"{head.release_key}-{view}-{_variant_tag((*variant, user_part))}"
+    flashes = "_flashes" in session
+    if not flashes and _is_fresh(etag, head):
+        return _not_modified(etag, head, HTML_CACHE_CONTROL)
+    cache = caches().rendered
+
+    def fragment() -> tuple[str, str]:
+        return build(queries.program_data(head))
+
+    def page() -> str:
+        title, html = cache.get_or_build((head.release_key, "fragment", view, *variant), fragment)  # type: ignore[misc]
+        return render_template("program/page.html", head=head, title=title, body=Markup(html))  # noqa: S704  our own rendered template
+
+    if anonymous and not flashes:
+        body = cache.get_or_build(
+            (head.release_key, "page", view, *variant), lambda: page().encode("utf-8")
+        )
+    else:
+        body = page().encode("utf-8")
+    response = Response(body, mimetype="text/html")
+    _validators(response, etag, head, HTML_CACHE_CONTROL)
+    response.vary.add("Cookie")
+    return response
+
+
+def _export(
+    head: ProgramHead,
+    variant: tuple[str, ...],
+    build: Callable[[ProgramData], bytes],
+    mimetype: str,
+    filename: str,
+) -> Response:
+    """Serve an export of the latest release from the cache, or 304, or 404 if unpublished."""
+    if head.release_id is None:
+        abort(404, description="This event has not published a schedule yet.")
+    etag = (
+        f"{head.release_key}-{'-'.join(variant)}"
+        if len(variant) == 1
+        else (f"{head.release_key}-{variant[0]}-{_variant_tag(variant)}")
+    )
+    if _is_fresh(etag, head):
+        return _not_modified(etag, head, EXPORT_CACHE_CONTROL)
+    body = caches().rendered.get_or_build(
+        (head.release_key, "export", *variant), lambda: build(queries.program_data(head))
+    )
+    response = Response(body, content_type=mimetype)
+    _validators(response, etag, head, EXPORT_CACHE_CONTROL)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Access-Control-Allow-Origin"] = "*"  # schedule apps and widgets fetch these
+    return response
+
+
+@cache
+def _version() -> str:
+    try:
+        return version("podium")
+    except PackageNotFoundError:  # running from a source tree without metadata
+        return ""

@@ -1,0 +1,52 @@
+"""Forms of the schedule editor; times are typed as local wall-clock time in the event's zone."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from podium.schedule.enums import SlotKind
+
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class PlaceForm(FlaskForm):
+    """Schedule an unscheduled session: which one, where, when (local time)."""
+
+    submission_id = SelectField("Session", coerce=int, validators=[InputRequired()])
+    room_id = SelectField("Room", coerce=int, validators=[InputRequired()])
+    start = DateTimeLocalField("Start", format=LOCAL_FORMAT, validators=[DataRequired()])
+
+
+class MoveForm(FlaskForm):
+    """Move a slot to another room and/or start time (local time); its length is kept."""
+
+    room_id = SelectField("Room", coerce=int, validators=[InputRequired()])
+    start = DateTimeLocalField("Start", format=LOCAL_FORMAT, validators=[DataRequired()])
+
+
+class BlockForm(FlaskForm):
+    """Add a break or another non-session block; room 0 means every room."""
+
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    kind = SelectField(
+        "Kind",
+        choices=[(SlotKind.BREAK.value, "Break"), (SlotKind.OTHER.value, "Other")],
+        validators=[InputRequired()],
+    )
+    room_id = SelectField("Room", coerce=int, validators=[InputRequired()])
+    start = DateTimeLocalField("Start", format=LOCAL_FORMAT, validators=[DataRequired()])
+    duration_minutes = IntegerField(
+        "Duration (minutes)", default=30, validators=[InputRequired(), NumberRange(1, 1440)]
+    )
+
+
+class PublishForm(FlaskForm):
+    """Publish the current slots as the next release, with an optional comment."""
+
+    comment = StringField("Comment (shown with the changelog)", validators=[Length(max=500)])
+
+
+class ConfirmForm(FlaskForm):
+    """A bare POST form (CSRF only), e.g. the unschedule button."""

@@ -1,0 +1,275 @@
+"""All changes to the working schedule and the one entry point that publishes a release.
+
+Slots are placed, moved and removed here; conflicts are never refused (see
+:mod:`podium.schedule.conflicts`) but the editor shows them. ``publish_release`` freezes the
+slots as a numbered :class:`ScheduleRelease` whose snapshot the public program renders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from podium.accounts.models import User
+from podium.cfp.models import Submission
+from podium.events.models import Event, Room
+from podium.exchange.schedule_data import ScheduleData
+from podium.exchange.services import build_schedule_data
+from podium.extensions import db
+from podium.schedule.enums import PUBLISHABLE_STATES, SlotKind
+from podium.schedule.models import ScheduleRelease, Slot
+
+# The snapshot key holding breaks and other blocks: they are not sessions, so exports leave
+# them out, but the public grid shows them. ScheduleData.from_dict ignores unknown keys.
+BLOCKS_KEY = "podium_blocks"
+MAX_BLOCK_MINUTES = 24 * 60
+
+
+class ScheduleError(ValueError):
+    """A schedule change that cannot be made; ``field`` names the form field at fault."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def place_session(
+    *, event: Event, submission: Submission, room: Room, start_at: dt.datetime
+) -> Slot:
+    """Schedule an accepted or confirmed ``submission`` in ``room`` from ``start_at`` (aware).
+
+    The slot lasts the submission's ``duration_minutes``. Overlaps are allowed and reported
+    by the editor as conflicts.
+
+    Raises:
+        ScheduleError: the submission or room belongs to another event, the submission is not
+            accepted/confirmed, or it already has a slot (move that one instead).
+    """
+    _check_same_event(event, submission=submission, room=room)
+    if submission.state not in PUBLISHABLE_STATES:
+        raise ScheduleError(
+            f"“{submission.title}” is {submission.state}; only accepted or confirmed "
+            "submissions can be scheduled",
+            "submission_id",
+        )
+    if db.session.scalar(select(Slot.id).where(Slot.submission_id == submission.id)):
+        raise ScheduleError(f"“{submission.title}” is already scheduled; move it instead")
+    start = _aware_utc(start_at)
+    slot = Slot(
+        event_id=event.id,
+        submission_id=submission.id,
+        room_id=room.id,
+        kind=SlotKind.SESSION.value,
+        start_at=start,
+        end_at=start + dt.timedelta(minutes=submission.duration_minutes),
+    )
+    db.session.add(slot)
+    db.session.commit()
+    return slot
+
+
+def move_slot(*, event: Event, slot: Slot, room: Room | None, start_at: dt.datetime) -> Slot:
+    """Move ``slot`` to ``room`` at ``start_at`` (aware), keeping its length in minutes.
+
+    ``room`` None (every room) is only allowed for breaks and other blocks.
+
+    Raises:
+        ScheduleError: the slot or room belongs to another event, or a session gets no room.
+    """
+    _check_same_event(event, slot=slot, room=room)
+    if room is None and slot.submission_id is not None:
+        raise ScheduleError("a session needs a room", "room_id")
+    length = slot.end_at - slot.start_at
+    slot.room_id = room.id if room is not None else None
+    slot.start_at = _aware_utc(start_at)
+    slot.end_at = slot.start_at + length
+    db.session.commit()
+    return slot
+
+
+def unschedule_slot(*, event: Event, slot: Slot) -> None:
+    """Remove ``slot``: a session goes back to the unscheduled list, a block is deleted.
+
+    Raises:
+        ScheduleError: the slot belongs to another event.
+    """
+    _check_same_event(event, slot=slot)
+    db.session.delete(slot)
+    db.session.commit()
+
+
+def add_block(
+    *,
+    event: Event,
+    title: str,
+    kind: SlotKind | str,
+    room: Room | None,
+    start_at: dt.datetime,
+    duration_minutes: int,
+) -> Slot:
+    """Add a break or other non-session block; ``room`` None means it concerns every room.
+
+    Raises:
+        ScheduleError: empty title, a kind that is not break/other, a duration outside
+            1..1440 minutes, or a room of another event.
+    """
+    title = title.strip()
+    if not title:
+        raise ScheduleError("a block needs a title", "title")
+    if kind not in (SlotKind.BREAK, SlotKind.OTHER):
+        raise ScheduleError(f"kind must be break or other, not {kind!r}", "kind")
+    if not 1 <= duration_minutes <= MAX_BLOCK_MINUTES:
+        raise ScheduleError("duration must be between 1 and 1440 minutes", "duration_minutes")
+    if room is not None:
+        _check_same_event(event, room=room)
+    start = _aware_utc(start_at)
+    slot = Slot(
+        event_id=event.id,
+        room_id=room.id if room is not None else None,
+        kind=SlotKind(kind).value,
+        title=title[:300],
+        start_at=start,
+        end_at=start + dt.timedelta(minutes=duration_minutes),
+    )
+    db.session.add(slot)
+    db.session.commit()
+    return slot
+
+
+def publish_release(*, event: Event, actor: User | None, comment: str = "") -> ScheduleRelease:
+    """Freeze the event's current slots as the next numbered release (THE publishing entry).
+
+    The snapshot is ``ScheduleData.to_dict()`` of the accepted/confirmed sessions with a room,
+    plus breaks and blocks under ``BLOCKS_KEY``; the changelog compares it with the previous
+    release (``{"new", "moved", "room_changed", "canceled"}``, each a list of dicts with
+    ``guid``, ``title`` and the UTC times/rooms before and after). Versions count 1, 2, ...
+    per event. Runs a fixed number of queries whatever the number of sessions.
+    """
+    previous = db.session.scalars(
+        select(ScheduleRelease)
+        .where(ScheduleRelease.event_id == event.id)
+        .order_by(ScheduleRelease.version.desc())
+        .limit(1)
+    ).first()
+    version = (previous.version + 1) if previous is not None else 1
+    base_url = current_app.config.get("BASE_URL", "").rstrip("/")
+
+    def session_url(submission: Submission) -> str | None:
+        return f"{base_url}/{event.slug}/sessions/{submission.guid}" if base_url else None
+
+    data = build_schedule_data(
+        event, version=str(version), base_url=base_url or None, session_url=session_url
+    )
+    snapshot = data.to_dict()
+    snapshot[BLOCKS_KEY] = _blocks(event)
+    old = ScheduleData.from_dict(previous.snapshot) if previous is not None else None
+    release = ScheduleRelease(
+        event_id=event.id,
+        version=version,
+        comment=comment.strip()[:500],
+        published_by_id=actor.id if actor is not None else None,
+        snapshot=snapshot,
+        changelog=changelog(old, data),
+    )
+    db.session.add(release)
+    db.session.commit()
+    return release
+
+
+def changelog(old: ScheduleData | None, new: ScheduleData) -> dict[str, list[dict[str, Any]]]:
+    """What changed from release ``old`` (None for the first) to ``new``, by session guid.
+
+    A session can be both ``moved`` (start changed) and ``room_changed``. Times are ISO 8601
+    UTC strings. Lists are in ``new``'s time order (canceled ones in ``old``'s).
+    """
+    before = {s.guid: s for s in old.sessions} if old is not None else {}
+    log: dict[str, list[dict[str, Any]]] = {
+        "new": [],
+        "moved": [],
+        "room_changed": [],
+        "canceled": [],
+    }
+    seen = set()
+    for session in new.sessions_sorted():
+        seen.add(session.guid)
+        entry = {"guid": session.guid, "title": session.title}
+        was = before.get(session.guid)
+        if was is None:
+            log["new"].append({**entry, "start": _iso(session.start_utc), "room": session.room})
+            continue
+        if was.start_utc != session.start_utc or was.duration_minutes != session.duration_minutes:
+            log["moved"].append(
+                {
+                    **entry,
+                    "from_start": _iso(was.start_utc),
+                    "to_start": _iso(session.start_utc),
+                    "from_minutes": was.duration_minutes,
+                    "to_minutes": session.duration_minutes,
+                    "room": session.room,
+                }
+            )
+        if was.room != session.room:
+            log["room_changed"].append({**entry, "from_room": was.room, "to_room": session.room})
+    if old is not None:
+        log["canceled"] = [
+            {"guid": s.guid, "title": s.title, "start": _iso(s.start_utc), "room": s.room}
+            for s in old.sessions_sorted()
+            if s.guid not in seen
+        ]
+    return log
+
+
+def next_release_version(event: Event) -> int:
+    """The version number the next ``publish_release`` of ``event`` will get."""
+    latest = db.session.scalar(
+        select(func.max(ScheduleRelease.version)).where(ScheduleRelease.event_id == event.id)
+    )
+    return (latest or 0) + 1
+
+
+def _blocks(event: Event) -> list[dict[str, Any]]:
+    rows = db.session.execute(
+        select(Slot.id, Slot.kind, Slot.title, Slot.start_at, Slot.end_at, Room.name)
+        .outerjoin(Room, Room.id == Slot.room_id)
+        .where(Slot.event_id == event.id, Slot.submission_id.is_(None))
+        .order_by(Slot.start_at, Slot.id)
+    ).all()
+    return [
+        {
+            "id": row.id,
+            "kind": row.kind,
+            "title": row.title,
+            "start_utc": _iso(row.start_at),
+            "duration_minutes": int((row.end_at - row.start_at).total_seconds() // 60),
+            "room": row.name,  # None: the block concerns every room
+        }
+        for row in rows
+    ]
+
+
+def _check_same_event(
+    event: Event,
+    *,
+    submission: Submission | None = None,
+    room: Room | None = None,
+    slot: Slot | None = None,
+) -> None:
+    if submission is not None and submission.event_id != event.id:
+        raise ScheduleError("that submission belongs to another event", "submission_id")
+    if room is not None and room.event_id != event.id:
+        raise ScheduleError("that room belongs to another event", "room_id")
+    if slot is not None and slot.event_id != event.id:
+        raise ScheduleError("that slot belongs to another event")
+
+
+def _aware_utc(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ScheduleError("start time must carry a time zone", "start")
+    return value.astimezone(dt.UTC)
+
+
+def _iso(instant: dt.datetime) -> str:
+    return instant.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")

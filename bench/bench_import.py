@@ -2,14 +2,16 @@
 
 Prints wall and CPU times for parsing, a first import into an empty database, and a re-import
 of the same file (the idempotent path). SQLite in a temporary folder by default; pass
-``--database-url postgresql+psycopg://...`` (an empty database) to measure PostgreSQL.
+``--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres`` to measure PostgreSQL in a
+temporary database created (and dropped) on that server.
 
-    .venv/bin/python bench/bench_import.py [--database-url URL] [--repeat N]
+    .venv/bin/python bench/bench_import.py [--postgres SERVER_URL] [--repeat N]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -29,7 +31,7 @@ def _timed(action: Callable[[], Any]) -> tuple[float, float, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="an empty database (default: temporary SQLite)")
+    parser.add_argument("--postgres", help="PostgreSQL server URL (default: temporary SQLite)")
     parser.add_argument("--repeat", type=int, default=5, help="parse repetitions")
     args = parser.parse_args()
 
@@ -48,7 +50,7 @@ def main() -> None:
     )
 
     with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite:///{folder}/bench.db"
+        url = _create_database(args.postgres) if args.postgres else f"sqlite:///{folder}/bench.db"
         app = create_app(
             {
                 "DATABASE_URL": url,
@@ -60,6 +62,7 @@ def main() -> None:
         with app.app_context():
             db.create_all()
             for label in ("import", "re-import"):
+                db.session.remove()  # a fresh session, as a new CLI run would have
                 wall, cpu, result = _timed(
                     lambda: import_schedule(data=parse_frab_xml(raw), event_slug=None, actor=None)
                 )
@@ -68,10 +71,32 @@ def main() -> None:
                     f"(parse included) - {result.summary()}"
                 )
             db.session.remove()
-            if args.database_url:
-                db.drop_all()
             db.engine.dispose()
+        if args.postgres:
+            _drop_database(args.postgres, url)
     print(f"database: {url.split(':')[0]}")
+
+
+def _create_database(server_url: str) -> str:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"podium_bench_{os.getpid()}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(server_url: str, url: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 if __name__ == "__main__":

@@ -513,3 +513,15 @@ def test_parse_half_hour_offset_without_zone_name_asks_for_a_zone() -> None:
     assert parse_frab_xml(source, time_zone="Asia/Kolkata").sessions[0].start_utc == dt.datetime(
         2025, 3, 1, 4, 30, tzinfo=UTC
     )
+
+
+def test_parse_daytime_days_ending_at_18_00_keep_day_change_at_midnight() -> None:
+    source = _minimal().replace(
+        b'end="2025-03-02T03:59:00+01:00"', b'end="2025-03-01T18:00:00+01:00"'
+    )
+
+    data = parse_frab_xml(source)
+
+    assert data.conference.day_change == "00:00"
+    assert data.day_of(data.sessions[0]) == dt.date(2025, 3, 1)
+    assert [d.date for d in data.days()] == [dt.date(2025, 3, 1)]

@@ -21,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections import Counter
 from collections.abc import Iterable
 
 from lxml import etree
@@ -31,13 +30,13 @@ from podium.exchange.normalize import (
     absolute_url,
     clean_line,
     clean_text,
+    derive_day_change,
     format_duration,
     is_uuid,
     normalize_acronym,
     normalize_guid,
     parse_duration_minutes,
     room_guid,
-    round_up_to_minute,
     session_slug,
     strip_control,
     unique_session_ids,
@@ -246,16 +245,15 @@ class _Reader:
                 return parse_hhmm(change_el.text or "")
             except ValueError as exc:
                 raise _fail(change_el, f"{change_el.text!r} is not HH:MM") from exc
-        # Exports end a day one minute (or second) before the next begins; the most common
-        # local end time is the day change (a last day often ends early).
-        ends = Counter(
-            round_up_to_minute(self._instant(day.get("end"), day, "end").astimezone(self.tz).time())
-            for day in self.day_els
-            if day.get("end")
+        return derive_day_change(
+            (self._local(day, "start"), self._local(day, "end")) for day in self.day_els
         )
-        if ends:
-            return ends.most_common(1)[0][0]
-        return dt.time(0, 0)
+
+    def _local(self, day: etree._Element, attr: str) -> dt.datetime | None:
+        value = day.get(attr)
+        if not value:
+            return None
+        return self._instant(value, day, attr).astimezone(self.tz)
 
     def _day_date(self, day: etree._Element, day_change: dt.time) -> dt.date:
         # The start instant is more trustworthy than the label: debconf23 labels each day

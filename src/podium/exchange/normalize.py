@@ -208,3 +208,27 @@ def round_up_to_minute(value: dt.time) -> dt.time:
         minutes += 1
     minutes %= 1440
     return dt.time(minutes // 60, minutes % 60)
+
+
+def derive_day_change(bounds: Iterable[tuple[dt.datetime | None, dt.datetime | None]]) -> dt.time:
+    """The local day-change time implied by conference day blocks, or 00:00.
+
+    ``bounds`` are each day's (start, end) as local datetimes in the conference zone (either
+    may be None; such days say nothing). Only days whose end falls on a later calendar date
+    than their start say anything: their end (rounded up, since exports stop a day a minute
+    or second early) is the day change; the most common one wins, because a last day often
+    ends early. The result never lies after a day's start, so every day keeps its own date.
+    """
+    crossings: Counter[dt.time] = Counter()
+    earliest_start: dt.time | None = None
+    for start, end in bounds:
+        if start is not None:
+            earliest_start = min(earliest_start or start.time(), start.time())
+        if start is not None and end is not None and end.date() > start.date():
+            crossings[round_up_to_minute(end.time())] += 1
+    if not crossings:
+        return dt.time(0, 0)
+    change = crossings.most_common(1)[0][0]
+    if earliest_start is not None and change > earliest_start:
+        change = dt.time(earliest_start.hour, earliest_start.minute)
+    return change

@@ -21,7 +21,6 @@ import dataclasses
 import datetime as dt
 import json
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -30,13 +29,13 @@ from podium.exchange.normalize import (
     absolute_url,
     clean_line,
     clean_text,
+    derive_day_change,
     format_duration,
     is_uuid,
     normalize_acronym,
     normalize_guid,
     parse_duration_minutes,
     room_guid,
-    round_up_to_minute,
     session_slug,
     strip_control,
     unique_session_ids,
@@ -204,16 +203,17 @@ class _Reader:
     def _day_change(self) -> dt.time:
         if self.meta.get("day_change"):
             return parse_hhmm(str(self.meta["day_change"]))
-        ends = Counter(
-            round_up_to_minute(
-                self._instant(day["day_end"], ("schedule", "conference", "days", i, "day_end"))
-                .astimezone(self.tz)
-                .time()
-            )
+        return derive_day_change(
+            (self._local(day, i, "day_start"), self._local(day, i, "day_end"))
             for i, day in enumerate(self.days)
-            if isinstance(day, dict) and day.get("day_end")
+            if isinstance(day, dict)
         )
-        return ends.most_common(1)[0][0] if ends else dt.time(0, 0)
+
+    def _local(self, day: dict[str, Any], index: int, key: str) -> dt.datetime | None:
+        if not day.get(key):
+            return None
+        path: Path = ("schedule", "conference", "days", index, key)
+        return self._instant(day[key], path).astimezone(self.tz)
 
     def _day_date(self, index: int, day: Any, day_change: dt.time) -> dt.date:
         path: Path = ("schedule", "conference", "days", index)

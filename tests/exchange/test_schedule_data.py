@@ -137,3 +137,17 @@ def test_conference_unknown_zone_is_rejected() -> None:
 
 def test_conference_day_change_is_normalised_to_hh_mm() -> None:
     assert _conference(day_change="09:00:00").day_change == "09:00"
+
+
+def test_from_dict_ignores_extra_keys_other_features_store_in_a_snapshot() -> None:
+    data = ScheduleData(conference=_conference(), sessions=[_session()])
+    snapshot = {**data.to_dict(), "podium_blocks": [{"title": "Lunch"}]}
+
+    assert ScheduleData.from_dict(snapshot) == data
+
+
+def test_from_dict_refuses_another_format_tag() -> None:
+    snapshot = {**ScheduleData(conference=_conference()).to_dict(), "format": "other/9"}
+
+    with pytest.raises(ValueError, match="unsupported schedule snapshot format 'other/9'"):
+        ScheduleData.from_dict(snapshot)

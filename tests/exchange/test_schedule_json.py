@@ -262,3 +262,13 @@ def test_parse_non_utf8_bytes_are_refused() -> None:
         parse_schedule_json(b'{"schedule": "caf\xe9"}')
 
     assert str(raised.value) == "document: not UTF-8 text (byte 17)"
+
+
+def test_parse_pretalx_person_with_only_a_code_gets_a_stable_guid() -> None:
+    persons = [{"code": "ABC123", "name": "Ada"}]
+
+    first = parse_schedule_json(_document({"persons": persons})).sessions[0].persons[0]
+    again = parse_schedule_json(_document({"persons": persons})).sessions[0].persons[0]
+
+    assert first.guid is not None and first.id is None
+    assert first == again

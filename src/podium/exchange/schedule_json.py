@@ -369,12 +369,18 @@ class _Reader:
             if not name:
                 raise self.fail(ppath, 'the person has neither "name" nor "public_name"')
             raw_guid = _str(person.get("guid"))
+            person_id = self._int(person.get("id"), (*ppath, "id"))
+            code = _str(person.get("code")).strip()
+            guid = None
+            if raw_guid:
+                guid = normalize_guid(raw_guid, fallback_name=f"{acronym}/person")
+            elif person_id is None and code:
+                # A pretalx speaker code is stable across exports: a better key than the name.
+                guid = normalize_guid(None, fallback_name=f"{acronym}/person-code/{code}")
             yield PersonData(
                 name=name,
-                id=self._int(person.get("id"), (*ppath, "id")),
-                guid=normalize_guid(raw_guid, fallback_name=f"{acronym}/person")
-                if raw_guid
-                else None,
+                id=person_id,
+                guid=guid,
                 biography=clean_text(_str(person.get("biography"))),
             )
 

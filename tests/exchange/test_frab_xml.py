@@ -525,3 +525,9 @@ def test_parse_daytime_days_ending_at_18_00_keep_day_change_at_midnight() -> Non
     assert data.conference.day_change == "00:00"
     assert data.day_of(data.sessions[0]) == dt.date(2025, 3, 1)
     assert [d.date for d in data.days()] == [dt.date(2025, 3, 1)]
+
+
+def test_parse_keeps_no_break_spaces_and_collapses_line_breaks_in_titles() -> None:
+    data = parse_frab_xml(_minimal(events=[{"title": "10\u00a0%  faster\n  builds ✨"}]))
+
+    assert data.sessions[0].title == "10\u00a0% faster builds ✨"

@@ -33,6 +33,7 @@ _DURATION = re.compile(r"(\d{1,3}):(\d{1,2})(?::(\d{1,2}))?")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-?(?:[0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}")
 _SLUG_XML = re.compile(r"[a-z0-9_]{4,}-[a-z0-9\-_]{4,}")
 _SLUG_JSON = re.compile(r"[a-z0-9_-]+[a-z0-9]")
+_ASCII_SPACE = re.compile(r"[ \t\n\r]+")
 _HTTP = re.compile(r"https?://\S+", re.IGNORECASE)
 
 # Guids of sessions and people a file gives no UUID for are derived in this namespace, so
@@ -56,8 +57,12 @@ def clean_text(text: str | None) -> str:
 
 
 def clean_line(text: str | None) -> str:
-    """A one-line value (title, name): ``clean_text`` with inner whitespace runs collapsed."""
-    return " ".join(clean_text(text).split())
+    """A one-line value (title, name): ``clean_text`` with whitespace runs made one space.
+
+    Only spaces, tabs and line breaks collapse; no-break and other Unicode spaces are kept
+    because they are deliberate (``10\u00a0%``).
+    """
+    return _ASCII_SPACE.sub(" ", clean_text(text))
 
 
 def parse_duration_minutes(value: str) -> int:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField
+from wtforms import DateTimeLocalField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from podium.schedule.enums import SlotKind
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
+    """``(value, label)`` pairs as WTForms 3.3 select choices (tuples are deprecated)."""
+    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
 
 
 class PlaceForm(FlaskForm):
@@ -32,7 +39,7 @@ class BlockForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
     kind = SelectField(
         "Kind",
-        choices=[(SlotKind.BREAK.value, "Break"), (SlotKind.OTHER.value, "Other")],
+        choices=choices([(SlotKind.BREAK.value, "Break"), (SlotKind.OTHER.value, "Other")]),
         validators=[InputRequired()],
     )
     room_id = SelectField("Room", coerce=int, validators=[InputRequired()])

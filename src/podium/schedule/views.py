@@ -19,7 +19,14 @@ from podium.events.times import LocalTimeError, local_to_utc
 from podium.extensions import db
 from podium.schedule import queries, services
 from podium.schedule.conflicts import conflicts_by_slot
-from podium.schedule.forms import BlockForm, ConfirmForm, MoveForm, PlaceForm, PublishForm
+from podium.schedule.forms import (
+    BlockForm,
+    ConfirmForm,
+    MoveForm,
+    PlaceForm,
+    PublishForm,
+    choices,
+)
 from podium.schedule.permissions import require_schedule_editor
 
 bp = Blueprint(
@@ -40,7 +47,9 @@ def place_session(slug: str) -> Any:
     event = _editor_event(slug)
     form = PlaceForm()
     _room_choices(form, event)
-    form.submission_id.choices = [(s.id, s.title) for s in queries.unscheduled_submissions(event)]
+    form.submission_id.choices = choices(
+        (s.id, s.title) for s in queries.unscheduled_submissions(event)
+    )
     start = _local_start(form, event) if form.validate_on_submit() else None
     if start is None:
         return _render_editor(event, place_form=form, status=400)
@@ -182,7 +191,7 @@ def _render_editor(
     if place_form is None:
         place_form = PlaceForm(formdata=None)
         place_form.start.data = _default_start(event, day)
-    place_form.submission_id.choices = [(s.id, s.title) for s in unscheduled]
+    place_form.submission_id.choices = choices((s.id, s.title) for s in unscheduled)
     _room_choices(place_form, event, rooms=rooms)
     if block_form is None:
         block_form = BlockForm(formdata=None)
@@ -225,8 +234,8 @@ def _room_choices(
     form: Any, event: Event, *, rooms: list[Room] | None = None, allow_all: bool = False
 ) -> None:
     rooms = queries.rooms_of(event) if rooms is None else rooms
-    choices = [(room.id, room.name) for room in rooms]
-    form.room_id.choices = ([(0, "— every room —")] if allow_all else []) + choices
+    pairs = [(room.id, room.name) for room in rooms]
+    form.room_id.choices = choices(([(0, "every room")] if allow_all else []) + pairs)
 
 
 def _local_start(form: Any, event: Event) -> dt.datetime | None:

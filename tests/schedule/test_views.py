@@ -1,0 +1,247 @@
+"""The organizers' schedule editor: permissions, conflicts on screen, forms, publishing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from podium.extensions import db
+from podium.schedule.models import ScheduleRelease, Slot
+from tests.schedule.builders import make_event, make_rooms, make_speaker, make_submission, place
+from tests.support.auth import login
+from tests.support.factories import MembershipFactory, UserFactory
+from tests.support.permissions import Route, check_matrix
+from tests.support.queries import count_queries
+
+
+def squash(html: str) -> str:
+    return re.sub(r"\s+", " ", html)
+
+
+@pytest.fixture
+def world(app: Flask):  # type: ignore[no-untyped-def]
+    event = make_event(slug="conf", name="Conf")
+    room_a, room_b = make_rooms(event, 2)
+    organizer, reviewer, admin, other = (
+        UserFactory(),
+        UserFactory(),
+        UserFactory(is_admin=True),
+        UserFactory(),
+    )
+    MembershipFactory(event=event, user=organizer, role="organizer")
+    MembershipFactory(event=event, user=reviewer, role="reviewer")
+    MembershipFactory(event=make_event(slug="other"), user=other, role="organizer")
+    return {
+        "event": event,
+        "rooms": (room_a, room_b),
+        "users": {
+            "anonymous": None,
+            "speaker": UserFactory(),
+            "reviewer": reviewer,
+            "other_organizer": other,
+            "organizer": organizer,
+            "admin": admin,
+        },
+    }
+
+
+def test_editor_permission_matrix(app: Flask, world) -> None:  # type: ignore[no-untyped-def]
+    event, (room_a, _) = world["event"], world["rooms"]
+    slot = place(event, room_a, "2030-02-02 10:00", title="Existing")
+    slot_id, slot_values = (
+        slot.id,
+        {
+            "event_id": event.id,
+            "submission_id": slot.submission_id,
+            "room_id": room_a.id,
+            "start_at": slot.start_at,
+            "end_at": slot.end_at,
+        },
+    )
+    waiting = make_submission(event, title="Waiting")
+
+    def restore_slot() -> None:
+        if db.session.get(Slot, slot_id) is None:
+            db.session.add(Slot(id=slot_id, **slot_values))
+            db.session.commit()
+
+    def unplace_waiting() -> None:
+        db.session.query(Slot).filter_by(submission_id=waiting.id).delete()
+        db.session.commit()
+
+    editors = {"organizer", "admin"}
+    base = "/orga/conf/schedule"
+    check_matrix(
+        app,
+        world["users"],
+        [
+            Route("GET", f"{base}/", allowed=editors),
+            Route("GET", f"{base}/?day=2030-02-03&room={room_a.id}", allowed=editors),
+            Route("GET", f"{base}/releases", allowed=editors),
+            Route("GET", f"{base}/slots/{slot_id}", allowed=editors, setup=restore_slot),
+            Route(
+                "POST",
+                f"{base}/slots/{slot_id}",
+                allowed=editors,
+                setup=restore_slot,
+                data={"room_id": room_a.id, "start": "2030-02-02T11:00"},
+            ),
+            Route(
+                "POST", f"{base}/slots/{slot_id}/unschedule", allowed=editors, setup=restore_slot
+            ),
+            Route(
+                "POST",
+                f"{base}/place",
+                allowed=editors,
+                setup=unplace_waiting,
+                data={
+                    "submission_id": waiting.id,
+                    "room_id": room_a.id,
+                    "start": "2030-02-02T14:00",
+                },
+            ),
+            Route(
+                "POST",
+                f"{base}/blocks",
+                allowed=editors,
+                data={
+                    "title": "Lunch",
+                    "kind": "break",
+                    "room_id": 0,
+                    "start": "2030-02-02T12:00",
+                    "duration_minutes": 60,
+                },
+            ),
+            Route("POST", f"{base}/publish", allowed=editors, data={"comment": "x"}),
+        ],
+    )
+
+
+def test_editor_shows_every_kind_of_conflict(client: FlaskClient, world) -> None:  # type: ignore[no-untyped-def]
+    event, (room_a, room_b) = world["event"], world["rooms"]
+    ada = make_speaker("Ada")
+    place(event, room_a, "2030-02-02 10:00", title="First", speakers=(ada,))
+    place(event, room_a, "2030-02-02 10:15", title="Second")
+    place(event, room_b, "2030-02-02 10:00", title="Same start", speakers=(ada,))
+    place(event, room_b, "2030-02-05 10:00", title="Too late")
+    place(event, room_b, "2030-02-02 16:00", title="Only accepted", state="accepted")
+    login(client, world["users"]["organizer"])
+    html = squash(client.get("/orga/conf/schedule/").get_data(as_text=True))
+    assert "Conflicts (4)" in html
+    assert "“First” and “Second” overlap in room Room A." in html
+    assert "Ada speaks in “First” and “Same start” at overlapping times." in html
+    assert "“Too late” is outside the event&#39;s days." in html
+    assert "“Only accepted” is scheduled but accepted, not confirmed." in html
+    assert "There are 4 conflicts (listed below)." in html
+    assert (
+        html.count('class="has-conflict"') == 4
+    )  # Saturday rows in conflict; "Too late" is on its own day
+    assert 'href="/orga/conf/schedule/?day=2030-02-05"' in html  # the outside day stays reachable
+
+
+def test_place_session_then_conflict_is_flashed(client: FlaskClient, world) -> None:  # type: ignore[no-untyped-def]
+    event, (room_a, _) = world["event"], world["rooms"]
+    place(event, room_a, "2030-02-02 10:00", title="Occupier")
+    newcomer = make_submission(event, title="Newcomer", minutes=45)
+    login(client, world["users"]["organizer"])
+    response = client.post(
+        "/orga/conf/schedule/place",
+        data={"submission_id": newcomer.id, "room_id": room_a.id, "start": "2030-02-02T10:15"},
+        follow_redirects=True,
+    )
+    html = squash(response.get_data(as_text=True))
+    assert "Scheduled “Newcomer”." in html
+    assert "Conflict: “Occupier” and “Newcomer” overlap in room Room A." in html
+    slot = db.session.query(Slot).filter_by(submission_id=newcomer.id).one()
+    assert (slot.end_at - slot.start_at).total_seconds() == 45 * 60
+
+
+def test_place_session_bad_input_keeps_the_form(client: FlaskClient, world) -> None:  # type: ignore[no-untyped-def]
+    event, (room_a, _) = world["event"], world["rooms"]
+    newcomer = make_submission(event, title="Newcomer")
+    login(client, world["users"]["organizer"])
+    # 02:30 on 31 March 2030 does not exist in Brussels (clocks jump from 02:00 to 03:00).
+    response = client.post(
+        "/orga/conf/schedule/place",
+        data={"submission_id": newcomer.id, "room_id": room_a.id, "start": "2030-03-31T02:30"},
+    )
+    html = squash(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert "2030-03-31 02:30 does not exist in Europe/Brussels (DST change)" in html
+    assert 'value="2030-03-31T02:30"' in html
+    response = client.post(
+        "/orga/conf/schedule/place",
+        data={"submission_id": newcomer.id, "room_id": room_a.id, "start": ""},
+    )
+    assert response.status_code == 400
+    assert db.session.query(Slot).count() == 0
+
+
+def test_move_and_unschedule_through_forms(client: FlaskClient, world) -> None:  # type: ignore[no-untyped-def]
+    event, (room_a, room_b) = world["event"], world["rooms"]
+    slot = place(event, room_a, "2030-02-02 10:00", title="Mover", minutes=50)
+    login(client, world["users"]["organizer"])
+    form = client.get(f"/orga/conf/schedule/slots/{slot.id}").get_data(as_text=True)
+    assert 'value="2030-02-02T10:00"' in form
+    response = client.post(
+        f"/orga/conf/schedule/slots/{slot.id}",
+        data={"room_id": room_b.id, "start": "2030-02-03T09:05"},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/orga/conf/schedule/?day=2030-02-03"
+    db.session.refresh(slot)
+    assert slot.room_id == room_b.id and slot.start_at.strftime("%H:%M") == "08:05"
+    response = client.post(f"/orga/conf/schedule/slots/{slot.id}/unschedule", follow_redirects=True)
+    html = squash(response.get_data(as_text=True))
+    assert "Removed from the schedule." in html
+    assert "Unscheduled sessions (1)" in html and "Mover" in html
+
+
+def test_publish_button_creates_release_and_lists_it(client: FlaskClient, world) -> None:  # type: ignore[no-untyped-def]
+    event, (room_a, _) = world["event"], world["rooms"]
+    place(event, room_a, "2030-02-02 10:00", title="Keynote")
+    login(client, world["users"]["organizer"])
+    editor = client.get("/orga/conf/schedule/").get_data(as_text=True)
+    assert "Publishing now creates release 1." in editor
+    response = client.post(
+        "/orga/conf/schedule/publish", data={"comment": "Hello"}, follow_redirects=True
+    )
+    html = squash(response.get_data(as_text=True))
+    assert "Published release 1: 1 new, 0 moved, 0 changed room, 0 canceled." in html
+    assert "Release 1" in html and "Hello" in html and "Keynote" in html
+    release = db.session.query(ScheduleRelease).one()
+    assert release.published_by_id == world["users"]["organizer"].id
+
+
+def test_state_changes_require_csrf(app: Flask, world) -> None:  # type: ignore[no-untyped-def]
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = login(app.test_client(), world["users"]["organizer"])
+    response = client.post("/orga/conf/schedule/publish", data={"comment": "x"})
+    assert response.status_code == 400
+    assert db.session.query(ScheduleRelease).count() == 0
+
+
+def test_editor_runs_bounded_queries(app: Flask, world) -> None:  # type: ignore[no-untyped-def]
+    counts = []
+    for slug, sessions in (("conf", 2), ("big", 60)):
+        event = world["event"] if slug == "conf" else make_event(slug=slug)
+        if slug == "big":
+            MembershipFactory(event=event, user=world["users"]["organizer"], role="organizer")
+        rooms = make_rooms(event, 6) if slug == "big" else list(world["rooms"])
+        for i in range(sessions):
+            hour, room = divmod(i, len(rooms))
+            place(
+                event,
+                rooms[room],
+                f"2030-02-02 {8 + hour:02d}:00",
+                speakers=(make_speaker(f"S{i}"),),
+            )
+        make_submission(event, title="Unplaced")
+        client = login(app.test_client(), world["users"]["organizer"])
+        with count_queries() as log:
+            assert client.get(f"/orga/{slug}/schedule/").status_code == 200
+        counts.append(log.count)
+    assert counts[0] == counts[1], counts

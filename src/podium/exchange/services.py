@@ -122,11 +122,15 @@ def import_schedule(
 
     The event's time zone, dates and day change are taken from the file; an existing event
     keeps its name, description and URL. New sessions reach "confirmed" through
-    ``cfp.services.change_state`` (draft -> submitted -> accepted -> confirmed).
+    ``cfp.services.change_state`` (draft -> submitted -> accepted -> confirmed). Text longer
+    than its column (titles over 300 characters, names over 200) is shortened with "…".
+    Links, the file's own session ids and slugs are not stored (the models have no place
+    for them); exports derive ids and slugs from the database.
 
     Raises:
-        ScheduleImportError: a session guid already belongs to another event, or a value does
-            not fit the database (the message names the session). Nothing is written then.
+        ScheduleImportError: the event slug is empty or too long, or a session guid already
+            belongs to another event (the message names the session). Nothing is written
+            then: the transaction is rolled back.
     """
     slug = (event_slug or data.conference.slug).strip()
     if not slug or len(slug) > 80:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ from wtforms import (
     BooleanField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -18,6 +20,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from podium.review.emails import PLACEHOLDERS
+
+
+def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
+    """``(value, label)`` pairs as the option objects WTForms 3.3+ expects (tuples warn)."""
+    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
 
 
 class CsrfForm(FlaskForm):
@@ -87,11 +94,9 @@ class AssignmentForm(FlaskForm):
     reviewer_id = SelectField("Reviewer", coerce=int, validators=[InputRequired()])
     scope = RadioField(
         "Covers",
-        choices=[
-            ("all", "All submissions"),
-            ("track", "One track"),
-            ("submission", "One submission"),
-        ],
+        choices=choices(
+            [("all", "All submissions"), ("track", "One track"), ("submission", "One submission")]
+        ),
         default="all",
         validators=[InputRequired()],
     )
@@ -118,7 +123,9 @@ class DecisionForm(FlaskForm):
     submission_ids = SelectMultipleField("Submissions", coerce=int, validate_choice=False)
     decision = SelectField(
         "Decision",
-        choices=[("accepted", "Accept"), ("rejected", "Reject"), ("", "Clear pending decision")],
+        choices=choices(
+            [("accepted", "Accept"), ("rejected", "Reject"), ("", "Clear pending decision")]
+        ),
         validators=[Optional()],
     )
 
@@ -145,6 +152,6 @@ class AnswerForm(FlaskForm):
 
     answer = RadioField(
         "Answer",
-        choices=[("confirmed", "I will present it"), ("declined", "I cannot present it")],
+        choices=choices([("confirmed", "I will present it"), ("declined", "I cannot present it")]),
         validators=[InputRequired()],
     )

@@ -31,6 +31,7 @@ from podium.review.forms import (
     ReviewForm,
     ReviewSettingsForm,
     TemplateForm,
+    choices,
 )
 from podium.review.permissions import (
     event_or_404,
@@ -73,12 +74,12 @@ def _fail(form: Any, error: services.ReviewError) -> None:
         flash(str(error), "error")
 
 
-def _score_choices(event: Event) -> list[tuple[int, str]]:
+def _score_choices(event: Event) -> list[Any]:
     labels = event.score_labels or {}
-    return [
+    return choices(
         (v, f"{v} · {labels[str(v)]}" if str(v) in labels else str(v))
         for v in range(event.score_min, event.score_max + 1)
-    ]
+    )
 
 
 # --- reviewers -------------------------------------------------------------------------------
@@ -229,11 +230,11 @@ def declare_conflict(slug: str, submission_id: int) -> RENDERED:
 
 def _assignment_form(event: Event) -> AssignmentForm:
     form = AssignmentForm()
-    form.reviewer_id.choices = sorted(
-        queries.reviewer_names(event.id).items(), key=lambda p: p[1].casefold()
+    form.reviewer_id.choices = choices(
+        sorted(queries.reviewer_names(event.id).items(), key=lambda p: p[1].casefold())
     )
-    form.track_id.choices = [(0, "—")] + [(t.id, t.name) for t in event.tracks]
-    form.submission_id.choices = [(0, "—"), *queries.submission_choices(event.id)]
+    form.track_id.choices = choices([(0, "—")] + [(t.id, t.name) for t in event.tracks])
+    form.submission_id.choices = choices([(0, "—"), *queries.submission_choices(event.id)])
     return form
 
 

@@ -91,10 +91,17 @@ def claim_batch(*, worker: str, options: WorkerOptions) -> tuple[str, list[Outbo
         .limit(options.batch_size)
     )
     if db.engine.dialect.name == "postgresql":
-        due_ids = due_ids.with_for_update(skip_locked=True)
+        # Lock the due rows (skipping those another worker is claiming) in one statement and
+        # update them in a second one: PostgreSQL may re-run a LIMIT ... SKIP LOCKED subquery
+        # inside an UPDATE and so claim more rows than asked for.
+        ids = list(db.session.scalars(due_ids.with_for_update(skip_locked=True)))
+        target = OutboxMail.id.in_(ids)
+    else:
+        # SQLite: one statement, so the write lock is taken before anything is read.
+        target = OutboxMail.id.in_(due_ids.scalar_subquery())
     db.session.execute(
         update(OutboxMail)
-        .where(OutboxMail.id.in_(due_ids.scalar_subquery()), _due_condition(now))
+        .where(target, _due_condition(now))
         .values(
             state=MailState.SENDING,
             locked_by=claim,

@@ -132,15 +132,29 @@ def _is_focused(locator: Locator) -> bool:
     return bool(locator.evaluate("element => element === document.activeElement"))
 
 
+def _in_focused_radio_group(target: Locator) -> bool:
+    return bool(
+        target.evaluate(
+            """el => el.type === 'radio' && document.activeElement !== null
+                && document.activeElement.type === 'radio'
+                && document.activeElement.name === el.name
+                && document.activeElement.form === el.form"""
+        )
+    )
+
+
 def tab_to(page: Page, target: Locator, max_presses: int = 80) -> None:
-    """Press Tab until ``target`` has the focus, as a keyboard user would.
+    """Press Tab until ``target`` (or, for a radio button, its group) has the focus.
+
+    A radio group is one tab stop, entered at its checked (or first) button, so reaching the
+    group is what a keyboard user can do; the arrow keys then pick the button.
 
     Raises:
         AssertionError: ``target`` was not reached in ``max_presses`` presses (it is not in
             the tab order, or is hidden).
     """
     for _ in range(max_presses):
-        if _is_focused(target):
+        if _is_focused(target) or _in_focused_radio_group(target):
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"{target} is not reachable with the Tab key")
@@ -150,6 +164,12 @@ def _type_into_focused(page: Page, target: Locator, value: str | bool) -> None:
     kind = target.evaluate(
         "el => el.tagName === 'SELECT' ? 'select' : (el.type || el.tagName).toLowerCase()"
     )
+    if kind == "radio":
+        for _ in range(20):
+            if target.is_checked():
+                return
+            page.keyboard.press("Space" if _is_focused(target) else "ArrowDown")
+        raise AssertionError(f"{target} cannot be chosen with the arrow keys")
     if kind == "checkbox":
         if bool(value) != target.is_checked():
             page.keyboard.press("Space")
@@ -179,10 +199,14 @@ def fill_by_keyboard(
     """Fill ``fields`` and press ``submit`` with Tab, typing, Space, arrows and Enter only.
 
     Call it on a freshly loaded page so focus starts at the top and the tab order itself is
-    tested. Text fields are cleared first; checkboxes take a bool; selects take an option's label.
+    tested. Text fields are cleared first; checkboxes take a bool; selects take an option's label;
+    a radio button takes ``True`` (it is chosen with the arrow keys). Returns once the page the
+    form submission leads to has loaded.
     """
     for target, value in fields:
         tab_to(page, target)
         _type_into_focused(page, target, value)
     tab_to(page, submit)
-    page.keyboard.press("Enter")
+    # The form posts and the browser loads the answer; wait for it like a user would.
+    with page.expect_navigation():
+        page.keyboard.press("Enter")

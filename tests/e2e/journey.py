@@ -1,0 +1,464 @@
+"""The people of the journey and what each does in the browser, one function per step.
+
+Each step drives real pages of the live server through their labels and roles (as a screen
+reader user would find them) and asserts what the user sees afterwards. Times: the event lives
+in ``EVENT_ZONE``; the form fields take wall-clock time there; the visitor later switches to
+``OTHER_ZONE``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e import a11y
+from tests.e2e.mailbox import read_mail
+from tests.e2e.server import LiveServer
+
+EVENT_ZONE = "Europe/Brussels"
+OTHER_ZONE = "America/New_York"
+PASSWORD = "journey-password-2027"
+LOCAL_INPUT = "%Y-%m-%dT%H:%M"
+DASH = "\N{EN DASH}"  # between the ends of a time range, as Podium writes them
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone in the journey; the organizer is a site administrator made by the CLI."""
+
+    name: str
+    email: str
+    password: str = PASSWORD
+
+
+ORGANIZER = Person("Olga Organizer", "olga@journey.example.org")
+SPEAKER = Person("Ada Lovelace", "ada@journey.example.org")
+CO_SPEAKER = Person("Grace Hopper", "grace@journey.example.org")
+REVIEWER = Person("Rita Reviewer", "rita@journey.example.org")
+
+
+@dataclass
+class Plan:
+    """The event and proposal the journey creates, with dates relative to today (UTC)."""
+
+    slug: str = "journey-conf"
+    name: str = "Journey Conference"
+    room: str = "Main Hall"
+    session_type: str = "Talk"
+    duration_minutes: int = 40
+    title: str = "Engines that weave algebraic patterns"
+    abstract: str = "How a general-purpose machine can compute Bernoulli numbers, step by step."
+    start_date: date = field(default_factory=lambda: datetime.now(UTC).date() + timedelta(days=70))
+    session_local_time: time = time(10, 30)
+
+    @property
+    def end_date(self) -> date:
+        return self.start_date + timedelta(days=1)
+
+    @property
+    def session_start_local(self) -> datetime:
+        """The scheduled start as wall-clock time in :data:`EVENT_ZONE`."""
+        return datetime.combine(self.start_date, self.session_local_time, ZoneInfo(EVENT_ZONE))
+
+    def session_start_in(self, zone: str) -> datetime:
+        """The same instant as wall-clock time in ``zone``."""
+        return self.session_start_local.astimezone(ZoneInfo(zone))
+
+    def cfp_window_local(self) -> tuple[str, str]:
+        """CfP opening (yesterday) and closing (in 30 days) as event-local input values."""
+        zone = ZoneInfo(EVENT_ZONE)
+        now = datetime.now(zone).replace(second=0, microsecond=0)
+        return (
+            (now - timedelta(days=1)).strftime(LOCAL_INPUT),
+            (now + timedelta(days=30)).strftime(LOCAL_INPUT),
+        )
+
+
+def flash_text(page: Page) -> str:
+    """The text of the page's flash messages (empty when there are none)."""
+    flashes = page.locator(".flashes")
+    return flashes.inner_text() if flashes.count() else ""
+
+
+def expect_flash(page: Page, text: str) -> None:
+    """Wait until a flash message containing ``text`` is shown."""
+    expect(page.locator(".flashes")).to_contain_text(text)
+
+
+def expect_h1(page: Page, text: str | re.Pattern[str]) -> None:
+    """Assert the page's one level-one heading reads ``text``."""
+    expect(page.get_by_role("heading", level=1)).to_have_text(text)
+
+
+def log_in(page: Page, person: Person, *, keyboard: bool = False) -> None:
+    """Log ``person`` in through /account/login (optionally with the keyboard only)."""
+    page.goto("/account/login")
+    expect_h1(page, re.compile("log in", re.IGNORECASE))
+    email = page.get_by_label("E-mail")
+    password = page.get_by_label("Password", exact=True)
+    submit = page.get_by_role("main").get_by_role("button", name=re.compile("log in", re.I))
+    if keyboard:
+        a11y.fill_by_keyboard(page, [(email, person.email), (password, person.password)], submit)
+    else:
+        email.fill(person.email)
+        password.fill(person.password)
+        with page.expect_navigation():
+            submit.click()
+    assert "/account/login" not in page.url, flash_text(page) or page.content()[:2000]
+
+
+def create_organizer(server: LiveServer, person: Person) -> None:
+    """Make ``person`` a site administrator with ``podium create-admin``."""
+    password_file = server.instance_path / "organizer-password.txt"
+    password_file.write_text(person.password + "\n", encoding="utf-8")
+    output = server.cli(
+        "create-admin",
+        "--email",
+        person.email,
+        "--name",
+        person.name,
+        "--password-file",
+        str(password_file),
+    )
+    assert output.strip() == f"Created administrator {person.email}"
+
+
+def organizer_creates_event(page: Page, plan: Plan) -> None:
+    """From /orga/, create the event with its CfP open now; land on its dashboard."""
+    page.goto("/orga/")
+    page.get_by_role("link", name="New event").click()
+    expect_h1(page, "New event")
+    opens, closes = plan.cfp_window_local()
+    page.get_by_label("Name", exact=True).fill(plan.name)
+    page.get_by_label("Short name (in URLs)").fill(plan.slug)
+    page.get_by_label("Time zone").fill(EVENT_ZONE)
+    page.get_by_label("First day").fill(plan.start_date.isoformat())
+    page.get_by_label("Last day").fill(plan.end_date.isoformat())
+    page.get_by_label("CfP opens").fill(opens)
+    page.get_by_label("CfP closes").fill(closes)
+    page.get_by_label("Public (listed, program visible)").check()
+    page.get_by_label("Description").fill("A conference *about* the whole journey.")
+    a11y.check_page(page, "organizer new event form")
+    page.get_by_role("button", name="Create event").click()
+    expect_h1(page, plan.name)
+    expect_flash(page, f"Event “{plan.name}” created.")
+    assert page.url.endswith(f"/orga/{plan.slug}/")
+
+
+def organizer_adds_room_and_session_type(page: Page, plan: Plan) -> None:
+    """Add the room the session will be scheduled in and the session type it is proposed as."""
+    page.goto(f"/orga/{plan.slug}/rooms")
+    expect_h1(page, "Rooms")
+    page.get_by_label("Name", exact=True).fill(plan.room)
+    page.get_by_label("Capacity", exact=True).fill("300")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect_flash(page, "Added.")
+    expect(page.get_by_label(f"Name of {plan.room}")).to_have_value(plan.room)
+    a11y.check_page(page, "organizer rooms")
+
+    page.goto(f"/orga/{plan.slug}/session-types")
+    page.get_by_label("Name", exact=True).fill(plan.session_type)
+    page.get_by_label("Default duration (minutes)", exact=True).fill(str(plan.duration_minutes))
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect_flash(page, "Added.")
+    expect(page.get_by_label(f"Name of {plan.session_type}")).to_have_value(plan.session_type)
+
+
+def organizer_invites_reviewer(page: Page, plan: Plan, reviewer: Person) -> None:
+    """Invite ``reviewer`` to the team as a reviewer (the invitation goes out by mail)."""
+    page.goto(f"/orga/{plan.slug}/team")
+    expect_h1(page, "Team")
+    page.get_by_label("E-mail").fill(reviewer.email)
+    page.get_by_label("Role").select_option(label="Reviewer")
+    page.get_by_role("button", name="Send invitation").click()
+    expect_flash(page, f"Invitation sent to {reviewer.email}.")
+    a11y.check_page(page, "organizer team")
+
+
+def organizer_sets_anonymised_review(page: Page, plan: Plan) -> None:
+    """Switch on anonymised review in the event's review settings."""
+    page.goto(f"/orga/{plan.slug}/review/")
+    page.get_by_label("Anonymised review (hide speaker names, bios, avatars)").check()
+    page.get_by_role("button", name="Save settings").click()
+    expect_flash(page, "Review settings saved.")
+    expect(
+        page.get_by_label("Anonymised review (hide speaker names, bios, avatars)")
+    ).to_be_checked()
+
+
+def organizer_assigns_reviewer(page: Page, plan: Plan, reviewer: Person) -> None:
+    """Assign ``reviewer`` to all submissions of the event."""
+    page.goto(f"/orga/{plan.slug}/review/")
+    page.get_by_label("Reviewer", exact=True).select_option(label=reviewer.name)
+    page.get_by_label("All submissions").check()
+    page.get_by_role("button", name="Assign").click()
+    expect_flash(page, "Assignment added.")
+    expect(page.get_by_role("cell", name=reviewer.name)).to_be_visible()
+    a11y.check_page(page, "organizer review settings and assignments")
+
+
+# -- accounts ----------------------------------------------------------------------------------
+
+
+def sign_up_and_confirm(page: Page, server: LiveServer, person: Person) -> None:
+    """Sign up with the keyboard only, confirm through the mailed link, log in (keyboard)."""
+    page.goto("/")
+    page.get_by_role("link", name="Sign up").click()
+    expect_h1(page, "Sign up")
+    a11y.check_page(page, "sign-up form")
+    a11y.fill_by_keyboard(
+        page,
+        [
+            (page.get_by_label("Name"), person.name),
+            (page.get_by_label("E-mail address"), person.email),
+            (page.get_by_label("Password", exact=True), person.password),
+            (page.get_by_label("Password again"), person.password),
+        ],
+        submit=page.get_by_role("button", name="Create account"),
+    )
+    page.wait_for_url("**/account/login")
+    expect_flash(page, f"We have sent a confirmation link to {person.email}.")
+
+    mail = read_mail(server, to=person.email, subject_contains="Confirm your e-mail address")
+    assert mail.base_url() == server.url
+    page.goto(mail.link("/account/confirm/"))
+    expect_h1(page, "Confirm your e-mail address")
+    page.get_by_role("button", name="Confirm my address").click()
+    page.wait_for_url("**/account/login")
+    expect_flash(page, f"Your address {person.email} is confirmed.")
+    log_in(page, person, keyboard=True)
+    expect_h1(page, f"Hello, {person.name}")
+
+
+def accept_team_invitation(page: Page, server: LiveServer, plan: Plan, person: Person) -> None:
+    """Open the mailed team invitation (already logged in) and accept it."""
+    mail = read_mail(server, to=person.email, subject_contains=f"the {plan.name} team")
+    page.goto(mail.link("/invite/team/"))
+    expect_h1(page, f"Join the team of {plan.name}")
+    page.get_by_role("button", name="Accept invitation").click()
+    expect_flash(page, f"You joined the team of {plan.name} as reviewer.")
+
+
+# -- speaker -----------------------------------------------------------------------------------
+
+
+def speaker_fills_profile(page: Page, person: Person, avatar_png: bytes) -> None:
+    """Fill the speaker profile: display name, Markdown biography and an avatar image."""
+    page.goto("/speaker/profile")
+    expect_h1(page, "Speaker profile")
+    page.get_by_label("Display name").fill(person.name)
+    page.get_by_label("Biography").fill(f"{person.name} writes **programs** for engines.")
+    page.get_by_label("Avatar").set_input_files(
+        files=[{"name": "avatar.png", "mimeType": "image/png", "buffer": avatar_png}]
+    )
+    page.get_by_role("button", name="Save").click()
+    expect_flash(page, "Profile saved.")
+    expect(page.get_by_role("img", name="Your current avatar")).to_be_visible()
+    expect(page.locator(".markdown strong")).to_have_text("programs")
+    a11y.check_page(page, "speaker profile")
+
+
+def speaker_finds_cfp(page: Page, plan: Plan) -> None:
+    """From the front page, reach the event's call for proposals."""
+    page.goto("/")
+    page.get_by_role("link", name=plan.name).click()
+    expect_h1(page, plan.name)
+    page.get_by_role("link", name="Call for proposals").click()
+    expect_h1(page, f"Call for proposals: {plan.name}")
+    a11y.check_page(page, "cfp page")
+
+
+def speaker_submits_proposal(page: Page, plan: Plan, co_speaker: Person, screenshot) -> None:  # type: ignore[no-untyped-def]
+    """Submit the proposal with a co-speaker, keyboard only; screenshot the CfP form."""
+    page.goto(f"/{plan.slug}/cfp")
+    page.get_by_role("link", name="Submit a proposal").click()
+    expect_h1(page, f"Submit a proposal to {plan.name}")
+    a11y.check_page(page, "cfp submission form")
+    screenshot(page, "cfp submission form", phone=True)
+    page.reload()
+    a11y.fill_by_keyboard(
+        page,
+        [
+            (page.get_by_label("Title"), plan.title),
+            (page.get_by_label("Abstract"), plan.abstract),
+            (page.get_by_label("Description"), "Notes on the *Analytical Engine*."),
+            (
+                page.get_by_label("Session type"),
+                f"{plan.session_type} ({plan.duration_minutes} min)",
+            ),
+            (page.get_by_label("Co-speaker's e-mail"), co_speaker.email),
+            (page.get_by_label("Co-speaker's name"), co_speaker.name),
+        ],
+        submit=page.get_by_role("button", name="Submit", exact=True),
+    )
+    page.wait_for_url(f"**/{plan.slug}/me/")
+    expect_flash(page, f"“{plan.title}” submitted.")
+    row = page.get_by_role("row").filter(has_text=plan.title)
+    expect(row.get_by_role("cell").nth(2)).to_have_text("submitted")
+
+
+def co_speaker_accepts(page: Page, server: LiveServer, plan: Plan, person: Person) -> None:
+    """The co-speaker opens the mailed invitation (logged in) and accepts it."""
+    mail = read_mail(server, to=person.email, subject_contains=f"co-present “{plan.title}”")
+    page.goto(mail.link("/invite/speaker/"))
+    expect_h1(page, f"Co-present “{plan.title}”")
+    page.get_by_role("button", name="Accept").click()
+    expect_flash(page, f"You are now a speaker of “{plan.title}”.")
+    row = page.get_by_role("row").filter(has_text=plan.title)
+    expect(row.get_by_role("cell").nth(1)).to_contain_text(person.name)
+
+
+# -- review ------------------------------------------------------------------------------------
+
+
+def reviewer_scores_anonymously(
+    page: Page,
+    plan: Plan,
+    hidden: list[Person],
+    screenshot,  # type: ignore[no-untyped-def]
+) -> None:
+    """Score the proposal 3 with the keyboard; no speaker name, address or avatar is shown."""
+    page.goto(f"/review/{plan.slug}/")
+    expect_h1(page, f"Review: {plan.name}")
+    page.get_by_role("link", name=plan.title).click()
+    expect_h1(page, plan.title)
+    text = page.locator("body").inner_text()
+    for person in hidden:
+        for secret in (person.name, person.email, *person.name.split()):
+            assert secret not in text, f"the anonymised review shows {secret!r}"
+    assert page.locator("img[src*='/speaker/avatars/']").count() == 0
+    assert "Review is anonymised: speakers are not shown." in text
+    a11y.check_page(page, "reviewer view")
+    screenshot(page, "reviewer view")
+    page.reload()
+    a11y.fill_by_keyboard(
+        page,
+        [
+            (page.get_by_role("radio", name="3"), True),
+            (page.get_by_label("Comment"), "Clear, original, well scoped."),
+        ],
+        submit=page.get_by_role("button", name="Save review"),
+    )
+    page.wait_for_load_state()
+    expect_flash(page, "Review saved.")
+    page.goto(f"/review/{plan.slug}/")
+    row = page.get_by_role("row").filter(has_text=plan.title)
+    expect(row.get_by_role("cell").last).to_have_text("3")
+
+
+def organizer_checks_ranking(page: Page, plan: Plan, screenshot) -> None:  # type: ignore[no-untyped-def]
+    """The ranking lists the proposal with the reviewer's score; screenshot it."""
+    page.goto(f"/orga/{plan.slug}/ranking")
+    expect_h1(page, f"Ranking: {plan.name}")
+    row = page.get_by_role("row").filter(has_text=plan.title)
+    cells = row.get_by_role("cell")
+    expect(cells.nth(4)).to_have_text(re.compile(r"^3(\.0+)?$"))
+    expect(cells.nth(6)).to_have_text("1")
+    a11y.check_page(page, "ranking")
+    screenshot(page, "ranking")
+
+
+def organizer_accepts_and_sends_decisions(page: Page, plan: Plan) -> None:
+    """Accept the proposal, release the decision, then send the held mails."""
+    page.goto(f"/orga/{plan.slug}/decisions")
+    expect_h1(page, f"Decisions: {plan.name}")
+    page.get_by_label(f"Pick {plan.title}").check()
+    page.get_by_label("Decision").select_option(label="Accept")
+    page.get_by_role("button", name="Apply to ticked").click()
+    expect_flash(page, "1 pending decision(s) updated")
+    a11y.check_page(page, "decisions")
+    page.get_by_role("button", name="Release 1 decision(s)").click()
+    # One acceptance mail per speaker, held so the organizer can read them first.
+    expect_flash(page, "1 decision(s) released, 2 mail(s) held for checking.")
+    expect_h1(page, f"Held decision mails: {plan.name}")
+    a11y.check_page(page, "held decision mails")
+    page.get_by_role("button", name="Send all 2 mail(s)").click()
+    expect_flash(page, "2 mail(s) queued for sending.")
+    page.goto(f"/orga/{plan.slug}/decisions")
+    row = page.get_by_role("row").filter(has_text=plan.title)
+    expect(row.get_by_role("cell").nth(3)).to_have_text("accepted")
+
+
+def speaker_confirms(page: Page, server: LiveServer, plan: Plan, person: Person) -> None:
+    """Follow the acceptance mail's link and confirm the session (keyboard only)."""
+    mail = read_mail(server, to=person.email, subject_contains="was accepted")
+    assert plan.title in mail.body
+    page.goto(mail.link(f"/review/{plan.slug}/confirm/"))
+    expect_h1(page, plan.title)
+    a11y.check_page(page, "speaker confirmation")
+    a11y.fill_by_keyboard(
+        page,
+        [(page.get_by_label("I will present it"), True)],
+        submit=page.get_by_role("button", name="Send my answer"),
+    )
+    page.wait_for_load_state()
+    expect_flash(page, "Thank you, your answer was recorded.")
+    page.goto(f"/{plan.slug}/me/")
+    row = page.get_by_role("row").filter(has_text=plan.title)
+    expect(row.get_by_role("cell").nth(2)).to_have_text("confirmed")
+
+
+# -- schedule ----------------------------------------------------------------------------------
+
+
+def organizer_schedules_and_publishes(page: Page, plan: Plan, screenshot) -> None:  # type: ignore[no-untyped-def]
+    """Place the session in the room at its local start time, then publish the schedule."""
+    page.goto(f"/orga/{plan.slug}/schedule/")
+    expect_h1(page, f"Schedule editor: {plan.name}")
+    place = page.get_by_role("region", name="Place a session")
+    place.get_by_label("Session").select_option(label=plan.title)
+    place.get_by_label("Room").select_option(label=plan.room)
+    place.get_by_label("Start").fill(plan.session_start_local.strftime(LOCAL_INPUT))
+    place.get_by_role("button", name="Place").click()
+    page.wait_for_load_state()
+    local = plan.session_start_local
+    end = local + timedelta(minutes=plan.duration_minutes)
+    row = page.get_by_role("row").filter(has_text=plan.title)
+    expect(row.get_by_role("cell").first).to_have_text(f"{local:%H:%M}{DASH}{end:%H:%M}")
+    expect(row.get_by_role("cell").nth(1)).to_have_text(plan.room)
+    a11y.check_page(page, "schedule editor")
+    screenshot(page, "schedule editor")
+    page.get_by_label("Comment (shown with the changelog)").fill("First schedule")
+    page.get_by_role("button", name="Publish schedule").click()
+    expect_flash(page, "Published release 1: 1 new, 0 moved")
+
+
+# -- public program ----------------------------------------------------------------------------
+
+
+def visitor_sees_program(page: Page, plan: Plan, screenshot) -> None:  # type: ignore[no-untyped-def]
+    """An anonymous visitor finds the session in the event's zone, then in another zone."""
+    page.goto("/")
+    page.get_by_role("link", name=plan.name).click()
+    expect_h1(page, plan.name)
+    page.get_by_role("link", name=re.compile(r"^Schedule: ")).first.click()
+    expect_h1(page, re.compile(r"^Schedule"))
+    _expect_session_at(page, plan, EVENT_ZONE)
+    a11y.check_page(page, "public schedule")
+    screenshot(page, "public schedule", phone=True)
+
+    page.get_by_label("Time zone").fill(OTHER_ZONE)
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url(re.compile(r"[?&]tz=America%2FNew_York"))
+    _expect_session_at(page, plan, OTHER_ZONE)
+    a11y.check_page(page, "public schedule in another zone")
+    screenshot(page, "public schedule new york", phone=True)
+
+    page.get_by_role("link", name=plan.title).click()
+    expect_h1(page, plan.title)
+    expect(page.get_by_role("main")).to_contain_text(SPEAKER.name)
+    expect(page.get_by_role("main")).to_contain_text(CO_SPEAKER.name)
+    a11y.check_page(page, "public session page")
+
+
+def _expect_session_at(page: Page, plan: Plan, zone: str) -> None:
+    start = plan.session_start_in(zone)
+    end = start + timedelta(minutes=plan.duration_minutes)
+    expect(page.locator(".tz-name")).to_have_text(zone)
+    cell = page.locator("td.session").filter(has_text=plan.title)
+    expect(cell.locator(".session-time")).to_have_text(f"{start:%H:%M}{DASH}{end:%H:%M}")
+    expect(cell.locator(".session-speakers")).to_contain_text(SPEAKER.name)

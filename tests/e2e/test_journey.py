@@ -1,0 +1,59 @@
+"""The whole journey in a real browser: CfP → review → decisions → schedule → public program.
+
+One live server (gunicorn, production settings, SQLite), one browser context per person; every
+mail is read back from the outbox with ``podium mail``.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from tests.e2e import journey
+from tests.e2e.journey import CO_SPEAKER, ORGANIZER, REVIEWER, SPEAKER, Plan
+
+pytestmark = pytest.mark.e2e
+
+
+def _avatar_png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), (31, 95, 168)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_journey_from_cfp_to_public_program(live_server, new_page, screenshot) -> None:  # type: ignore[no-untyped-def]
+    plan = Plan()
+    journey.create_organizer(live_server, ORGANIZER)
+    organizer = new_page("organizer")
+    journey.log_in(organizer, ORGANIZER)
+    journey.organizer_creates_event(organizer, plan)
+    journey.organizer_adds_room_and_session_type(organizer, plan)
+    journey.organizer_invites_reviewer(organizer, plan, REVIEWER)
+    journey.organizer_sets_anonymised_review(organizer, plan)
+
+    speaker = new_page("speaker")
+    journey.sign_up_and_confirm(speaker, live_server, SPEAKER)
+    journey.speaker_fills_profile(speaker, SPEAKER, _avatar_png())
+    journey.speaker_finds_cfp(speaker, plan)
+    journey.speaker_submits_proposal(speaker, plan, CO_SPEAKER, screenshot)
+
+    co_speaker = new_page("co-speaker")
+    journey.sign_up_and_confirm(co_speaker, live_server, CO_SPEAKER)
+    journey.co_speaker_accepts(co_speaker, live_server, plan, CO_SPEAKER)
+
+    reviewer = new_page("reviewer")
+    journey.sign_up_and_confirm(reviewer, live_server, REVIEWER)
+    journey.accept_team_invitation(reviewer, live_server, plan, REVIEWER)
+    journey.organizer_assigns_reviewer(organizer, plan, REVIEWER)
+    journey.reviewer_scores_anonymously(reviewer, plan, [SPEAKER, CO_SPEAKER], screenshot)
+
+    journey.organizer_checks_ranking(organizer, plan, screenshot)
+    journey.organizer_accepts_and_sends_decisions(organizer, plan)
+    journey.speaker_confirms(speaker, live_server, plan, SPEAKER)
+
+    journey.organizer_schedules_and_publishes(organizer, plan, screenshot)
+
+    visitor = new_page("visitor", timezone_id="Asia/Tokyo")
+    journey.visitor_sees_program(visitor, plan, screenshot)

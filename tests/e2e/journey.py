@@ -16,11 +16,12 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import Page, expect
 
 from tests.e2e import a11y
-from tests.e2e.mailbox import read_mail
+from tests.e2e.mailbox import Outbox
 from tests.e2e.server import LiveServer
 
 EVENT_ZONE = "Europe/Brussels"
 OTHER_ZONE = "America/New_York"
+VISITOR_ZONE = "Asia/Tokyo"  # the anonymous visitor's browser zone
 PASSWORD = "journey-password-2027"
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 DASH = "\N{EN DASH}"  # between the ends of a time range, as Podium writes them
@@ -204,7 +205,7 @@ def organizer_assigns_reviewer(page: Page, plan: Plan, reviewer: Person) -> None
 # -- accounts ----------------------------------------------------------------------------------
 
 
-def sign_up_and_confirm(page: Page, server: LiveServer, person: Person) -> None:
+def sign_up_and_confirm(page: Page, outbox: Outbox, server: LiveServer, person: Person) -> None:
     """Sign up with the keyboard only, confirm through the mailed link, log in (keyboard)."""
     page.goto("/")
     page.get_by_role("link", name="Sign up").click()
@@ -223,7 +224,7 @@ def sign_up_and_confirm(page: Page, server: LiveServer, person: Person) -> None:
     page.wait_for_url("**/account/login")
     expect_flash(page, f"We have sent a confirmation link to {person.email}.")
 
-    mail = read_mail(server, to=person.email, subject_contains="Confirm your e-mail address")
+    mail = outbox.read(to=person.email, subject_contains="Confirm your e-mail address")
     assert mail.base_url() == server.url
     page.goto(mail.link("/account/confirm/"))
     expect_h1(page, "Confirm your e-mail address")
@@ -234,9 +235,9 @@ def sign_up_and_confirm(page: Page, server: LiveServer, person: Person) -> None:
     expect_h1(page, f"Hello, {person.name}")
 
 
-def accept_team_invitation(page: Page, server: LiveServer, plan: Plan, person: Person) -> None:
+def accept_team_invitation(page: Page, outbox: Outbox, plan: Plan, person: Person) -> None:
     """Open the mailed team invitation (already logged in) and accept it."""
-    mail = read_mail(server, to=person.email, subject_contains=f"the {plan.name} team")
+    mail = outbox.read(to=person.email, subject_contains=f"the {plan.name} team")
     page.goto(mail.link("/invite/team/"))
     expect_h1(page, f"Join the team of {plan.name}")
     page.get_by_role("button", name="Accept invitation").click()
@@ -301,9 +302,9 @@ def speaker_submits_proposal(page: Page, plan: Plan, co_speaker: Person, screens
     expect(row.get_by_role("cell").nth(2)).to_have_text("submitted")
 
 
-def co_speaker_accepts(page: Page, server: LiveServer, plan: Plan, person: Person) -> None:
+def co_speaker_accepts(page: Page, outbox: Outbox, plan: Plan, person: Person) -> None:
     """The co-speaker opens the mailed invitation (logged in) and accepts it."""
-    mail = read_mail(server, to=person.email, subject_contains=f"co-present “{plan.title}”")
+    mail = outbox.read(to=person.email, subject_contains=f"co-present “{plan.title}”")
     page.goto(mail.link("/invite/speaker/"))
     expect_h1(page, f"Co-present “{plan.title}”")
     page.get_by_role("button", name="Accept").click()
@@ -383,9 +384,9 @@ def organizer_accepts_and_sends_decisions(page: Page, plan: Plan) -> None:
     expect(row.get_by_role("cell").nth(3)).to_have_text("accepted")
 
 
-def speaker_confirms(page: Page, server: LiveServer, plan: Plan, person: Person) -> None:
+def speaker_confirms(page: Page, outbox: Outbox, plan: Plan, person: Person) -> None:
     """Follow the acceptance mail's link and confirm the session (keyboard only)."""
-    mail = read_mail(server, to=person.email, subject_contains="was accepted")
+    mail = outbox.read(to=person.email, subject_contains="was accepted")
     assert plan.title in mail.body
     page.goto(mail.link(f"/review/{plan.slug}/confirm/"))
     expect_h1(page, plan.title)
@@ -431,7 +432,11 @@ def organizer_schedules_and_publishes(page: Page, plan: Plan, screenshot) -> Non
 
 
 def visitor_sees_program(page: Page, plan: Plan, screenshot) -> None:  # type: ignore[no-untyped-def]
-    """An anonymous visitor finds the session in the event's zone, then in another zone."""
+    """An anonymous visitor finds the session in the event's zone, then in two other zones.
+
+    The first switch uses the ``?tz=`` form (works without JavaScript), the second the
+    "Show in my time zone" link that program.js fills from the browser's own zone.
+    """
     page.goto("/")
     page.get_by_role("link", name=plan.name).click()
     expect_h1(page, plan.name)
@@ -447,6 +452,11 @@ def visitor_sees_program(page: Page, plan: Plan, screenshot) -> None:  # type: i
     _expect_session_at(page, plan, OTHER_ZONE)
     a11y.check_page(page, "public schedule in another zone")
     screenshot(page, "public schedule new york", phone=True)
+
+    # program.js offers the browser's own zone (this visitor's browser is set to Tokyo).
+    page.get_by_role("link", name=f"Show in my time zone ({VISITOR_ZONE})").click()
+    page.wait_for_url(re.compile(r"[?&]tz=Asia%2FTokyo"))
+    _expect_session_at(page, plan, VISITOR_ZONE)
 
     page.get_by_role("link", name=plan.title).click()
     expect_h1(page, plan.title)

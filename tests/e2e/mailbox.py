@@ -1,19 +1,17 @@
-"""Reading Podium's outbox from a browser test, the way an operator would without SMTP."""
+"""Reading Podium's outbox in the browser, as an administrator does when no SMTP server is set."""
 
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 
-from tests.e2e.server import LiveServer
+from playwright.sync_api import Page, expect
 
 
 @dataclass(frozen=True)
 class Mail:
     """One outbox mail as the test needs it: recipients, subject, plain-text body."""
 
-    id: int
     to: str
     subject: str
     body: str
@@ -37,44 +35,29 @@ class Mail:
         return match
 
 
-_LIST_LINE = re.compile(
-    r"^\s*(?P<id>\d+)\s+(?P<state>\S+)\s+\d+\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+"
-    r"(?P<to>.*?) / (?P<subject>.*)$"
-)
+class Outbox:
+    """The administrator's outbox pages (/mail/outbox), read in a tab of their own."""
 
+    def __init__(self, page: Page) -> None:
+        """``page``: a tab whose browser context is logged in as a site administrator."""
+        self.page = page
 
-def _listed(server: LiveServer) -> list[tuple[int, str, str, str]]:
-    """``(id, state, recipients, subject)`` of the newest outbox mails via ``podium mail list``."""
-    rows = []
-    for line in server.cli("mail", "list", "--limit", "500").splitlines():
-        match = _LIST_LINE.match(line)
-        if match:
-            rows.append((int(match["id"]), match["state"], match["to"], match["subject"]))
-    return rows
+    def read(self, *, to: str, subject_contains: str) -> Mail:
+        """Open the newest mail to ``to`` whose subject contains ``subject_contains``.
 
-
-def read_mail(
-    server: LiveServer, *, to: str, subject_contains: str, timeout_seconds: float = 10
-) -> Mail:
-    """The newest outbox mail to ``to`` whose subject contains ``subject_contains``.
-
-    Reads it with ``podium mail list`` and ``podium mail show ID`` (the operator's way to read
-    mail when no SMTP server is configured); waits up to ``timeout_seconds`` for it to appear.
-
-    Raises:
-        AssertionError: no such mail arrived (the message lists what the outbox holds).
-    """
-    deadline = time.monotonic() + timeout_seconds
-    while True:
-        rows = _listed(server)
-        for mail_id, _state, recipients, subject in rows:
-            if to in recipients.split(", ") and subject_contains in subject:
-                shown = server.cli("mail", "show", str(mail_id))
-                body = shown.split("\n\n", 1)[1] if "\n\n" in shown else shown
-                return Mail(id=mail_id, to=recipients, subject=subject, body=body)
-        if time.monotonic() > deadline:
-            listing = "\n".join(f"  {r[0]} {r[1]} {r[2]} / {r[3]}" for r in rows) or "  (empty)"
-            raise AssertionError(
-                f"no mail to {to} with {subject_contains!r} in the subject; outbox:\n{listing}"
-            )
-        time.sleep(0.2)
+        Raises:
+            AssertionError: the outbox lists no such mail (the message shows the listing).
+        """
+        page = self.page
+        page.goto("/mail/outbox")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Outbox")
+        rows = page.get_by_role("row").filter(has_text=to).filter(has_text=subject_contains)
+        assert rows.count() > 0, (
+            f"no mail to {to} with {subject_contains!r} in the subject; outbox:\n"
+            + page.get_by_role("main").inner_text()
+        )
+        rows.first.get_by_role("link").click()
+        expect(page).to_have_url(re.compile(r"/mail/outbox/\d+$"))
+        subject = page.get_by_role("heading", level=1).inner_text()
+        body = page.locator("pre.mail-body").inner_text()
+        return Mail(to=to, subject=subject, body=body)

@@ -12,7 +12,8 @@ import pytest
 from PIL import Image
 
 from tests.e2e import journey
-from tests.e2e.journey import CO_SPEAKER, ORGANIZER, REVIEWER, SPEAKER, Plan
+from tests.e2e.journey import CO_SPEAKER, ORGANIZER, REVIEWER, SPEAKER, VISITOR_ZONE, Plan
+from tests.e2e.mailbox import Outbox
 
 pytestmark = pytest.mark.e2e
 
@@ -32,28 +33,30 @@ def test_journey_from_cfp_to_public_program(live_server, new_page, screenshot) -
     journey.organizer_adds_room_and_session_type(organizer, plan)
     journey.organizer_invites_reviewer(organizer, plan, REVIEWER)
     journey.organizer_sets_anonymised_review(organizer, plan)
+    # Without an SMTP server every mail waits in the outbox; the administrator reads it there.
+    outbox = Outbox(organizer.context.new_page())
 
     speaker = new_page("speaker")
-    journey.sign_up_and_confirm(speaker, live_server, SPEAKER)
+    journey.sign_up_and_confirm(speaker, outbox, live_server, SPEAKER)
     journey.speaker_fills_profile(speaker, SPEAKER, _avatar_png())
     journey.speaker_finds_cfp(speaker, plan)
     journey.speaker_submits_proposal(speaker, plan, CO_SPEAKER, screenshot)
 
     co_speaker = new_page("co-speaker")
-    journey.sign_up_and_confirm(co_speaker, live_server, CO_SPEAKER)
-    journey.co_speaker_accepts(co_speaker, live_server, plan, CO_SPEAKER)
+    journey.sign_up_and_confirm(co_speaker, outbox, live_server, CO_SPEAKER)
+    journey.co_speaker_accepts(co_speaker, outbox, plan, CO_SPEAKER)
 
     reviewer = new_page("reviewer")
-    journey.sign_up_and_confirm(reviewer, live_server, REVIEWER)
-    journey.accept_team_invitation(reviewer, live_server, plan, REVIEWER)
+    journey.sign_up_and_confirm(reviewer, outbox, live_server, REVIEWER)
+    journey.accept_team_invitation(reviewer, outbox, plan, REVIEWER)
     journey.organizer_assigns_reviewer(organizer, plan, REVIEWER)
     journey.reviewer_scores_anonymously(reviewer, plan, [SPEAKER, CO_SPEAKER], screenshot)
 
     journey.organizer_checks_ranking(organizer, plan, screenshot)
     journey.organizer_accepts_and_sends_decisions(organizer, plan)
-    journey.speaker_confirms(speaker, live_server, plan, SPEAKER)
+    journey.speaker_confirms(speaker, outbox, plan, SPEAKER)
 
     journey.organizer_schedules_and_publishes(organizer, plan, screenshot)
 
-    visitor = new_page("visitor", timezone_id="Asia/Tokyo")
+    visitor = new_page("visitor", timezone_id=VISITOR_ZONE)
     journey.visitor_sees_program(visitor, plan, screenshot)

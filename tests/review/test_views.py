@@ -669,3 +669,40 @@ def test_answer_on_unaccepted_submission_409(app: Flask, world: World) -> None:
     )
     assert response.status_code == 409
     assert "has not been accepted" in response.get_data(as_text=True)
+
+
+def test_post_without_csrf_token_refused_and_changes_nothing(app: Flask, world: World) -> None:
+    services.set_decisions(
+        event=world.event,
+        actor=world.organizer,
+        submission_ids=[world.subs[0].id],
+        decision=DecisionKind.ACCEPT,
+    )
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = _client(app, world.organizer)
+    response = client.post(f"/orga/{world.event.slug}/decisions/release")
+    assert response.status_code == 400
+    assert "CSRF" in response.get_data(as_text=True)
+    db.session.refresh(world.subs[0])
+    assert (world.subs[0].state, world.subs[0].pending_state) == ("submitted", "accepted")
+
+
+def test_release_page_with_csrf_token_works(app: Flask, world: World) -> None:
+    services.set_decisions(
+        event=world.event,
+        actor=world.organizer,
+        submission_ids=[world.subs[0].id],
+        decision=DecisionKind.ACCEPT,
+    )
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = _client(app, world.organizer)
+    page = client.get(f"/orga/{world.event.slug}/decisions").get_data(as_text=True)
+    release_form = page.split('/decisions/release"')[1]
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', release_form)
+    assert token is not None
+    response = client.post(
+        f"/orga/{world.event.slug}/decisions/release", data={"csrf_token": token.group(1)}
+    )
+    assert response.status_code == 302
+    db.session.refresh(world.subs[0])
+    assert world.subs[0].state == "accepted"

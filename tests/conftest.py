@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, g, request_started
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -134,6 +134,7 @@ def app(database_url: str, tmp_path: Path, app_config: dict[str, object]) -> Ite
     config = base_test_config(database_url, tmp_path / "instance")
     config.update(app_config)
     application = create_app(config)
+    request_started.connect(_fresh_g, application)
     with application.app_context():
         try:
             yield application
@@ -142,6 +143,13 @@ def app(database_url: str, tmp_path: Path, app_config: dict[str, object]) -> Ite
             _empty_all_tables()
             db.session.remove()
             db.engine.dispose()
+
+
+def _fresh_g(sender: Flask, **extra: object) -> None:
+    # Test requests reuse the fixture's app context and so its ``g``; without this, the user
+    # Flask-Login caches in ``g`` for one client would answer for the next client too.
+    for key in list(g):
+        g.pop(key)
 
 
 @pytest.fixture

@@ -109,9 +109,7 @@ def check_page(page: Page, name: str) -> PageReport:
         h1_count=page.locator("h1").count(),
         asserted=[_summarise(v) for v in violations if v["id"] in ASSERTED_RULES],
         other=[_summarise(v) for v in violations if v["id"] not in ASSERTED_RULES],
-        horizontal_overflow_px=page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        ),
+        horizontal_overflow_px=horizontal_overflow(page),
         console=list(PAGE_PROBLEMS.get(page, [])),
     )
     REPORTS.append(report)
@@ -126,6 +124,15 @@ def check_page(page: Page, name: str) -> PageReport:
     ]
     assert not blocking, f"{name} ({page.url}) console errors:\n" + "\n".join(blocking)
     return report
+
+
+def horizontal_overflow(page: Page) -> int:
+    """How many CSS pixels the page is wider than the viewport (0 when nothing sticks out)."""
+    return int(
+        page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+    )
 
 
 def _is_focused(locator: Locator) -> bool:

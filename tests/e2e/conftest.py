@@ -30,6 +30,8 @@ ARTIFACTS = Path(
 ).resolve()
 
 _state = {"shots": 0}
+# Screenshots whose page was wider than the window (printed in the summary).
+LAYOUT_NOTES: list[str] = []
 
 
 def _missing_pieces() -> list[str]:
@@ -161,6 +163,9 @@ def screenshot(artifacts: Path) -> Callable[..., list[Path]]:
             path = artifacts / f"{_state['shots']:02d}-{_slug(name)}-{label}-{size['width']}.png"
             page.screenshot(path=path, full_page=True)
             written.append(path)
+            overflow = a11y.horizontal_overflow(page)
+            if overflow > 0:
+                LAYOUT_NOTES.append(f"{path.name}: page {overflow}px wider than the viewport")
         page.set_viewport_size(DESKTOP)
         return written
 
@@ -177,6 +182,8 @@ def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untype
         )
     terminalreporter.section("browser tests")
     terminalreporter.write_line(f"screenshots and a11y-report.json: {ARTIFACTS}")
+    for note in LAYOUT_NOTES:
+        terminalreporter.write_line(f"  layout: {note}")
     for report in a11y.REPORTS:
         other = ", ".join(v["id"] for v in report.other) or "none"
         overflow = (

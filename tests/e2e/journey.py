@@ -445,6 +445,10 @@ def visitor_sees_program(page: Page, plan: Plan, screenshot) -> None:  # type: i
     _expect_session_at(page, plan, EVENT_ZONE)
     a11y.check_page(page, "public schedule")
     screenshot(page, "public schedule", phone=True)
+    # On a phone the grid scrolls inside its own region; the page itself must not.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert a11y.horizontal_overflow(page) == 0
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_label("Time zone").fill(OTHER_ZONE)
     page.get_by_role("button", name="Show").click()

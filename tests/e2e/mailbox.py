@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e import a11y
+
 
 @dataclass(frozen=True)
 class Mail:
@@ -41,6 +43,7 @@ class Outbox:
     def __init__(self, page: Page) -> None:
         """``page``: a tab whose browser context is logged in as a site administrator."""
         self.page = page
+        self._checked = False
 
     def read(self, *, to: str, subject_contains: str) -> Mail:
         """Open the newest mail to ``to`` whose subject contains ``subject_contains``.
@@ -51,6 +54,8 @@ class Outbox:
         page = self.page
         page.goto("/mail/outbox")
         expect(page.get_by_role("heading", level=1)).to_have_text("Outbox")
+        if not self._checked:
+            a11y.check_page(page, "administrator outbox")
         rows = page.get_by_role("row").filter(has_text=to).filter(has_text=subject_contains)
         assert rows.count() > 0, (
             f"no mail to {to} with {subject_contains!r} in the subject; outbox:\n"
@@ -60,4 +65,7 @@ class Outbox:
         expect(page).to_have_url(re.compile(r"/mail/outbox/\d+$"))
         subject = page.get_by_role("heading", level=1).inner_text()
         body = page.locator("pre.mail-body").inner_text()
+        if not self._checked:
+            a11y.check_page(page, "administrator outbox mail")
+            self._checked = True
         return Mail(to=to, subject=subject, body=body)

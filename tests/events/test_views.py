@@ -450,3 +450,12 @@ def test_permission_matrix_team_invitation_link(app) -> None:
     ]
 
     check_matrix(app, users, routes)
+
+
+def test_new_event_website_must_be_http_url(app, client) -> None:
+    login(client, UserFactory(is_admin=True))
+
+    response = client.post("/orga/events/new", data={**NEW_EVENT, "url": "javascript:alert(1)"})
+
+    assert response.status_code == 400
+    assert "Use a full http:// or https:// address." in response.get_data(as_text=True)

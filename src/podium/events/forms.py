@@ -67,7 +67,14 @@ class EventForm(FlaskForm):
     cfp_opens_at = DateTimeLocalField("CfP opens", format=LOCAL_FORMAT, validators=[Optional()])
     cfp_closes_at = DateTimeLocalField("CfP closes", format=LOCAL_FORMAT, validators=[Optional()])
     is_public = BooleanField("Public (listed, program visible)")
-    url = StringField("Website", validators=[Optional(), Length(max=500)])
+    url = StringField(
+        "Website",
+        validators=[
+            Optional(),
+            Length(max=500),
+            Regexp(r"^https?://\S+$", message="Use a full http:// or https:// address."),
+        ],
+    )
     description = TextAreaField(
         "Description", validators=[Length(max=20000)], description="Markdown."
     )

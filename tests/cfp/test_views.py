@@ -655,3 +655,27 @@ def test_permission_matrix_co_speaker_invitation_link(app) -> None:
             Route("GET", "/invite/speaker/nope", allowed=set(), denied_status=(404,)),
         ],
     )
+
+
+def _csrf_token(page: str) -> str:
+    return lxml.html.fromstring(page).xpath("//input[@name='csrf_token']/@value")[0]
+
+
+def test_submit_and_withdraw_need_csrf_token_from_the_page(app, client, db_session) -> None:
+    app.config["WTF_CSRF_ENABLED"] = True
+    event = EventFactory()
+    login(client, UserFactory())
+
+    forged = client.post(f"/{event.slug}/submit", data=_form(duration_minutes="30"))
+    token = _csrf_token(client.get(f"/{event.slug}/submit").get_data(as_text=True))
+    real = client.post(f"/{event.slug}/submit", data=_form(duration_minutes="30", csrf_token=token))
+    submission = db_session.scalar(select(Submission))
+    url = f"/{event.slug}/me/submissions/{submission.id}/withdraw"
+    forged_withdraw = client.post(url)
+    listing = client.get(f"/{event.slug}/me/").get_data(as_text=True)
+    real_withdraw = client.post(url, data={"csrf_token": _csrf_token(listing)})
+
+    assert forged.status_code == 400
+    assert real.status_code == 302
+    assert forged_withdraw.status_code == 400
+    assert real_withdraw.status_code == 302

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import lxml.html
 from sqlalchemy import select
 
 from podium.events import services
@@ -459,3 +460,28 @@ def test_new_event_website_must_be_http_url(app, client) -> None:
 
     assert response.status_code == 400
     assert "Use a full http:// or https:// address." in response.get_data(as_text=True)
+
+
+def test_catalog_row_edit_form_carries_csrf_token(app, client, db_session) -> None:
+    app.config["WTF_CSRF_ENABLED"] = True
+    organizer = UserFactory()
+    event = EventFactory()
+    MembershipFactory(event=event, user=organizer)
+    track = TrackFactory(event=event, name="Old")
+    login(client, organizer)
+    page = client.get(f"/orga/{event.slug}/tracks").get_data(as_text=True)
+    tree = lxml.html.fromstring(page)
+    token = tree.xpath(f"//form[@id='edit-{track.id}']//input[@name='csrf_token']/@value")[0]
+
+    forged = client.post(
+        f"/orga/{event.slug}/tracks/{track.id}", data={"name": "X", "color": "#000000"}
+    )
+    real = client.post(
+        f"/orga/{event.slug}/tracks/{track.id}",
+        data={"name": "New", "color": "#000000", "csrf_token": token},
+    )
+
+    assert tree.xpath(f"//input[@form='edit-{track.id}' and @name='name']/@value") == ["Old"]
+    assert (forged.status_code, real.status_code) == (400, 302)
+    db_session.expire_all()
+    assert db_session.get(Track, track.id).name == "New"

@@ -31,10 +31,11 @@ ARG PIP_INDEX_URL=https://pypi.org/simple
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DEFAULT_TIMEOUT=120
-# pip and the build backend live in /opt/build, outside the virtualenv that ships: the runtime
-# image carries neither (about 25 MB less), and pip drives /opt/venv through --python.
+# pip, the build backend and the wheel installer live in /opt/build, outside the virtualenv that
+# ships: the runtime image carries none of them (about 25 MB less); pip drives /opt/venv
+# through --python.
 RUN python -m venv /opt/build \
-    && /opt/build/bin/pip install setuptools==80.9.0
+    && /opt/build/bin/pip install setuptools==80.9.0 installer==0.7.0
 
 FROM build-tools AS deps
 RUN python -m venv --without-pip /opt/venv
@@ -47,12 +48,14 @@ FROM deps AS app
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY src ./src
-# Build Podium's wheel without the network (--no-build-isolation: setuptools is already in
-# /opt/build), then install it under /staging so the runtime stage copies only Podium's own
-# files (package, metadata, `podium` script) on top of the cached dependency layer.
-RUN /opt/build/bin/pip wheel --no-deps --no-build-isolation --wheel-dir /dist . \
-    && /opt/build/bin/pip --python /opt/venv/bin/python install --no-deps --no-index \
-        --root /staging --no-warn-script-location /dist/*.whl
+# Build Podium's wheel with setuptools directly and unpack it with `installer` under /staging,
+# so the runtime stage copies only Podium's own files (package, metadata, `podium` script) on
+# top of the cached dependency layer. Neither step touches the network, and skipping pip's
+# start-up (twice) is most of what keeps a code-only rebuild within a few seconds.
+# installer runs under /opt/venv's Python, so paths and the script's #! line are the venv's.
+RUN /opt/build/bin/python -c "from setuptools import build_meta; build_meta.build_wheel('/dist')" >/dev/null \
+    && PYTHONPATH="$(/opt/build/bin/python -c 'import installer, pathlib; print(pathlib.Path(installer.__file__).parents[1])')" \
+        /opt/venv/bin/python -m installer --compile-bytecode 0 --destdir /staging /dist/*.whl
 
 FROM ${PYTHON_IMAGE} AS runtime
 ENV PATH=/opt/venv/bin:$PATH \
@@ -74,9 +77,10 @@ RUN groupadd --system --gid 10001 podium \
 COPY --from=deps /opt/venv /opt/venv
 WORKDIR /app
 COPY docker/entrypoint.sh docker/gunicorn.conf.py docker/healthcheck.py /app/docker/
-COPY migrations /app/migrations
-COPY --from=app /staging/ /
 
+# Run-time settings come before the code: with the classic builder each of these lines is a
+# build step of its own, and placed after the code they would all rerun on every code change.
+# (USER does not affect COPY: the copied files stay root's, so the app cannot modify itself.)
 # Numeric, so that runtimes enforcing runAsNonRoot can check it without /etc/passwd.
 USER 10001:10001
 EXPOSE 8000
@@ -86,3 +90,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "/app/docker/healthcheck.py"]
 ENTRYPOINT ["/app/docker/entrypoint.sh"]
 CMD ["gunicorn", "--config", "/app/docker/gunicorn.conf.py", "podium.wsgi:app"]
+
+COPY migrations /app/migrations
+COPY --from=app /staging/ /

@@ -73,19 +73,19 @@ def write_env(project: Path, image: str, web_port: int, mail_port: int) -> None:
     )
 
 
-def make_root_owned_uploads_volume(compose: docker.Compose, name: str) -> None:
-    """Let compose create its volumes, then make the uploads volume root's, with a file in it.
+def make_root_owned_uploads_volume(compose: docker.Compose) -> None:
+    """Let compose create the uploads volume, then hand it to root with a file in it.
 
-    A non-empty volume is not re-owned by Docker when mounted, so the app sees it as a volume
-    first used by another (root) container.
+    Docker gives a volume the image folder's owner only while the volume is empty, so a
+    non-empty root-owned volume stays root's: as if another (root) container had used it
+    first. (``up --no-start`` would be the obvious way to create the volumes, but
+    docker-compose 1.29 then waits forever for the health conditions of services it does
+    not start.)
     """
-    compose.run("up", "--no-start", "--no-build")
-    docker.run_docker(
-        [
-            "run", "--rm", "--user", "0:0", "--volume", f"{name}_uploads:/data",
-            "debian:bookworm-slim", "sh", "-c",
-            "touch /data/left-by-root && chown -R 0:0 /data && chmod 0755 /data",
-        ]
+    compose.run(
+        "run", "--rm", "--no-deps", "--user", "0:0", "--entrypoint", "sh", "migrate", "-c",
+        'touch "$PODIUM_UPLOAD_FOLDER/left-by-root" && chown -R 0:0 "$PODIUM_UPLOAD_FOLDER"'
+        ' && chmod 0755 "$PODIUM_UPLOAD_FOLDER"',
     )  # fmt: skip
 
 
@@ -97,7 +97,7 @@ def stack(built_image: BuiltImage) -> Iterator[Stack]:
     write_env(built_image.project, built_image.tag, web_port, mail_port)
     compose = docker.Compose(built_image.project, name)
     try:
-        make_root_owned_uploads_volume(compose, name)
+        make_root_owned_uploads_volume(compose)
         started = time.monotonic()
         compose.run("up", "-d", "--no-build", timeout=300)
         compose.wait_healthy(("db", "mail", "web"))

@@ -298,7 +298,8 @@ def withdraw_submission(
     """Withdraw a submission on its speaker's request.
 
     Withdrawing is allowed after the CfP closes too (an accepted speaker may drop out); the
-    life cycle in :data:`ALLOWED_TRANSITIONS` decides.
+    life cycle in :data:`ALLOWED_TRANSITIONS` decides. ``now`` is accepted, like on every other
+    speaker write, so callers can pass one clock everywhere; no deadline applies here.
 
     Raises:
         TransitionError: the submission is already withdrawn, rejected, declined or canceled.

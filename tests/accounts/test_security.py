@@ -10,6 +10,7 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
+from podium.extensions import db
 from tests.accounts.helpers import mails_to
 from tests.support.auth import login
 from tests.support.factories import DEFAULT_PASSWORD, UserFactory
@@ -107,7 +108,11 @@ class TestRateLimitsInRedis:
         config = base_test_config(database_url, tmp_path / "second")
         config.update(RATELIMIT_STORAGE_URL=REDIS_URL, LOGIN_RATE_LIMIT="2 per minute")
         second = create_app(config)
-        assert _post(second.test_client(), "/account/login", data, ip).status_code == 400
+        try:
+            assert _post(second.test_client(), "/account/login", data, ip).status_code == 400
+        finally:
+            with second.app_context():
+                db.engine.dispose()
         assert _post(client, "/account/login", data, ip).status_code == 429
 
 

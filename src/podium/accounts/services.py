@@ -72,6 +72,8 @@ def sign_up(*, email: str, name: str, password: str) -> None:
         AccountError: the address is malformed (field ``email``).
     """
     address = normalize_email(email)
+    # Hash before looking the address up, so both answers take the same hashing time.
+    password_hash = hash_password(password)
     user = find_user_by_email(address)
     if user is not None and user.password_hash:
         emails.queue_account_exists(user=user)
@@ -81,7 +83,7 @@ def sign_up(*, email: str, name: str, password: str) -> None:
         user = User(email=address)
         db.session.add(user)
     user.name = name.strip()
-    user.password_hash = hash_password(password)
+    user.password_hash = password_hash
     # Claiming an invited address must prove ownership again, even if it was confirmed.
     user.email_confirmed_at = None
     user.security_stamp = new_security_stamp()

@@ -189,6 +189,25 @@ class Compose:
             )
         return result
 
+    def run_bytes(
+        self, *args: str, input_bytes: bytes | None = None, timeout: float = 600
+    ) -> bytes:
+        """Run one Compose command with binary standard input/output (dumps, tar archives)."""
+        result = subprocess.run(
+            [*self.prefix, *args],
+            cwd=self.directory,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+            input=input_bytes,
+        )
+        if result.returncode != 0:
+            raise AssertionError(
+                f"compose {' '.join(args)} failed ({result.returncode}):\n"
+                f"{result.stderr.decode(errors='replace')[-3000:]}"
+            )
+        return result.stdout
+
     def container_id(self, service: str) -> str:
         """ID of the (first) container of ``service``; AssertionError if none exists."""
         ids = self.run("ps", "-q", service).stdout.split()

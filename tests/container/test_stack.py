@@ -9,6 +9,7 @@ import json
 import os
 import secrets
 import socket
+import tarfile
 import time
 import urllib.error
 import urllib.request
@@ -232,3 +233,52 @@ def test_proposal_survives_down_and_up(stack: Stack) -> None:
     assert flows.log_in(fresh, email=SPEAKER_EMAIL, password=SPEAKER_PASSWORD).status == 200
     mine = flows.my_submissions(fresh, slug=EVENT_SLUG)
     assert (mine.status, PROPOSAL_TITLE in mine.text) == (200, True)
+
+
+def test_backup_and_restore_as_documented(stack: Stack, tmp_path: Path) -> None:
+    # The commands of docs/deployment.md, section 4, after the proposal test above.
+    fresh = flows.Browser(stack.web_url)
+    flows.log_in(fresh, email=SPEAKER_EMAIL, password=SPEAKER_PASSWORD)
+    assert PROPOSAL_TITLE in flows.my_submissions(fresh, slug=EVENT_SLUG).text
+    compose = stack.compose
+    dump = compose.run_bytes(
+        "exec", "-T", "db", "pg_dump", "-U", "podium", "-d", "podium", "--format=custom"
+    )
+    files = compose.run_bytes(
+        "run", "--rm", "--no-deps", "-T", "--entrypoint", "tar", "web",
+        "-C", "/var/lib/podium", "-czf", "-", "instance", "uploads",
+    )  # fmt: skip
+    archive = tmp_path / "files.tar.gz"
+    archive.write_bytes(files)
+    with tarfile.open(archive) as tar:
+        assert "uploads/written-by-web" in tar.getnames()
+
+    # The loss: every submission gone, and the uploads too.
+    compose.run(
+        "exec", "-T", "db", "psql", "-U", "podium", "-d", "podium", "-v", "ON_ERROR_STOP=1",
+        "-c", "TRUNCATE submissions CASCADE",
+    )  # fmt: skip
+    compose.run("exec", "-T", "web", "sh", "-c", 'rm -f "$PODIUM_UPLOAD_FOLDER"/*')
+    assert PROPOSAL_TITLE not in flows.my_submissions(fresh, slug=EVENT_SLUG).text
+
+    compose.run("stop", "web", "worker")
+    compose.run_bytes(
+        "exec", "-T", "db", "pg_restore", "-U", "podium", "-d", "podium",
+        "--clean", "--if-exists", "--no-owner",
+        input_bytes=dump,
+    )  # fmt: skip
+    compose.run_bytes(
+        "run", "--rm", "--no-deps", "-T", "--user", "0:0", "--entrypoint", "tar", "web",
+        "-C", "/var/lib/podium", "-xzf", "-",
+        input_bytes=files,
+    )  # fmt: skip
+    compose.run("up", "-d", "--no-build", timeout=300)
+    compose.wait_healthy(("db", "mail", "web"))
+
+    restored = flows.Browser(stack.web_url)
+    assert flows.log_in(restored, email=SPEAKER_EMAIL, password=SPEAKER_PASSWORD).status == 200
+    assert PROPOSAL_TITLE in flows.my_submissions(restored, slug=EVENT_SLUG).text
+    owner = compose.run(
+        "exec", "-T", "web", "stat", "-c", "%U", "/var/lib/podium/uploads/written-by-web"
+    )
+    assert owner.stdout.strip() == "podium"

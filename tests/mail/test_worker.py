@@ -63,7 +63,6 @@ def _count(state: str) -> int:
 def test_two_workers_survive_smtp_restart_and_deliver_each_mail_once(
     app: Flask, tmp_path: Path
 ) -> None:
-    expected_ids = sorted(m.message_id for m in queue_test_mails(30))
     first = RecordingSMTPServer()
     first.delay_seconds = 0.03  # slow enough that the restart happens mid-run
     first.start()
@@ -77,6 +76,13 @@ def test_two_workers_survive_smtp_restart_and_deliver_each_mail_once(
     ]
     second = None
     try:
+        # Queue only once both processes poll, so that both take part however slow they start.
+        _wait_for(
+            lambda: all("sending through" in log.read_text(encoding="utf-8") for log in logs),
+            60,
+            "both workers to start",
+        )
+        expected_ids = sorted(m.message_id for m in queue_test_mails(30))
         _wait_for(lambda: len(first.messages) >= 8, 60, "the first mails")
         first.stop()
         delivered_before_stop = len(first.messages)

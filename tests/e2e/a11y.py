@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -184,9 +185,29 @@ def _type_into_focused(page: Page, target: Locator, value: str | bool) -> None:
     if kind == "select":
         _choose_option_by_keyboard(page, target, str(value))
         return
+    if kind in ("date", "datetime-local"):
+        _type_date(page, str(value), with_time=kind == "datetime-local")
+        assert target.input_value() == value, (
+            f"typed {value!r}, {target} holds {target.input_value()!r}"
+        )
+        return
     page.keyboard.press("ControlOrMeta+A")
     page.keyboard.press("Delete")
     page.keyboard.type(str(value))
+
+
+def _type_date(page: Page, value: str, *, with_time: bool) -> None:
+    """Type an ISO date (``YYYY-MM-DD``) or local date-time (``YYYY-MM-DDTHH:MM``) into the
+    focused field's segments, in the en-US order the browser is started with (``--lang``):
+    month, day, year, then hour (12-hour), minute, AM/PM. The year segment takes up to six
+    digits, so the arrow key moves on to the hour.
+    """
+    moment = datetime.fromisoformat(value)
+    page.keyboard.type(moment.strftime("%m%d%Y"))
+    if with_time:
+        page.keyboard.press("ArrowRight")
+        page.keyboard.type(moment.strftime("%I%M"))
+        page.keyboard.press("A" if moment.hour < 12 else "P")
 
 
 def _choose_option_by_keyboard(page: Page, select: Locator, label: str) -> None:
@@ -200,20 +221,26 @@ def _choose_option_by_keyboard(page: Page, select: Locator, label: str) -> None:
     raise AssertionError(f"option {label!r} of {select} cannot be chosen with the arrow keys")
 
 
+def press_by_keyboard(page: Page, button: Locator) -> None:
+    """Tab to ``button`` (or link) and press Enter; return once the next page has loaded."""
+    tab_to(page, button)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
 def fill_by_keyboard(
-    page: Page, fields: Sequence[tuple[Locator, str | bool]], submit: Locator
+    page: Page, fields: Sequence[tuple[Locator, str | bool]], submit: Locator | None
 ) -> None:
     """Fill ``fields`` and press ``submit`` with Tab, typing, Space, arrows and Enter only.
 
     Call it on a freshly loaded page so focus starts at the top and the tab order itself is
     tested. Text fields are cleared first; checkboxes take a bool; selects take an option's label;
-    a radio button takes ``True`` (it is chosen with the arrow keys). Returns once the page the
-    form submission leads to has loaded.
+    a radio button takes ``True`` (it is chosen with the arrow keys); date and date-time fields
+    take ISO values (``2027-02-08``, ``2027-02-08T10:30``). Returns once the page the
+    form submission leads to has loaded (``submit=None`` fills without submitting).
     """
     for target, value in fields:
         tab_to(page, target)
         _type_into_focused(page, target, value)
-    tab_to(page, submit)
-    # The form posts and the browser loads the answer; wait for it like a user would.
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    if submit is not None:
+        press_by_keyboard(page, submit)

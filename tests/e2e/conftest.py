@@ -22,7 +22,14 @@ from tests.e2e import a11y
 from tests.e2e.server import LiveServer, run_live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    # Date fields take keystrokes in the UI language's order; fix it so typing is predictable.
+    "--lang=en-US",
+]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 ARTIFACTS = Path(
@@ -64,6 +71,7 @@ def artifacts(browser_ready: None) -> Path:
     """The emptied screenshot folder of this run."""
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True)
+    _state["artifacts"] = 1
     return ARTIFACTS
 
 
@@ -173,7 +181,7 @@ def screenshot(artifacts: Path) -> Callable[..., list[Path]]:
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
-    if not ARTIFACTS.is_dir() or not (a11y.REPORTS or any(ARTIFACTS.iterdir())):
+    if not _state.get("artifacts"):
         return
     if a11y.REPORTS:
         report_path = ARTIFACTS / "a11y-report.json"

@@ -95,21 +95,19 @@ def expect_h1(page: Page, text: str | re.Pattern[str]) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(text)
 
 
-def log_in(page: Page, person: Person, *, keyboard: bool = False) -> None:
-    """Log ``person`` in through /account/login (optionally with the keyboard only)."""
+def log_in(page: Page, person: Person) -> None:
+    """Log ``person`` in through /account/login with the keyboard only."""
     page.goto("/account/login")
-    expect_h1(page, re.compile("log in", re.IGNORECASE))
-    email = page.get_by_label("E-mail")
-    password = page.get_by_label("Password", exact=True)
-    submit = page.get_by_role("main").get_by_role("button", name=re.compile("log in", re.I))
-    if keyboard:
-        a11y.fill_by_keyboard(page, [(email, person.email), (password, person.password)], submit)
-    else:
-        email.fill(person.email)
-        password.fill(person.password)
-        with page.expect_navigation():
-            submit.click()
-    assert "/account/login" not in page.url, flash_text(page) or page.content()[:2000]
+    expect_h1(page, "Log in")
+    a11y.fill_by_keyboard(
+        page,
+        [
+            (page.get_by_label("E-mail address"), person.email),
+            (page.get_by_label("Password", exact=True), person.password),
+        ],
+        submit=page.get_by_role("main").get_by_role("button", name="Log in"),
+    )
+    assert "/account/login" not in page.url, flash_text(page)
 
 
 def create_organizer(server: LiveServer, person: Person) -> None:
@@ -129,74 +127,103 @@ def create_organizer(server: LiveServer, person: Person) -> None:
 
 
 def organizer_creates_event(page: Page, plan: Plan) -> None:
-    """From /orga/, create the event with its CfP open now; land on its dashboard."""
+    """From /orga/, create the event with its CfP open now (keyboard only); see its dashboard."""
     page.goto("/orga/")
-    page.get_by_role("link", name="New event").click()
+    a11y.press_by_keyboard(page, page.get_by_role("link", name="New event"))
     expect_h1(page, "New event")
-    opens, closes = plan.cfp_window_local()
-    page.get_by_label("Name", exact=True).fill(plan.name)
-    page.get_by_label("Short name (in URLs)").fill(plan.slug)
-    page.get_by_label("Time zone").fill(EVENT_ZONE)
-    page.get_by_label("First day").fill(plan.start_date.isoformat())
-    page.get_by_label("Last day").fill(plan.end_date.isoformat())
-    page.get_by_label("CfP opens").fill(opens)
-    page.get_by_label("CfP closes").fill(closes)
-    page.get_by_label("Public (listed, program visible)").check()
-    page.get_by_label("Description").fill("A conference *about* the whole journey.")
     a11y.check_page(page, "organizer new event form")
-    page.get_by_role("button", name="Create event").click()
+    opens, closes = plan.cfp_window_local()
+    a11y.fill_by_keyboard(
+        page,
+        [
+            (page.get_by_label("Name", exact=True), plan.name),
+            (page.get_by_label("Short name (in URLs)"), plan.slug),
+            (page.get_by_label("Time zone"), EVENT_ZONE),
+            (page.get_by_label("First day"), plan.start_date.isoformat()),
+            (page.get_by_label("Last day"), plan.end_date.isoformat()),
+            (page.get_by_label("CfP opens"), opens),
+            (page.get_by_label("CfP closes"), closes),
+            (page.get_by_label("Public (listed, program visible)"), True),
+            (page.get_by_label("Description"), "A conference *about* the whole journey."),
+        ],
+        submit=page.get_by_role("button", name="Create event"),
+    )
     expect_h1(page, plan.name)
     expect_flash(page, f"Event “{plan.name}” created.")
     assert page.url.endswith(f"/orga/{plan.slug}/")
 
 
 def organizer_adds_room_and_session_type(page: Page, plan: Plan) -> None:
-    """Add the room the session will be scheduled in and the session type it is proposed as."""
+    """Add (keyboard only) the room of the session and the session type it is proposed as."""
     page.goto(f"/orga/{plan.slug}/rooms")
     expect_h1(page, "Rooms")
-    page.get_by_label("Name", exact=True).fill(plan.room)
-    page.get_by_label("Capacity", exact=True).fill("300")
-    page.get_by_role("button", name="Add", exact=True).click()
+    a11y.fill_by_keyboard(
+        page,
+        [
+            (page.get_by_label("Name", exact=True), plan.room),
+            (page.get_by_label("Capacity", exact=True), "300"),
+        ],
+        submit=page.get_by_role("button", name="Add", exact=True),
+    )
     expect_flash(page, "Added.")
     expect(page.get_by_label(f"Name of {plan.room}")).to_have_value(plan.room)
     a11y.check_page(page, "organizer rooms")
 
     page.goto(f"/orga/{plan.slug}/session-types")
-    page.get_by_label("Name", exact=True).fill(plan.session_type)
-    page.get_by_label("Default duration (minutes)", exact=True).fill(str(plan.duration_minutes))
-    page.get_by_role("button", name="Add", exact=True).click()
+    a11y.fill_by_keyboard(
+        page,
+        [
+            (page.get_by_label("Name", exact=True), plan.session_type),
+            (
+                page.get_by_label("Default duration (minutes)", exact=True),
+                str(plan.duration_minutes),
+            ),
+        ],
+        submit=page.get_by_role("button", name="Add", exact=True),
+    )
     expect_flash(page, "Added.")
     expect(page.get_by_label(f"Name of {plan.session_type}")).to_have_value(plan.session_type)
 
 
 def organizer_invites_reviewer(page: Page, plan: Plan, reviewer: Person) -> None:
-    """Invite ``reviewer`` to the team as a reviewer (the invitation goes out by mail)."""
+    """Invite ``reviewer`` to the team as a reviewer (keyboard only; the invitation is mailed)."""
     page.goto(f"/orga/{plan.slug}/team")
     expect_h1(page, "Team")
-    page.get_by_label("E-mail").fill(reviewer.email)
-    page.get_by_label("Role").select_option(label="Reviewer")
-    page.get_by_role("button", name="Send invitation").click()
-    expect_flash(page, f"Invitation sent to {reviewer.email}.")
     a11y.check_page(page, "organizer team")
+    a11y.fill_by_keyboard(
+        page,
+        [(page.get_by_label("E-mail"), reviewer.email), (page.get_by_label("Role"), "Reviewer")],
+        submit=page.get_by_role("button", name="Send invitation"),
+    )
+    expect_flash(page, f"Invitation sent to {reviewer.email}.")
+
+
+ANONYMISED = "Anonymised review (hide speaker names, bios, avatars)"
 
 
 def organizer_sets_anonymised_review(page: Page, plan: Plan) -> None:
-    """Switch on anonymised review in the event's review settings."""
+    """Switch on anonymised review in the event's review settings (keyboard only)."""
     page.goto(f"/orga/{plan.slug}/review/")
-    page.get_by_label("Anonymised review (hide speaker names, bios, avatars)").check()
-    page.get_by_role("button", name="Save settings").click()
+    a11y.fill_by_keyboard(
+        page,
+        [(page.get_by_label(ANONYMISED), True)],
+        submit=page.get_by_role("button", name="Save settings"),
+    )
     expect_flash(page, "Review settings saved.")
-    expect(
-        page.get_by_label("Anonymised review (hide speaker names, bios, avatars)")
-    ).to_be_checked()
+    expect(page.get_by_label(ANONYMISED)).to_be_checked()
 
 
 def organizer_assigns_reviewer(page: Page, plan: Plan, reviewer: Person) -> None:
-    """Assign ``reviewer`` to all submissions of the event."""
+    """Assign ``reviewer`` to all submissions of the event (keyboard only)."""
     page.goto(f"/orga/{plan.slug}/review/")
-    page.get_by_label("Reviewer", exact=True).select_option(label=reviewer.name)
-    page.get_by_label("All submissions").check()
-    page.get_by_role("button", name="Assign").click()
+    a11y.fill_by_keyboard(
+        page,
+        [
+            (page.get_by_label("Reviewer", exact=True), reviewer.name),
+            (page.get_by_label("All submissions"), True),
+        ],
+        submit=page.get_by_role("button", name="Assign"),
+    )
     expect_flash(page, "Assignment added.")
     expect(page.get_by_role("cell", name=reviewer.name)).to_be_visible()
     a11y.check_page(page, "organizer review settings and assignments")
@@ -208,7 +235,7 @@ def organizer_assigns_reviewer(page: Page, plan: Plan, reviewer: Person) -> None
 def sign_up_and_confirm(page: Page, outbox: Outbox, server: LiveServer, person: Person) -> None:
     """Sign up with the keyboard only, confirm through the mailed link, log in (keyboard)."""
     page.goto("/")
-    page.get_by_role("link", name="Sign up").click()
+    a11y.press_by_keyboard(page, page.get_by_role("link", name="Sign up"))
     expect_h1(page, "Sign up")
     a11y.check_page(page, "sign-up form")
     a11y.fill_by_keyboard(
@@ -228,10 +255,10 @@ def sign_up_and_confirm(page: Page, outbox: Outbox, server: LiveServer, person: 
     assert mail.base_url() == server.url
     page.goto(mail.link("/account/confirm/"))
     expect_h1(page, "Confirm your e-mail address")
-    page.get_by_role("button", name="Confirm my address").click()
+    a11y.press_by_keyboard(page, page.get_by_role("button", name="Confirm my address"))
     page.wait_for_url("**/account/login")
     expect_flash(page, f"Your address {person.email} is confirmed.")
-    log_in(page, person, keyboard=True)
+    log_in(page, person)
     expect_h1(page, f"Hello, {person.name}")
 
 
@@ -240,7 +267,7 @@ def accept_team_invitation(page: Page, outbox: Outbox, plan: Plan, person: Perso
     mail = outbox.read(to=person.email, subject_contains=f"the {plan.name} team")
     page.goto(mail.link("/invite/team/"))
     expect_h1(page, f"Join the team of {plan.name}")
-    page.get_by_role("button", name="Accept invitation").click()
+    a11y.press_by_keyboard(page, page.get_by_role("button", name="Accept invitation"))
     expect_flash(page, f"You joined the team of {plan.name} as reviewer.")
 
 
@@ -251,12 +278,19 @@ def speaker_fills_profile(page: Page, person: Person, avatar_png: bytes) -> None
     """Fill the speaker profile: display name, Markdown biography and an avatar image."""
     page.goto("/speaker/profile")
     expect_h1(page, "Speaker profile")
-    page.get_by_label("Display name").fill(person.name)
-    page.get_by_label("Biography").fill(f"{person.name} writes **programs** for engines.")
+    a11y.fill_by_keyboard(
+        page,
+        [
+            (page.get_by_label("Display name"), person.name),
+            (page.get_by_label("Biography"), f"{person.name} writes **programs** for engines."),
+        ],
+        submit=None,
+    )
+    # Choosing a file happens in the system's file dialog, outside the page.
     page.get_by_label("Avatar").set_input_files(
         files=[{"name": "avatar.png", "mimeType": "image/png", "buffer": avatar_png}]
     )
-    page.get_by_role("button", name="Save").click()
+    a11y.press_by_keyboard(page, page.get_by_role("button", name="Save"))
     expect_flash(page, "Profile saved.")
     expect(page.get_by_role("img", name="Your current avatar")).to_be_visible()
     expect(page.locator(".markdown strong")).to_have_text("programs")
@@ -266,9 +300,9 @@ def speaker_fills_profile(page: Page, person: Person, avatar_png: bytes) -> None
 def speaker_finds_cfp(page: Page, plan: Plan) -> None:
     """From the front page, reach the event's call for proposals."""
     page.goto("/")
-    page.get_by_role("link", name=plan.name).click()
+    a11y.press_by_keyboard(page, page.get_by_role("link", name=plan.name))
     expect_h1(page, plan.name)
-    page.get_by_role("link", name="Call for proposals").click()
+    a11y.press_by_keyboard(page, page.get_by_role("link", name="Call for proposals"))
     expect_h1(page, f"Call for proposals: {plan.name}")
     a11y.check_page(page, "cfp page")
 
@@ -276,7 +310,7 @@ def speaker_finds_cfp(page: Page, plan: Plan) -> None:
 def speaker_submits_proposal(page: Page, plan: Plan, co_speaker: Person, screenshot) -> None:  # type: ignore[no-untyped-def]
     """Submit the proposal with a co-speaker, keyboard only; screenshot the CfP form."""
     page.goto(f"/{plan.slug}/cfp")
-    page.get_by_role("link", name="Submit a proposal").click()
+    a11y.press_by_keyboard(page, page.get_by_role("link", name="Submit a proposal"))
     expect_h1(page, f"Submit a proposal to {plan.name}")
     a11y.check_page(page, "cfp submission form")
     screenshot(page, "cfp submission form", phone=True)
@@ -307,7 +341,7 @@ def co_speaker_accepts(page: Page, outbox: Outbox, plan: Plan, person: Person) -
     mail = outbox.read(to=person.email, subject_contains=f"co-present “{plan.title}”")
     page.goto(mail.link("/invite/speaker/"))
     expect_h1(page, f"Co-present “{plan.title}”")
-    page.get_by_role("button", name="Accept").click()
+    a11y.press_by_keyboard(page, page.get_by_role("button", name="Accept"))
     expect_flash(page, f"You are now a speaker of “{plan.title}”.")
     row = page.get_by_role("row").filter(has_text=plan.title)
     expect(row.get_by_role("cell").nth(1)).to_contain_text(person.name)
@@ -325,7 +359,7 @@ def reviewer_scores_anonymously(
     """Score the proposal 3 with the keyboard; no speaker name, address or avatar is shown."""
     page.goto(f"/review/{plan.slug}/")
     expect_h1(page, f"Review: {plan.name}")
-    page.get_by_role("link", name=plan.title).click()
+    a11y.press_by_keyboard(page, page.get_by_role("link", name=plan.title))
     expect_h1(page, plan.title)
     text = page.locator("body").inner_text()
     for person in hidden:
@@ -364,20 +398,25 @@ def organizer_checks_ranking(page: Page, plan: Plan, screenshot) -> None:  # typ
 
 
 def organizer_accepts_and_sends_decisions(page: Page, plan: Plan) -> None:
-    """Accept the proposal, release the decision, then send the held mails."""
+    """Accept the proposal, release the decision, send the held mails (keyboard only)."""
     page.goto(f"/orga/{plan.slug}/decisions")
     expect_h1(page, f"Decisions: {plan.name}")
-    page.get_by_label(f"Pick {plan.title}").check()
-    page.get_by_label("Decision").select_option(label="Accept")
-    page.get_by_role("button", name="Apply to ticked").click()
-    expect_flash(page, "1 pending decision(s) updated")
     a11y.check_page(page, "decisions")
-    page.get_by_role("button", name="Release 1 decision(s)").click()
+    a11y.fill_by_keyboard(
+        page,
+        [
+            (page.get_by_label("Decision"), "Accept"),
+            (page.get_by_label(f"Pick {plan.title}"), True),
+        ],
+        submit=page.get_by_role("button", name="Apply to ticked"),
+    )
+    expect_flash(page, "1 pending decision(s) updated")
+    a11y.press_by_keyboard(page, page.get_by_role("button", name="Release 1 decision(s)"))
     # One acceptance mail per speaker, held so the organizer can read them first.
     expect_flash(page, "1 decision(s) released, 2 mail(s) held for checking.")
     expect_h1(page, f"Held decision mails: {plan.name}")
     a11y.check_page(page, "held decision mails")
-    page.get_by_role("button", name="Send all 2 mail(s)").click()
+    a11y.press_by_keyboard(page, page.get_by_role("button", name="Send all 2 mail(s)"))
     expect_flash(page, "2 mail(s) queued for sending.")
     page.goto(f"/orga/{plan.slug}/decisions")
     row = page.get_by_role("row").filter(has_text=plan.title)
@@ -407,15 +446,20 @@ def speaker_confirms(page: Page, outbox: Outbox, plan: Plan, person: Person) -> 
 
 
 def organizer_schedules_and_publishes(page: Page, plan: Plan, screenshot) -> None:  # type: ignore[no-untyped-def]
-    """Place the session in the room at its local start time, then publish the schedule."""
+    """Place the session in its room at its local start time, publish (keyboard only)."""
     page.goto(f"/orga/{plan.slug}/schedule/")
     expect_h1(page, f"Schedule editor: {plan.name}")
     place = page.get_by_role("region", name="Place a session")
-    place.get_by_label("Session").select_option(label=plan.title)
-    place.get_by_label("Room").select_option(label=plan.room)
-    place.get_by_label("Start").fill(plan.session_start_local.strftime(LOCAL_INPUT))
-    place.get_by_role("button", name="Place").click()
-    page.wait_for_load_state()
+    a11y.fill_by_keyboard(
+        page,
+        [
+            (place.get_by_label("Session"), plan.title),
+            (place.get_by_label("Room"), plan.room),
+            (place.get_by_label("Start"), plan.session_start_local.strftime(LOCAL_INPUT)),
+        ],
+        submit=place.get_by_role("button", name="Place"),
+    )
+    expect_flash(page, f"Scheduled “{plan.title}”.")
     local = plan.session_start_local
     end = local + timedelta(minutes=plan.duration_minutes)
     row = page.get_by_role("row").filter(has_text=plan.title)
@@ -423,8 +467,11 @@ def organizer_schedules_and_publishes(page: Page, plan: Plan, screenshot) -> Non
     expect(row.get_by_role("cell").nth(1)).to_have_text(plan.room)
     a11y.check_page(page, "schedule editor")
     screenshot(page, "schedule editor")
-    page.get_by_label("Comment (shown with the changelog)").fill("First schedule")
-    page.get_by_role("button", name="Publish schedule").click()
+    a11y.fill_by_keyboard(
+        page,
+        [(page.get_by_label("Comment (shown with the changelog)"), "First schedule")],
+        submit=page.get_by_role("button", name="Publish schedule"),
+    )
     expect_flash(page, "Published release 1: 1 new, 0 moved")
 
 
@@ -432,15 +479,17 @@ def organizer_schedules_and_publishes(page: Page, plan: Plan, screenshot) -> Non
 
 
 def visitor_sees_program(page: Page, plan: Plan, screenshot) -> None:  # type: ignore[no-untyped-def]
-    """An anonymous visitor finds the session in the event's zone, then in two other zones.
+    """An anonymous visitor (keyboard only) finds the session in the event's zone, then in
+    two other zones.
 
     The first switch uses the ``?tz=`` form (works without JavaScript), the second the
     "Show in my time zone" link that program.js fills from the browser's own zone.
     """
     page.goto("/")
-    page.get_by_role("link", name=plan.name).click()
+    a11y.press_by_keyboard(page, page.get_by_role("link", name=plan.name))
     expect_h1(page, plan.name)
-    page.get_by_role("link", name=re.compile(r"^Schedule: ")).first.click()
+    a11y.check_page(page, "public event page")
+    a11y.press_by_keyboard(page, page.get_by_role("link", name=re.compile(r"^Schedule: ")).first)
     expect_h1(page, re.compile(r"^Schedule"))
     _expect_session_at(page, plan, EVENT_ZONE)
     a11y.check_page(page, "public schedule")
@@ -450,19 +499,24 @@ def visitor_sees_program(page: Page, plan: Plan, screenshot) -> None:  # type: i
     assert a11y.horizontal_overflow(page) == 0
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    page.get_by_label("Time zone").fill(OTHER_ZONE)
-    page.get_by_role("button", name="Show").click()
+    a11y.fill_by_keyboard(
+        page,
+        [(page.get_by_label("Time zone"), OTHER_ZONE)],
+        submit=page.get_by_role("button", name="Show"),
+    )
     page.wait_for_url(re.compile(r"[?&]tz=America%2FNew_York"))
     _expect_session_at(page, plan, OTHER_ZONE)
     a11y.check_page(page, "public schedule in another zone")
     screenshot(page, "public schedule new york", phone=True)
 
     # program.js offers the browser's own zone (this visitor's browser is set to Tokyo).
-    page.get_by_role("link", name=f"Show in my time zone ({VISITOR_ZONE})").click()
+    a11y.press_by_keyboard(
+        page, page.get_by_role("link", name=f"Show in my time zone ({VISITOR_ZONE})")
+    )
     page.wait_for_url(re.compile(r"[?&]tz=Asia%2FTokyo"))
     _expect_session_at(page, plan, VISITOR_ZONE)
 
-    page.get_by_role("link", name=plan.title).click()
+    a11y.press_by_keyboard(page, page.get_by_role("link", name=plan.title))
     expect_h1(page, plan.title)
     expect(page.get_by_role("main")).to_contain_text(SPEAKER.name)
     expect(page.get_by_role("main")).to_contain_text(CO_SPEAKER.name)

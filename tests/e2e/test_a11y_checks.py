@@ -19,6 +19,11 @@ GOOD_FORM = """<!doctype html><html lang="en"><head><title>Good</title></head><b
 <label for="kind">Kind</label><select id="kind" name="kind">
 <option>Talk</option><option>Workshop</option></select>
 <label><input type="checkbox" name="ok"> I agree</label>
+<label for="day">Day</label><input type="date" id="day" name="day">
+<label for="at">Starts</label><input type="datetime-local" id="at" name="at">
+<fieldset><legend>Score</legend><label><input type="radio" name="score" value="1"> 1</label>
+<label><input type="radio" name="score" value="2"> 2</label>
+<label><input type="radio" name="score" value="3"> 3</label></fieldset>
 <button type="submit">Send</button></form></main></body></html>"""
 
 
@@ -54,6 +59,9 @@ def test_fill_by_keyboard_reaches_every_control_and_submits(blank_page) -> None:
             (blank_page.get_by_label("Title"), "Keyboards only"),
             (blank_page.get_by_label("Kind"), "Workshop"),
             (blank_page.get_by_label("I agree"), True),
+            (blank_page.get_by_label("Day"), "2027-02-08"),
+            (blank_page.get_by_label("Starts"), "2027-02-08T15:30"),
+            (blank_page.get_by_role("radio", name="2"), True),
         ],
         submit=blank_page.get_by_role("button", name="Send"),
     )
@@ -62,3 +70,6 @@ def test_fill_by_keyboard_reaches_every_control_and_submits(blank_page) -> None:
     assert "title=Keyboards+only" in blank_page.url
     assert "kind=Workshop" in blank_page.url
     assert "ok=on" in blank_page.url
+    assert "day=2027-02-08" in blank_page.url
+    assert "at=2027-02-08T15%3A30" in blank_page.url
+    assert "score=2" in blank_page.url

@@ -13,9 +13,10 @@
 #
 # Where a registry is reachable, none of this is needed: `docker compose pull` gets the real ones.
 #
-# Re-runs are fast: the debootstrap root is cached as a tarball in $PODIUM_STANDIN_CACHE
-# (default docker/standins/.cache, git-ignored), and an image is rebuilt only when the hash of
-# its inputs (stored as a label) changed. PODIUM_STANDIN_REFRESH=1 re-runs debootstrap.
+# Re-runs are fast: an image is rebuilt only when the hash of its inputs (stored as a label)
+# changed, and the debootstrap root is cached as a tarball in $PODIUM_STANDIN_CACHE (default
+# docker/standins/.cache, git-ignored). PODIUM_STANDIN_REFRESH=1 re-runs debootstrap (for
+# Debian's latest security updates) and so rebuilds everything.
 #
 # Environment: DOCKER (client, default docker), DEBIAN_MIRROR (default: the mirror apt on this
 # host uses), PODIUM_STANDIN_CACHE, PODIUM_STANDIN_REFRESH.
@@ -106,7 +107,15 @@ CFG
 }
 
 build_debian() {
-    local tarball=$cache/debian-$suite-minbase.tar
+    # Identity of the base: this script (it holds the slimming) plus suite and mirror. An image
+    # carrying that label is reused as it is, even from a fresh clone with an empty cache.
+    local want
+    want=$(hash_inputs "${BASH_SOURCE[0]}" "$suite" "$mirror")
+    if [[ $(current_label "$DEBIAN_IMAGE") == "$want" && ${PODIUM_STANDIN_REFRESH:-0} != 1 ]]; then
+        say "$DEBIAN_IMAGE up to date"
+        return
+    fi
+    local tarball=$cache/debian-$suite-minbase-$want.tar
     mkdir -p "$cache"
     if [[ ! -s $tarball || ${PODIUM_STANDIN_REFRESH:-0} == 1 ]]; then
         local root
@@ -121,12 +130,6 @@ build_debian() {
         tar --numeric-owner -C "$root" -cf "$tarball.tmp" .
         mv "$tarball.tmp" "$tarball"
         rm -rf "$root"
-    fi
-    local want
-    want=$(hash_inputs "$tarball" "$mirror")
-    if [[ $(current_label "$DEBIAN_IMAGE") == "$want" ]]; then
-        say "$DEBIAN_IMAGE up to date"
-        return
     fi
     say "importing $DEBIAN_IMAGE"
     "$docker" import \

@@ -254,3 +254,22 @@ def test_cached_page_never_leaks_the_logged_in_user(app: Flask, published) -> No
     )
     assert "Zelda Secret" not in text(anonymous)
     assert text(anonymous).count("Midnight hack") == text(mine).count("Midnight hack")
+
+
+@pytest.mark.parametrize("url", ["/demo/schedule.xml", "/demo/schedule/"])
+def test_gzip_variant_matches_plain_body_with_its_own_etag(
+    client: FlaskClient, published, url: str
+) -> None:
+    import gzip
+
+    plain = client.get(url)
+    packed = client.get(url, headers={"Accept-Encoding": "gzip, deflate"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Content-Encoding" not in plain.headers
+    assert gzip.decompress(packed.data) == plain.data
+    assert packed.headers["ETag"] == plain.headers["ETag"][:-1] + '-gz"'
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    again = client.get(
+        url, headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]}
+    )
+    assert again.status_code == 304

@@ -8,7 +8,9 @@ Last-Modified. A cached request runs one SQL query: the event and its latest rel
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import gzip
 import hashlib
 from collections.abc import Callable
 from functools import cache
@@ -35,6 +37,7 @@ HTML_CACHE_CONTROL = "no-cache"  # always revalidate: cheap 304s, and a new rele
 EXPORT_CACHE_CONTROL = "public, max-age=60"
 MAX_QUERY_LENGTH = 200
 ICAL_TYPE = "text/calendar; charset=utf-8"
+GZIP_LEVEL = 6  # once per release and variant, so a good ratio is worth the CPU
 
 
 @bp.get("/<slug>/")
@@ -322,8 +325,13 @@ def _not_modified(etag: str, head: ProgramHead, cache_control: str) -> Response:
     return response
 
 
-def _validators(response: Response, etag: str, head: ProgramHead, cache_control: str) -> None:
+def _validators(
+    response: Response, etag: str, head: ProgramHead, cache_control: str, gzipped: bool = False
+) -> None:
     response.set_etag(etag)
+    response.vary.add("Accept-Encoding")
+    if gzipped:
+        response.headers["Content-Encoding"] = "gzip"
     if head.published_at is not None:
         response.last_modified = head.published_at
     response.headers["Cache-Control"] = cache_control
@@ -346,27 +354,34 @@ def _page(
         return render_template("program/unpublished.html", head=head, event=head), 200
     anonymous = not current_user.is_authenticated
     user_part = "anon" if anonymous else f"u{current_user.get_id()}"
+    gzipped = _accepts_gzip()
     etag = f"{head.release_key}-{view}-{_variant_tag((*variant, user_part))}"
+    etag += "-gz" if gzipped else ""
     flashes = "_flashes" in session
     if not flashes and _is_fresh(etag, head):
         return _not_modified(etag, head, HTML_CACHE_CONTROL)
-    cache = caches().rendered
+    rendered = caches().rendered
+    fragment_key = (head.release_key, "fragment", view, *variant)
 
-    def fragment() -> tuple[str, str]:
-        return build(queries.program_data(head))
+    def fragment() -> tuple[str, bytes]:
+        title, html = build(queries.program_data(head))
+        # UTF-8 bytes: a str holding one non-Latin-1 character takes 2-4 bytes per character.
+        return title, html.encode("utf-8")
 
-    def page() -> str:
-        title, html = cache.get_or_build((head.release_key, "fragment", view, *variant), fragment)  # type: ignore[misc]
-        return render_template("program/page.html", head=head, title=title, body=Markup(html))  # noqa: S704  our own rendered template
+    def page(title_html: tuple[str, bytes]) -> bytes:
+        title, html = title_html
+        body = Markup(html.decode("utf-8"))  # noqa: S704  our own rendered, escaped template
+        return render_template("program/page.html", head=head, title=title, body=body).encode()
 
     if anonymous and not flashes:
-        body = cache.get_or_build(
-            (head.release_key, "page", view, *variant), lambda: page().encode("utf-8")
-        )
+        # The whole page is cached, so its fragment need not be kept as well.
+        key = (head.release_key, "page", view, *variant)
+        body = _cached(key, lambda: page(rendered.get(fragment_key) or fragment()), gzipped)  # type: ignore[arg-type]
     else:
-        body = page().encode("utf-8")
+        body = page(rendered.get_or_build(fragment_key, fragment))  # type: ignore[arg-type]
+        body = gzip.compress(body, GZIP_LEVEL, mtime=0) if gzipped else body
     response = Response(body, mimetype="text/html")
-    _validators(response, etag, head, HTML_CACHE_CONTROL)
+    _validators(response, etag, head, HTML_CACHE_CONTROL, gzipped)
     response.vary.add("Cookie")
     return response
 
@@ -381,21 +396,61 @@ def _export(
     """Serve an export of the latest release from the cache, or 304, or 404 if unpublished."""
     if head.release_id is None:
         abort(404, description="This event has not published a schedule yet.")
+    gzipped = _accepts_gzip()
     etag = (
         f"{head.release_key}-{'-'.join(variant)}"
         if len(variant) == 1
         else (f"{head.release_key}-{variant[0]}-{_variant_tag(variant)}")
     )
+    etag += "-gz" if gzipped else ""
     if _is_fresh(etag, head):
         return _not_modified(etag, head, EXPORT_CACHE_CONTROL)
-    body = caches().rendered.get_or_build(
-        (head.release_key, "export", *variant), lambda: build(queries.program_data(head))
+    body = _cached(
+        (head.release_key, "export", *variant), lambda: build(queries.program_data(head)), gzipped
     )
     response = Response(body, content_type=mimetype)
-    _validators(response, etag, head, EXPORT_CACHE_CONTROL)
+    _validators(response, etag, head, EXPORT_CACHE_CONTROL, gzipped)
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Access-Control-Allow-Origin"] = "*"  # schedule apps and widgets fetch these
     return response
+
+
+def _accepts_gzip() -> bool:
+    return request.accept_encodings["gzip"] > 0
+
+
+def _cached(key: tuple[Any, ...], build: Callable[[], bytes], gzipped: bool) -> bytes:
+    """The cached bytes for ``key`` (or their gzip form), building and keeping them on a miss.
+
+    A miss allocates a lot briefly (an lxml tree, a list of calendar lines); handing the freed
+    memory back to the system afterwards keeps a worker's resident size near its steady state.
+    """
+    rendered = caches().rendered
+    body = rendered.get(key)
+    if body is None:
+        body = rendered.put(key, build())
+        _release_memory()
+    if not gzipped:
+        return body  # type: ignore[return-value]
+    return rendered.get_or_build(  # type: ignore[return-value]
+        (*key, "gzip"), lambda: gzip.compress(body, GZIP_LEVEL, mtime=0)
+    )
+
+
+def _release_memory() -> None:
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    # glibc only (Linux); elsewhere the memory simply stays with the process.
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim  # type: ignore[no-any-return]
+    except (OSError, AttributeError):
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()
 
 
 @cache

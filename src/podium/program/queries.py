@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import defer
 
@@ -94,8 +95,10 @@ def program_data(head: ProgramHead) -> ProgramData:
         program = ProgramData.from_snapshot(snapshot or {})
         # The indexed release is a large, long-lived object graph: without this, every full
         # garbage collection walks it again (~50 ms for FOSDEM), which showed up as p99 stalls
-        # of cached requests. Frozen objects are still freed by reference counting.
-        gc.freeze()
+        # of cached requests. Frozen objects are still freed by reference counting (the index
+        # has no reference cycles). Tests skip it: they build hundreds of apps in one process.
+        if not current_app.testing:
+            gc.freeze()
         return program
 
     return caches().snapshots.get_or_build(key, load)  # type: ignore[return-value]

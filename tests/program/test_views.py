@@ -273,3 +273,31 @@ def test_gzip_variant_matches_plain_body_with_its_own_etag(
         url, headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]}
     )
     assert again.status_code == 304
+
+
+def test_dst_event_pages_keep_wall_clock_times_in_both_zones(
+    client: FlaskClient, app: Flask
+) -> None:
+    # Clocks go back in Brussels on Sunday 27 October 2030; days run 10:00 to 03:00.
+    event = make_event(slug="dst", start="2030-10-26", end="2030-10-27", day_change_minutes=240)
+    (room,) = make_rooms(event, 1)
+    place(event, room, "2030-10-26 10:00", title="Saturday talk")
+    place(event, room, "2030-10-27 01:30", minutes=90, title="Night owl")  # 01:30 CEST-02:00 CET
+    place(event, room, "2030-10-27 10:00", title="Sunday talk")
+    services.publish_release(event=event, actor=None)
+
+    saturday = squash(text(client.get("/dst/schedule/?day=2030-10-26")))
+    sunday = squash(text(client.get("/dst/schedule/?day=2030-10-27")))
+    assert '<span class="session-time">10:00-10:30</span>' in saturday
+    assert '<span class="session-time">Sun 01:30-Sun 02:00</span>' in saturday  # still Saturday
+    assert "Night owl" not in sunday
+    assert '<span class="session-time">10:00-10:30</span>' in sunday
+
+    saturday_utc = squash(text(client.get("/dst/schedule/?day=2030-10-26&tz=UTC")))
+    sunday_utc = squash(text(client.get("/dst/schedule/?day=2030-10-27&tz=UTC")))
+    assert '<span class="session-time">08:00-08:30</span>' in saturday_utc
+    assert '<span class="session-time">23:30-Sun 01:00</span>' in saturday_utc
+    assert '<span class="session-time">09:00-09:30</span>' in sunday_utc
+    listing = squash(text(client.get("/dst/schedule/list?tz=America/New_York")))
+    # New York is still on summer time that weekend: 10:00 CET is 05:00 EDT.
+    assert "<td>05:00-05:30</td>" in listing and "<td>04:00-04:30</td>" in listing

@@ -54,9 +54,11 @@ clean:
 
 # == e2e ==
 # Browser journey: installs Debian's Chromium and axe-core if missing, then fails (not skips)
-# when the browser cannot run. Screenshots land in test-artifacts/e2e/.
+# when the browser cannot run; runs on SQLite and, when it answers, PostgreSQL.
+# Screenshots land in test-artifacts/e2e/<backend>/.
 test-e2e: $(VENV)/.installed-dev
 	scripts/ensure-browser.sh
+	@scripts/ensure-postgres.sh && export PODIUM_TEST_POSTGRES_URL="$(TEST_POSTGRES_URL)"; \
 	PODIUM_REQUIRE_BROWSER=1 $(BIN)/pytest tests/e2e -m e2e -q
 
 # == container ==

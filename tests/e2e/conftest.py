@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import create_postgres_database, drop_postgres_database
 from tests.e2e import a11y
 from tests.e2e.server import LiveServer, run_live_server
 
@@ -36,7 +37,7 @@ ARTIFACTS = Path(
     os.environ.get("PODIUM_TEST_E2E_ARTIFACTS") or a11y.REPO / "test-artifacts" / "e2e"
 ).resolve()
 
-_state = {"shots": 0}
+_state: dict[str, int] = {}  # screenshots taken per backend; whether artifacts were made
 # Screenshots whose page was wider than the window (printed in the summary).
 LAYOUT_NOTES: list[str] = []
 
@@ -75,13 +76,26 @@ def artifacts(browser_ready: None) -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def live_server(
-    browser_ready: None, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, browser_ready: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
-    """Podium under gunicorn with a fresh SQLite database, shared by the session's tests."""
-    with run_live_server(tmp_path_factory.mktemp("e2e-instance")) as server:
-        yield server
+    """Podium under gunicorn on a fresh database, shared by the session's tests.
+
+    Once on SQLite and, like the rest of the suite, once on PostgreSQL when
+    ``PODIUM_TEST_POSTGRES_URL`` is set (the production database of the compose stack).
+    """
+    server_url = database_url = None
+    if request.param == "postgresql":
+        server_url = request.getfixturevalue("postgres_server_url")
+        database_url = create_postgres_database(server_url, prefix="podium_e2e")
+    try:
+        instance = tmp_path_factory.mktemp(f"e2e-{request.param}")
+        with run_live_server(instance, database_url=database_url) as server:
+            yield server
+    finally:
+        if server_url and database_url:
+            drop_postgres_database(server_url, database_url)
 
 
 @pytest.fixture(scope="session")
@@ -155,25 +169,30 @@ def _slug(text: str) -> str:
 
 
 @pytest.fixture
-def screenshot(artifacts: Path) -> Callable[..., list[Path]]:
-    """``screenshot(page, "cfp form", phone=True)`` saves full-page PNGs, numbered in order.
+def screenshot(artifacts: Path, live_server: LiveServer) -> Callable[..., list[Path]]:
+    """``screenshot(page, "cfp form", phone=True)`` saves full-page PNGs, numbered in order,
+    in a folder per database backend (``test-artifacts/e2e/sqlite/`` ...).
 
     Always at desktop width (1280 px); with ``phone=True`` also at 390 px. The page is left at
     desktop width. Returns the files written.
     """
+    folder = artifacts / live_server.backend
+    folder.mkdir(exist_ok=True)
 
     def shoot(page, name: str, phone: bool = False) -> list[Path]:  # type: ignore[no-untyped-def]
-        _state["shots"] += 1
+        number = _state[live_server.backend] = _state.get(live_server.backend, 0) + 1
         written = []
         sizes = [("desktop", DESKTOP)] + ([("phone", PHONE)] if phone else [])
         for label, size in sizes:
             page.set_viewport_size(size)
-            path = artifacts / f"{_state['shots']:02d}-{_slug(name)}-{label}-{size['width']}.png"
+            path = folder / f"{number:02d}-{_slug(name)}-{label}-{size['width']}.png"
             page.screenshot(path=path, full_page=True)
             written.append(path)
             overflow = a11y.horizontal_overflow(page)
             if overflow > 0:
-                LAYOUT_NOTES.append(f"{path.name}: page {overflow}px wider than the viewport")
+                LAYOUT_NOTES.append(
+                    f"{path.relative_to(artifacts)}: page {overflow}px wider than the viewport"
+                )
         page.set_viewport_size(DESKTOP)
         return written
 
@@ -183,23 +202,25 @@ def screenshot(artifacts: Path) -> Callable[..., list[Path]]:
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
     if not _state.get("artifacts"):
         return
-    if a11y.REPORTS:
-        report_path = ARTIFACTS / "a11y-report.json"
-        report_path.write_text(
-            json.dumps([asdict(r) for r in a11y.REPORTS], indent=2), encoding="utf-8"
-        )
+    reports = a11y.REPORTS
+    (ARTIFACTS / "a11y-report.json").write_text(
+        json.dumps([asdict(r) for r in reports], indent=2), encoding="utf-8"
+    )
     terminalreporter.section("browser tests")
     terminalreporter.write_line(f"screenshots and a11y-report.json: {ARTIFACTS}")
-    for note in LAYOUT_NOTES:
-        terminalreporter.write_line(f"  layout: {note}")
-    for report in a11y.REPORTS:
-        other = ", ".join(v["id"] for v in report.other) or "none"
-        overflow = (
-            f"; page wider than viewport by {report.horizontal_overflow_px}px"
-            if report.horizontal_overflow_px > 0
-            else ""
-        )
-        terminalreporter.write_line(
-            f"  {report.name}: h1={report.h1_count}, asserted violations="
-            f"{len(report.asserted)}, other WCAG A/AA findings: {other}{overflow}"
-        )
+    failing = sorted({r.name for r in reports if r.asserted or r.h1_count != 1})
+    terminalreporter.write_line(
+        f"accessibility: {len(reports)} checks of {len({r.name for r in reports})} pages; "
+        f"failing ({', '.join(a11y.ASSERTED_RULES)}, one h1): {', '.join(failing) or 'none'}"
+    )
+    notes = sorted(
+        {f"{r.name}: " + ", ".join(v["id"] for v in r.other) for r in reports if r.other}
+        | {
+            f"{r.name}: page {r.horizontal_overflow_px}px wider than the 1280px window"
+            for r in reports
+            if r.horizontal_overflow_px > 0
+        }
+        | {f"{note}" for note in LAYOUT_NOTES}
+    )
+    for note in notes:
+        terminalreporter.write_line(f"  note: {note}")

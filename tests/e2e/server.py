@@ -21,18 +21,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 BIN = Path(sys.executable).parent
 START_TIMEOUT_SECONDS = 30
 
 
 @dataclass(frozen=True)
 class LiveServer:
-    """A running Podium: ``url`` has no trailing slash; ``env`` runs the CLI on its database."""
+    """A running Podium: ``url`` has no trailing slash; ``env`` runs the CLI on its database;
+    ``backend`` is ``sqlite`` or ``postgresql``."""
 
     url: str
     instance_path: Path
     env: dict[str, str]
     log_path: Path
+    backend: str
 
     def cli(self, *args: str, input_text: str | None = None) -> str:
         """Run ``podium <args>`` against this server's configuration; return its stdout.
@@ -114,11 +118,14 @@ def _wait_until_ready(url: str, process: subprocess.Popen[bytes], log_path: Path
 
 
 @contextmanager
-def run_live_server(instance_path: Path, workers: int = 2) -> Iterator[LiveServer]:
-    """Migrate a fresh SQLite database, start gunicorn ``podium.wsgi:app``, stop it afterwards.
+def run_live_server(
+    instance_path: Path, database_url: str | None = None, workers: int = 2
+) -> Iterator[LiveServer]:
+    """Migrate a fresh database, start gunicorn ``podium.wsgi:app``, stop it afterwards.
 
     Args:
-        instance_path: an empty folder for the database, uploads and ``gunicorn.log``.
+        instance_path: an empty folder for uploads, ``gunicorn.log`` and the SQLite file.
+        database_url: an empty database to use instead of SQLite (e.g. PostgreSQL).
         workers: gunicorn worker processes (2, so nothing relies on per-process state).
 
     Raises:
@@ -126,9 +133,15 @@ def run_live_server(instance_path: Path, workers: int = 2) -> Iterator[LiveServe
     """
     port = free_port()
     env = production_env(instance_path, port)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     log_path = instance_path / "gunicorn.log"
     server = LiveServer(
-        url=f"http://127.0.0.1:{port}", instance_path=instance_path, env=env, log_path=log_path
+        url=f"http://127.0.0.1:{port}",
+        instance_path=instance_path,
+        env=env,
+        log_path=log_path,
+        backend=make_url(env.get("DATABASE_URL", "sqlite://")).get_backend_name(),
     )
     server.cli("db", "upgrade")
     with log_path.open("wb") as log:

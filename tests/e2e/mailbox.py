@@ -44,6 +44,7 @@ class Outbox:
         """``page``: a tab whose browser context is logged in as a site administrator."""
         self.page = page
         self._checked = False
+        a11y.watch_page(page)
 
     def read(self, *, to: str, subject_contains: str) -> Mail:
         """Open the newest mail to ``to`` whose subject contains ``subject_contains``.

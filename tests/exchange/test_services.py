@@ -23,7 +23,7 @@ from podium.exchange.services import (
     parse_schedule_file,
 )
 from podium.extensions import db
-from podium.schedule.models import Slot
+from podium.schedule.models import ScheduleRelease, Slot
 from tests.support.queries import count_queries
 
 from .conftest import JSON_COUNTS, SCHEDULES, XML_COUNTS, read_fixture
@@ -238,4 +238,10 @@ def test_demo_event_loads_once_and_is_public(app: Flask) -> None:
     event = db.session.scalar(select(Event).where(Event.slug == DEMO_EVENT_SLUG))
     assert event is not None and event.is_public
     assert first.startswith("Demo event loaded from the bundled FOSDEM 2025 schedule: ")
+    assert first.endswith("; published as release 1")
     assert second == "Demo event fosdem-2025 is already loaded (943 scheduled sessions)."
+    releases = db.session.scalars(
+        select(ScheduleRelease).where(ScheduleRelease.event_id == event.id)
+    ).all()
+    assert [release.version for release in releases] == [1]
+    assert len(releases[0].snapshot["sessions"]) == 943

@@ -28,12 +28,14 @@ def demo_schedule() -> ScheduleData:
 
 
 def load_demo_event() -> str:
-    """Import the demo conference as a public event unless it is already there.
+    """Import the demo conference as a public event and publish its schedule, unless done.
 
     Returns a one-line message for the CLI. Safe to run on every start: a second run finds the
-    event's slots and does nothing.
+    event's slots and does nothing. The import is published as release 1 so that the public
+    program and exports show it at once.
     """
     from podium.exchange.services import import_schedule
+    from podium.schedule.services import publish_release
 
     event = db.session.scalar(select(Event).where(Event.slug == DEMO_EVENT_SLUG))
     if event is not None:
@@ -43,4 +45,11 @@ def load_demo_event() -> str:
     result = import_schedule(
         data=demo_schedule(), event_slug=DEMO_EVENT_SLUG, actor=None, make_public=True
     )
-    return f"Demo event loaded from the bundled FOSDEM 2025 schedule: {result.summary()}"
+    event = db.session.scalar(select(Event).where(Event.slug == DEMO_EVENT_SLUG))
+    release = publish_release(
+        event=event, actor=None, comment="Imported from FOSDEM's public schedule"
+    )
+    return (
+        f"Demo event loaded from the bundled FOSDEM 2025 schedule: {result.summary()}; "
+        f"published as release {release.version}"
+    )

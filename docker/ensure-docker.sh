@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Make a Docker engine and the tools the container tests need available on this machine.
 #
-# Installs Debian's docker.io, docker-compose (1.29, the only Compose here) and debootstrap
-# when missing, then starts dockerd in the background if no engine answers. Idempotent: on a
-# machine where all of this already runs it only checks and returns within a second.
+# Installs Debian's docker.io, docker-compose (1.29, the only Compose here), debootstrap, npm
+# (MailDev's stand-in) and shellcheck (the tests lint the shell scripts) when missing, then
+# starts dockerd in the background if no engine answers. Idempotent: on a machine where all of
+# this already runs it only checks and returns within a second.
 # Needs root (CI and the development machines run as root). Exit status 0 means
 # `docker info` answers.
 set -euo pipefail
@@ -14,6 +15,7 @@ command -v dockerd >/dev/null || missing+=(docker.io)
 command -v docker-compose >/dev/null || missing+=(docker-compose)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 command -v npm >/dev/null || missing+=(npm)
+command -v shellcheck >/dev/null || missing+=(shellcheck)
 
 if ((${#missing[@]})); then
     echo "ensure-docker: installing ${missing[*]}" >&2

@@ -52,9 +52,14 @@ current_label() {
 }
 
 hash_inputs() {
-    # sha256 over the given files' contents and extra strings: the image's identity.
+    # sha256 over the given files' names and contents, and extra strings: the image's identity.
+    # Names without their folder, so that the same inputs hash alike from any checkout path.
     { for item in "$@"; do
-        if [[ -f $item ]]; then sha256sum "$item"; else printf '%s\n' "$item"; fi
+        if [[ -f $item ]]; then
+            printf '%s %s\n' "$(basename "$item")" "$(sha256sum <"$item" | cut -c1-64)"
+        else
+            printf '%s\n' "$item"
+        fi
       done; } | sha256sum | cut -c1-16
 }
 
@@ -181,7 +186,9 @@ main() {
     build_dockerfile_image "$PYTHON_IMAGE" "$here/python"
     build_dockerfile_image "$POSTGRES_IMAGE" "$here/postgres"
     prepare_maildev
-    build_dockerfile_image "$MAILDEV_IMAGE" "$here/maildev" "$(sha256sum "$here/maildev/package-lock.json")"
+    build_dockerfile_image "$MAILDEV_IMAGE" "$here/maildev"
+    # Images replaced by a rebuild keep nothing but disk space busy.
+    "$docker" image prune --force --filter "label=$label" >/dev/null
 }
 
 main "$@"

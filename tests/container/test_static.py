@@ -59,6 +59,23 @@ def test_hadolint_ignores_each_carry_a_reason() -> None:
     assert not (REPO / ".hadolint.yaml").exists(), "global ignores would hide reasons"
 
 
+SHELL_SCRIPTS = [
+    REPO / "docker" / "ensure-docker.sh",
+    REPO / "docker" / "entrypoint.sh",
+    REPO / "docker" / "standins" / "build.sh",
+    REPO / "docker" / "standins" / "postgres" / "docker-entrypoint.sh",
+]
+
+
+def test_shell_scripts_pass_shellcheck() -> None:
+    if shutil.which("shellcheck") is None:
+        require_or_skip("shellcheck is not installed (docker/ensure-docker.sh installs it)")
+    result = subprocess.run(
+        ["shellcheck", *map(str, SHELL_SCRIPTS)], capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stdout) == (0, "")
+
+
 def test_dockerfile_runtime_stage_is_non_root_with_health_check_and_exec_form() -> None:
     stage = final_stage((REPO / "Dockerfile").read_text(encoding="utf-8"))
     users = re.findall(r"(?m)^USER\s+(\S+)", stage)
@@ -124,17 +141,33 @@ def test_deployment_docs_mention_every_compose_variable() -> None:
     assert sorted(v for v in compose_variables() if f"`{v}`" not in docs) == []
 
 
+def compose_flavour(flavour: str) -> list[str]:
+    """argv prefix of docker-compose 1.29 ("v1") or Compose v2 ("v2"); skip when missing."""
+    if flavour == "v1":
+        legacy = shutil.which("docker-compose")
+        version = ""
+        if legacy:
+            version = subprocess.run(
+                [legacy, "version", "--short"], capture_output=True, text=True, check=False
+            ).stdout
+        if legacy is None or not version.startswith("1."):
+            require_or_skip("docker-compose 1.x is not installed (make test-container does it)")
+        return [str(legacy)]
+    cli = docker.compose_v2_cli()
+    if cli is None:
+        require_or_skip("no Compose v2 (set PODIUM_TEST_COMPOSE_V2; make test-container does it)")
+    return list(cli or [])
+
+
+@pytest.mark.parametrize("flavour", ["v1", "v2"])
 @pytest.mark.parametrize(
     "files", [("compose.yaml",), COMPOSE_FILES], ids=["production", "development"]
 )
-def test_compose_file_is_valid(files: tuple[str, ...], tmp_path: Path) -> None:
-    cli = docker.compose_cli()
-    if cli is None:
-        require_or_skip("neither docker-compose nor the docker compose plugin is installed")
+def test_compose_file_is_valid(files: tuple[str, ...], flavour: str, tmp_path: Path) -> None:
+    args = compose_flavour(flavour)
     project = copy_project(tmp_path)
-    args = [*cli]
     for name in files:
-        args += ["--file", name]
+        args = [*args, "--file", name]
     result = subprocess.run(
         [*args, "config", "--quiet"], cwd=project, capture_output=True, text=True, check=False
     )

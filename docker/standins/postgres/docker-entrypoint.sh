@@ -26,7 +26,7 @@ if [[ ${1:-} == postgres && $(id -u) == 0 ]]; then
     mkdir -p "$PGDATA"
     chown postgres:postgres "$PGDATA"
     chmod 700 "$PGDATA"
-    exec setpriv --reuid=postgres --regid=postgres --init-groups "$BASH_SOURCE" "$@"
+    exec setpriv --reuid=postgres --regid=postgres --init-groups "${BASH_SOURCE[0]}" "$@"
 fi
 
 if [[ ${1:-} == postgres && ! -s $PGDATA/PG_VERSION ]]; then
@@ -50,6 +50,7 @@ if [[ ${1:-} == postgres && ! -s $PGDATA/PG_VERSION ]]; then
         "${psql[@]}" --set db="$POSTGRES_DB" -q <<<'CREATE DATABASE :"db";'
     fi
     for f in /docker-entrypoint-initdb.d/*; do
+        # shellcheck disable=SC1090  # init scripts are the operator's, sourced as upstream does
         case $f in
             *.sh) echo "running $f"; . "$f" ;;
             *.sql) echo "running $f"; "${psql[@]}" --dbname "$POSTGRES_DB" -f "$f" ;;

@@ -8,6 +8,7 @@ from flask.testing import FlaskClient
 from podium.mail.services import queue_mail
 from tests.support.auth import login
 from tests.support.factories import (
+    DEFAULT_PASSWORD,
     EventFactory,
     MembershipFactory,
     SpeakerProfileFactory,
@@ -46,6 +47,22 @@ def test_account_and_outbox_permission_matrix(app: Flask) -> None:
             Route("GET", "/account/", allowed=LOGGED_IN),
             Route("GET", "/account/profile", allowed=LOGGED_IN),
             Route("GET", "/account/password", allowed=LOGGED_IN),
+            Route(
+                "POST",
+                "/account/profile",
+                data={"name": "Renamed", "email": "renamed@example.org"},
+                allowed=LOGGED_IN,
+            ),
+            Route(
+                "POST",
+                "/account/password",
+                data={
+                    "current_password": DEFAULT_PASSWORD,
+                    "password": "a new long password",
+                    "password_repeat": "a new long password",
+                },
+                allowed=LOGGED_IN,
+            ),
             Route("GET", "/mail/outbox", allowed={"admin"}),
             Route("GET", "/mail/outbox?state=queued", allowed={"admin"}),
             Route("GET", f"/mail/outbox/{mail.id}", allowed={"admin"}),

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 def free_port() -> int:
@@ -84,8 +84,9 @@ class RecordingSMTPServer:
     ``"550 5.1.1 no such user"`` to refuse; ``delay_seconds`` slows every DATA down.
     """
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, credentials: tuple[str, str] | None = None) -> None:
         self.port = port or free_port()
+        self.credentials = credentials
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.lock = threading.Lock()
@@ -95,13 +96,28 @@ class RecordingSMTPServer:
         self.delay_seconds = 0.0
         self._controller: _Controller | None = None
 
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+        expected = tuple(part.encode() for part in self.credentials or ())
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and (auth_data.login, auth_data.password) == expected
+        )
+        return AuthResult(success=ok, handled=False)
+
     def start(self) -> RecordingSMTPServer:
+        # AUTH over plain text is fine on loopback in a test; real servers require TLS first.
+        auth = (
+            {"authenticator": self._authenticate, "auth_require_tls": False}
+            if self.credentials
+            else {}
+        )
         self._controller = _Controller(
             _Handler(self),
             hostname="127.0.0.1",
             port=self.port,
             server_hostname="localhost",
             tracker=self,
+            **auth,
         )
         self._controller.start()
         return self

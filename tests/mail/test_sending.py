@@ -194,3 +194,50 @@ def test_held_mail_is_not_sent(app: Flask) -> None:
     assert result.sent == 0
     assert server.messages == []
     assert [m.state for m in all_mails()] == [MailState.HELD]
+
+
+def test_smtp_login_with_right_credentials_delivers(app: Flask) -> None:
+    queue_test_mails(1)
+    with RecordingSMTPServer(credentials=("podium", "s3cret")) as server:
+        settings = SmtpSettings(
+            host="127.0.0.1", port=server.port, user="podium", password="s3cret"
+        )
+        result = run_once(settings=settings, options=OPTIONS, worker="t1")
+    assert result.sent == 1
+    assert len(server.messages) == 1
+
+
+def test_smtp_login_refused_is_reported_in_words(app: Flask) -> None:
+    queue_test_mails(1)
+    with RecordingSMTPServer(credentials=("podium", "s3cret")) as server:
+        settings = SmtpSettings(host="127.0.0.1", port=server.port, user="podium", password="nope")
+        result = run_once(settings=settings, options=OPTIONS, worker="t1")
+    assert result.server_error == (
+        f"SMTP server 127.0.0.1:{server.port} refused the login of user 'podium': "
+        "535 5.7.8 Authentication credentials invalid; check PODIUM_SMTP_USER and "
+        "PODIUM_SMTP_PASSWORD"
+    )
+    [mail] = all_mails()
+    assert (mail.state, mail.last_error) == (MailState.QUEUED, result.server_error)
+    assert server.messages == []
+
+
+def test_starttls_asked_of_a_server_without_it_is_reported_in_words(app: Flask) -> None:
+    queue_test_mails(1)
+    with RecordingSMTPServer() as server:
+        settings = SmtpSettings(host="127.0.0.1", port=server.port, security="starttls")
+        result = run_once(settings=settings, options=OPTIONS, worker="t1")
+    assert result.server_error == (
+        f"SMTP server 127.0.0.1:{server.port} does not support STARTTLS or login; "
+        "check PODIUM_SMTP_SECURITY"
+    )
+
+
+def test_tls_to_a_plain_server_is_reported_in_words(app: Flask) -> None:
+    queue_test_mails(1)
+    with RecordingSMTPServer() as server:
+        settings = SmtpSettings(host="127.0.0.1", port=server.port, security="tls", timeout=5)
+        result = run_once(settings=settings, options=OPTIONS, worker="t1")
+    assert result.server_error is not None
+    assert result.server_error.startswith(f"TLS with SMTP server 127.0.0.1:{server.port} failed: ")
+    assert "Traceback" not in result.server_error

@@ -176,3 +176,21 @@ def test_worker_once_with_smtp_down_reports_the_reason_in_words(app: Flask, tmp_
     assert "Traceback" not in result.stderr
     [mail] = all_mails()
     assert (mail.state, mail.last_error) == (MailState.QUEUED, reason)
+
+
+def test_worker_loop_without_smtp_host_idles_until_stopped(app: Flask, tmp_path: Path) -> None:
+    log = tmp_path / "idle.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [*PODIUM, "worker"], env=_env(app, tmp_path), stdout=output, stderr=output
+        )
+        try:
+            _wait_for(lambda: "is not set" in log.read_text(encoding="utf-8"), 60, "the notice")
+            time.sleep(0.5)
+            assert process.poll() is None  # idling, so a supervisor does not restart it in a loop
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+    text = log.read_text(encoding="utf-8")
+    assert process.returncode == 0, text
+    assert "PODIUM_SMTP_HOST is not set, so mail stays in the outbox (0 waiting)" in text

@@ -115,6 +115,15 @@ def confirm_email(*, token: str) -> User:
     return user
 
 
+def check_confirmation_token(*, token: str) -> str:
+    """Return the address a still-usable confirmation ``token`` would confirm (for its page).
+
+    Raises:
+        TokenExpired, TokenInvalid: as :func:`podium.accounts.tokens.verify_token`.
+    """
+    return str(verify_token(token=token, purpose=TokenPurpose.CONFIRM_EMAIL).data.get("email", ""))
+
+
 def log_in(*, email: str, password: str) -> User:
     """Check credentials and record the login; the caller then starts a fresh session.
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -97,9 +98,13 @@ def confirm(token: str):  # type: ignore[no-untyped-def]
     """Show a "Confirm" button for a confirmation link; POST confirms the address."""
     form = EmptyForm()
     if request.method == "GET":
-        return render_template("accounts/confirm.html", form=form, token=token)
+        try:
+            email = services.check_confirmation_token(token=token)
+        except TokenError as exc:
+            return render_template("accounts/link_error.html", message=str(exc)), 400
+        return render_template("accounts/confirm.html", form=form, token=token, email=email)
     if not form.validate_on_submit():
-        return render_template("accounts/confirm.html", form=form, token=token), 400
+        abort(400, "The form expired; open the link from the mail again.")
     try:
         user = services.confirm_email(token=token)
     except (TokenError, services.AccountError) as exc:

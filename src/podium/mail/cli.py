@@ -89,6 +89,7 @@ def worker_command(
     _require_database()
     config = current_app.config
     if not config["SMTP_HOST"]:
+        stop = _stop_on_signals()
         waiting = count_waiting()
         click.echo(
             f"podium worker: PODIUM_SMTP_HOST is not set, so mail stays in the outbox "
@@ -98,7 +99,7 @@ def worker_command(
         if once:
             return
         # Idle rather than exit, so a supervisor does not restart us in a loop.
-        _stop_on_signals().wait()
+        stop.wait()
         return
     settings = SmtpSettings.from_config(config)
     options = WorkerOptions(

@@ -28,6 +28,7 @@ from podium.exchange.schedule_json import write_schedule_json
 from podium.program import queries, timezones
 from podium.program.cache import caches
 from podium.program.queries import ProgramHead
+from podium.program.richtext import render_rich_text
 from podium.program.timeline import ProgramData, day_grid, local_range, local_when, speaker_ref
 from podium.text import render_markdown
 
@@ -300,7 +301,7 @@ def _day_or_404(program: ProgramData, raw: str) -> Any:
 
 
 def _markdown(text: str) -> Markup:
-    return Markup(render_markdown(text or ""))  # noqa: S704  nh3-cleaned, see podium.text
+    return render_rich_text(text)
 
 
 def _variant_tag(parts: tuple[Any, ...]) -> str:

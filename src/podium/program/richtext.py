@@ -1,0 +1,43 @@
+"""Abstracts, descriptions and biographies as the public program shows them.
+
+Text typed into Podium is Markdown, but imported schedules (FOSDEM's frab export, pretalx
+JSON) often carry HTML. Markdown rendering escapes raw HTML, which would show visitors literal
+``<p>`` tags, so text that is evidently HTML is cleaned by nh3 with the same allow-list as
+Markdown output instead of being rendered as Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+from markupsafe import Markup
+
+from podium.text import _ALLOWED_TAGS, render_markdown  # one allow-list for all user text
+
+# An opening or closing tag of an element Markdown output may contain, e.g. "<p>" or "</li>".
+_HTML_TAG = re.compile(
+    r"</?(?:p|br|hr|em|strong|b|i|code|pre|blockquote|ul|ol|li|a|h[1-6]|table|tr|td|th)\b[^>]*>",
+    re.IGNORECASE,
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """True when ``text`` contains formatting tags (imported HTML) rather than Markdown."""
+    return bool(_HTML_TAG.search(text))
+
+
+def render_rich_text(text: str | None) -> Markup:
+    """Safe HTML for ``text``: cleaned HTML if it is HTML, else rendered Markdown."""
+    text = text or ""
+    if looks_like_html(text):
+        html = nh3.clean(
+            text,
+            tags=_ALLOWED_TAGS,
+            attributes={"a": {"href", "title"}},
+            url_schemes={"http", "https", "mailto"},
+            link_rel="nofollow noopener",
+        )
+    else:
+        html = render_markdown(text)
+    return Markup(html)  # noqa: S704  cleaned by nh3 in both branches

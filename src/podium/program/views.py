@@ -165,14 +165,21 @@ def search(slug: str) -> Any:
 
 @bp.get("/<slug>/releases/")
 def releases(slug: str) -> Any:
-    """Every published release with its changelog (one extra query, not cached)."""
+    """Every published release with its changelog, newest first (cached per latest release:
+    releases never change, and a new one changes the cache key)."""
     head = _head(slug)
-    return render_template(
-        "program/releases.html",
-        head=head,
-        event=head,
-        releases=queries.releases_of(head.event_id),
-    )
+
+    def build(program: ProgramData) -> tuple[str, str]:
+        html = render_template(
+            "program/releases.html",
+            head=head,
+            event=head,
+            tz_arg=None,
+            releases=queries.releases_of(head.event_id),
+        )
+        return "Releases", html
+
+    return _page(head, "releases", (), build)
 
 
 # --------------------------------------------------------------------------- exports

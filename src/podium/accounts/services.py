@@ -8,6 +8,7 @@ proved they own it (a valid token or the right password).
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
@@ -170,20 +171,27 @@ def _dummy_hash() -> str:
 def request_password_reset(*, email: str) -> None:
     """Queue a reset link if ``email`` has an active account; otherwise do equivalent work.
 
-    The caller shows the same page either way, so the answer does not reveal which addresses
-    have accounts. A malformed address is treated like an unknown one.
+    The caller shows the same page either way, and the call lasts at least
+    ``RESET_MIN_SECONDS`` (default 0.1 s) either way, so neither the answer nor its timing
+    reveals which addresses have accounts. A malformed address is treated like an unknown one.
     """
+    started = time.monotonic()
     try:
         address = normalize_email(email)
     except AccountError:
         address = ""
     user = find_user_by_email(address) if address else None
     if user is None or not user.is_active:
-        # Render the same templates so both paths take about the same time.
         render_mail("password_reset", {"name": "", "url": "", "valid_hours": 1})
-        return
-    emails.queue_password_reset(user=user)
-    db.session.commit()
+    else:
+        emails.queue_password_reset(user=user)
+        db.session.commit()
+    # Queueing a mail writes to the database and the other path does not; answering no sooner
+    # than a fixed floor hides that difference from someone timing the responses.
+    floor = float(current_app.config.get("RESET_MIN_SECONDS", 0.1))
+    remaining = floor - (time.monotonic() - started)
+    if remaining > 0:
+        time.sleep(remaining)
 
 
 def check_reset_token(*, token: str) -> User:

@@ -307,6 +307,9 @@ def test_profile_email_change_waits_for_confirmation(app: Flask, client: FlaskCl
     assert (response.status_code, response.headers["Location"]) == (302, "/account/profile")
     assert _user("countess@example.org").id == user.id
     assert client.post(path).status_code == 400  # single use
+    [notice] = mails_to("ada@example.org")
+    assert notice.subject == "Your e-mail address has been changed"
+    assert "your account now uses the address countess@example.org" in notice.body_text
 
 
 def test_profile_email_change_to_taken_address_sends_nothing(

@@ -74,3 +74,17 @@ def queue_password_changed(*, user: User, commit: bool = False) -> OutboxMail:
         context={"name": user.name, "reset_url": external_url("accounts.reset_request")},
         commit=commit,
     )
+
+
+def queue_email_changed(*, user: User, old_email: str, commit: bool = False) -> OutboxMail:
+    """Tell ``old_email`` that the account now uses ``user.email``."""
+    return queue_mail(
+        to=[old_email],
+        template="email_changed",
+        context={
+            "name": user.name,
+            "new_email": user.email,
+            "reset_url": external_url("accounts.reset_request"),
+        },
+        commit=commit,
+    )

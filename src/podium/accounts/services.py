@@ -110,8 +110,12 @@ def confirm_email(*, token: str) -> User:
     other = find_user_by_email(address)
     if other is not None and other.id != user.id:
         raise AccountError(f"{address} now belongs to another account.")
+    previous = user.email if user.email_confirmed_at is not None else None
     user.email = address
     user.email_confirmed_at = utcnow()
+    if previous and previous != address:
+        # The old address learns of the change, so a hijacked session cannot move it silently.
+        emails.queue_email_changed(user=user, old_email=previous)
     db.session.commit()
     return user
 

@@ -67,7 +67,8 @@ def _start_session(user) -> None:  # type: ignore[no-untyped-def]
     login_user(user)
 
 
-def _form_status(form) -> int:  # type: ignore[no-untyped-def]
+def _form_status() -> int:
+    # A form shown again after a POST is a refused submission: say so with 400.
     return 400 if request.method == "POST" else 200
 
 
@@ -90,7 +91,7 @@ def signup():  # type: ignore[no-untyped-def]
                 "success",
             )
             return redirect(url_for("accounts.login"))
-    return render_template("accounts/signup.html", form=form), _form_status(form)
+    return render_template("accounts/signup.html", form=form), _form_status()
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
@@ -131,7 +132,7 @@ def login():  # type: ignore[no-untyped-def]
             return redirect(target or url_for("accounts.dashboard"))
     elif request.method == "GET" and current_user.is_authenticated:
         return redirect(url_for("accounts.dashboard"))
-    return render_template("accounts/login.html", form=form), _form_status(form)
+    return render_template("accounts/login.html", form=form), _form_status()
 
 
 @bp.post("/logout")
@@ -156,7 +157,7 @@ def reset_request():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         services.request_password_reset(email=form.email.data)
         return render_template("accounts/reset_requested.html")
-    return render_template("accounts/reset_request.html", form=form), _form_status(form)
+    return render_template("accounts/reset_request.html", form=form), _form_status()
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -176,7 +177,7 @@ def reset_password(token: str):  # type: ignore[no-untyped-def]
         session.clear()
         flash("Your password has been changed. Log in with the new one.", "success")
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset_password.html", form=form), _form_status(form)
+    return render_template("accounts/reset_password.html", form=form), _form_status()
 
 
 @bp.get("/")
@@ -212,7 +213,7 @@ def profile():  # type: ignore[no-untyped-def]
             else:
                 flash("Your profile is saved.", "success")
             return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form), _form_status(form)
+    return render_template("accounts/profile.html", form=form), _form_status()
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -233,4 +234,4 @@ def password():  # type: ignore[no-untyped-def]
             _start_session(user)
             flash("Your password has been changed.", "success")
             return redirect(url_for("accounts.dashboard"))
-    return render_template("accounts/password.html", form=form), _form_status(form)
+    return render_template("accounts/password.html", form=form), _form_status()

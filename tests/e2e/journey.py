@@ -356,7 +356,8 @@ def reviewer_scores_anonymously(
     hidden: list[Person],
     screenshot,  # type: ignore[no-untyped-def]
 ) -> None:
-    """Score the proposal 3 with the keyboard; no speaker name, address or avatar is shown."""
+    """Score the proposal 3 with the keyboard; no speaker name, address or avatar is shown,
+    neither on the page nor in the reviewer's CSV and JSON exports."""
     page.goto(f"/review/{plan.slug}/")
     expect_h1(page, f"Review: {plan.name}")
     a11y.press_by_keyboard(page, page.get_by_role("link", name=plan.title))
@@ -366,6 +367,13 @@ def reviewer_scores_anonymously(
         for secret in (person.name, person.email, *person.name.split()):
             assert secret not in text, f"the anonymised review shows {secret!r}"
     assert page.locator("img[src*='/speaker/avatars/']").count() == 0
+    for export in ("submissions.csv", "submissions.json"):
+        response = page.request.get(f"/review/{plan.slug}/{export}")
+        assert response.status == 200
+        assert plan.title in response.text()
+        for person in hidden:
+            assert person.name not in response.text(), f"{export} shows {person.name}"
+            assert person.email not in response.text(), f"{export} shows {person.email}"
     assert "Review is anonymised: speakers are not shown." in text
     a11y.check_page(page, "reviewer view")
     screenshot(page, "reviewer view")

@@ -6,7 +6,7 @@
 #
 # Stages, so that a change to Podium's code rebuilds only the last two small layers:
 #   requirements  pyproject.toml -> requirements.txt (only [project].dependencies)
-#   build-tools   pip and setuptools in /opt/build (never shipped)
+#   build-tools   pip, setuptools and installer in /opt/build (never shipped)
 #   deps          virtualenv /opt/venv with the dependencies; cached while the list is unchanged
 #   app           Podium itself, built as a wheel from src/ and installed under /staging
 #   runtime       deps' virtualenv + Podium's files + migrations, run as the unprivileged podium
@@ -28,9 +28,12 @@ RUN python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))
 
 FROM ${PYTHON_IMAGE} AS build-tools
 ARG PIP_INDEX_URL=https://pypi.org/simple
+# ENV, not only ARG, so the deps and app stages built on this one use the same index; the
+# runtime stage starts from the base image again and inherits none of it.
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
-    PIP_DEFAULT_TIMEOUT=120
+    PIP_DEFAULT_TIMEOUT=120 \
+    PIP_INDEX_URL=${PIP_INDEX_URL}
 # pip, the build backend and the wheel installer live in /opt/build, outside the virtualenv that
 # ships: the runtime image carries none of them (about 25 MB less); pip drives /opt/venv
 # through --python.

@@ -53,7 +53,8 @@ PAGE_PROBLEMS: WeakKeyDictionary[Page, list[str]] = WeakKeyDictionary()
 
 
 def watch_page(page: Page) -> None:
-    """Record the page's console errors (CSP violations among them) and uncaught errors."""
+    """Record the page's console errors (CSP violations among them), uncaught errors and
+    failed requests (HTTP 4xx/5xx, e.g. a missing stylesheet or script)."""
     problems = PAGE_PROBLEMS.setdefault(page, [])
     page.on(
         "console",
@@ -64,6 +65,14 @@ def watch_page(page: Page) -> None:
         ),
     )
     page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+    page.on(
+        "response",
+        lambda response: (
+            problems.append(f"HTTP {response.status} {response.url}")
+            if response.status >= 400
+            else None
+        ),
+    )
 
 
 def _summarise(violation: dict[str, Any]) -> dict[str, Any]:

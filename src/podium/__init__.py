@@ -70,6 +70,8 @@ def _apply_config(app: Flask, loaded: Any, overrides: Mapping[str, Any]) -> None
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
     app.config["RATELIMIT_STORAGE_URI"] = values["RATELIMIT_STORAGE_URL"]
     app.config["RATELIMIT_HEADERS_ENABLED"] = True
+    # A Redis outage must not lock everybody out of logging in: limits fail open (and log).
+    app.config["RATELIMIT_SWALLOW_ERRORS"] = True
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["REMEMBER_COOKIE_SECURE"] = values["SESSION_COOKIE_SECURE"]
@@ -84,12 +86,11 @@ def _apply_config(app: Flask, loaded: Any, overrides: Mapping[str, Any]) -> None
 def _register_extensions(app: Flask) -> None:
     from podium import models  # noqa: F401  every table must be known before the first query
     from podium.database import install_sqlite_pragmas
-    from podium.extensions import csrf, db, limiter, login_manager, migrate
+    from podium.extensions import csrf, db, limiter, login_manager
 
     db.init_app(app)
     with app.app_context():
         install_sqlite_pragmas(db.engine)
-    migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"], render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     csrf.init_app(app)

@@ -20,7 +20,7 @@ from werkzeug.serving import run_simple
 
 from podium import CLI_MODULES, create_app
 from podium.config import ConfigError, ensure_writable_dir
-from podium.database import check_migrations_current, check_reachable
+from podium.database import check_migrations_current, check_reachable, init_migrations
 from podium.extensions import db
 
 DEMO_ADMIN_EMAIL = "admin@example.org"
@@ -28,10 +28,12 @@ DEMO_ADMIN_EMAIL = "admin@example.org"
 
 def _app_factory() -> Flask:
     try:
-        return create_app()
+        app = create_app()
     except ConfigError as exc:
         click.echo(f"podium: {exc}", err=True)
         sys.exit(2)
+    init_migrations(app)
+    return app
 
 
 @click.group(cls=FlaskGroup, create_app=_app_factory, add_default_commands=False)

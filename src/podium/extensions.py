@@ -1,6 +1,8 @@
 """Flask extensions, created unbound so that importing Podium has no side effects.
 
-``create_app`` binds each of them to an application with ``init_app``.
+``create_app`` binds each of them to an application with ``init_app``. Flask-Migrate is not
+among them: it pulls in Alembic (about 11 MB per process), which only the command line needs,
+so ``podium.database.init_migrations`` binds it there.
 """
 
 from __future__ import annotations
@@ -8,14 +10,12 @@ from __future__ import annotations
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from podium.db import Base
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 # Limits are declared on the views that need them (login, password reset); storage comes from

@@ -11,13 +11,14 @@ from flask_migrate import upgrade
 from sqlalchemy import inspect
 
 from podium import create_app
-from podium.database import check_migrations_current
+from podium.database import check_migrations_current, init_migrations
 from podium.extensions import db
 from tests.conftest import base_test_config, create_postgres_database, drop_postgres_database
 
 
 def _upgrade_and_diff(url: str, instance: Path) -> list[object]:
     app = create_app(base_test_config(url, instance))
+    init_migrations(app)
     with app.app_context():
         assert "does not" not in (
             check_migrations_current(db.engine, app.config["MIGRATIONS_DIR"]) or ""

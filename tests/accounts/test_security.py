@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import socket
 
 import pytest
 import redis
@@ -114,6 +115,29 @@ class TestRateLimitsInRedis:
             with second.app_context():
                 db.engine.dispose()
         assert _post(client, "/account/login", data, ip).status_code == 429
+
+
+class TestRateLimitStorageDown:
+    @pytest.fixture
+    def app_config(self) -> dict[str, object]:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        return {"RATELIMIT_STORAGE_URL": f"redis://127.0.0.1:{port}/0"}
+
+    def test_login_still_works_when_redis_is_unreachable(
+        self, app: Flask, client: FlaskClient
+    ) -> None:
+        UserFactory(email="ada@example.org")
+        response = _post(
+            client,
+            "/account/login",
+            {"email": "ada@example.org", "password": DEFAULT_PASSWORD},
+            _random_ip(),
+        )
+        # Limits fail open: the login goes through instead of a 500 page.
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith("/account/")
 
 
 class TestCsrf:

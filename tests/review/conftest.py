@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass, field
 
 import pytest
-from flask import Flask, g
 
 from podium.accounts.models import User
 from podium.cfp.models import SpeakerProfile, Submission, SubmissionSpeaker
@@ -29,20 +28,6 @@ SPEAKER_BIO = "Biography-marker-4471 of a famous person"
 SPEAKER_AVATAR = "avatar-marker-4471.png"
 CO_SPEAKER_NAME = "Wilhelmina Xanthoporter"
 CO_SPEAKER_EMAIL = "wx-hidden-cospeaker@speakers.test"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_user_per_request(app: Flask) -> None:
-    """Make each request load its user from its own session cookie.
-
-    The ``app`` fixture keeps one application context open for the whole test and Flask reuses
-    it for test-client requests, so Flask-Login's ``g._login_user`` cache would carry one
-    client's user into the next client's request.
-    """
-
-    @app.before_request
-    def _forget_cached_user() -> None:
-        g.pop("_login_user", None)
 
 
 @dataclass

@@ -41,7 +41,14 @@ def render_markdown(text: str) -> str:
     Raw HTML in the input is escaped, then nh3 keeps only formatting tags and ``http``,
     ``https`` and ``mailto`` links, so no script, event handler or ``javascript:`` URL survives.
     """
-    html = _markdown.render(text)
+    return clean_html(_markdown.render(text))
+
+
+def clean_html(html: str) -> str:
+    """Keep only formatting tags and http(s)/mailto links of ``html`` (nh3), nothing else.
+
+    The one allow-list for all user text: rendered Markdown and imported HTML alike.
+    """
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 
-import nh3
 from markupsafe import Markup
 
-from podium.text import _ALLOWED_TAGS, render_markdown  # one allow-list for all user text
+from podium.text import clean_html, render_markdown
 
 # An opening or closing tag of an element Markdown output may contain, e.g. "<p>" or "</li>".
 _HTML_TAG = re.compile(
@@ -30,14 +29,5 @@ def looks_like_html(text: str) -> bool:
 def render_rich_text(text: str | None) -> Markup:
     """Safe HTML for ``text``: cleaned HTML if it is HTML, else rendered Markdown."""
     text = text or ""
-    if looks_like_html(text):
-        html = nh3.clean(
-            text,
-            tags=_ALLOWED_TAGS,
-            attributes={"a": {"href", "title"}},
-            url_schemes={"http", "https", "mailto"},
-            link_rel="nofollow noopener",
-        )
-    else:
-        html = render_markdown(text)
+    html = clean_html(text) if looks_like_html(text) else render_markdown(text)
     return Markup(html)  # noqa: S704  cleaned by nh3 in both branches

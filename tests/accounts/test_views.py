@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -199,6 +200,21 @@ def test_login_follows_only_same_site_next(app: Flask, client: FlaskClient) -> N
         data={"email": "ada@example.org", "password": DEFAULT_PASSWORD},
     )
     assert evil.headers["Location"] == "/account/"
+
+
+@pytest.mark.parametrize("target", ["/\t/evil.example/", "/\n/evil.example/", "/\r/evil.example/"])
+def test_login_refuses_next_with_control_characters(
+    app: Flask, client: FlaskClient, target: str
+) -> None:
+    # Browsers drop tabs and newlines in URLs, so these would lead to //evil.example/.
+    UserFactory(email="ada@example.org")
+    response = client.post(
+        "/account/login",
+        query_string={"next": target},
+        data={"email": "ada@example.org", "password": DEFAULT_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account/"
 
 
 def test_protected_page_sends_anonymous_to_login_and_back(app: Flask, client: FlaskClient) -> None:

@@ -56,7 +56,12 @@ def _reset_address_key() -> str:
 
 def _safe_next(target: str | None) -> str | None:
     """Only same-site paths: an open redirect after login would help phishing."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Browsers drop tabs and newlines from URLs (WHATWG URL parsing) and Werkzeug drops them
+    # from the Location header, so "/\t/evil.example" would become "//evil.example": refuse
+    # any control character or whitespace rather than try to normalise like a browser.
+    if not target or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return None
 

@@ -7,6 +7,7 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event as sa_event
 
 from podium.extensions import db
 from podium.schedule.models import ScheduleRelease, Slot
@@ -214,6 +215,34 @@ def test_publish_button_creates_release_and_lists_it(client: FlaskClient, world)
     assert "Release 1" in html and "Hello" in html and "Keynote" in html
     release = db.session.query(ScheduleRelease).one()
     assert release.published_by_id == world["users"]["organizer"].id
+
+
+def test_publish_concurrent_with_another_publish_answers_409(client: FlaskClient, world) -> None:  # type: ignore[no-untyped-def]
+    event, (room_a, _) = world["event"], world["rooms"]
+    place(event, room_a, "2030-02-02 10:00", title="Keynote")
+    login(client, world["users"]["organizer"])
+
+    def other_request_publishes_first(session, flush_context, instances) -> None:  # type: ignore[no-untyped-def]
+        # A second click's request commits release 1 on its own connection meanwhile.
+        if not any(isinstance(obj, ScheduleRelease) for obj in session.new):
+            return
+        with db.engine.begin() as other:
+            other.execute(
+                ScheduleRelease.__table__.insert().values(
+                    event_id=event.id, version=1, comment="other", snapshot={}, changelog={}
+                )
+            )
+
+    sa_event.listen(db.session, "before_flush", other_request_publishes_first)
+    try:
+        response = client.post("/orga/conf/schedule/publish", data={"comment": "mine"})
+    finally:
+        sa_event.remove(db.session, "before_flush", other_request_publishes_first)
+    assert response.status_code == 409
+    assert "release 1 was published by another request a moment ago" in squash(
+        response.get_data(as_text=True)
+    )
+    assert [(r.version, r.comment) for r in db.session.query(ScheduleRelease)] == [(1, "other")]
 
 
 def test_state_changes_require_csrf(app: Flask, world) -> None:  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from podium.accounts.models import User
 from podium.cfp.models import Submission
@@ -147,6 +148,10 @@ def publish_release(*, event: Event, actor: User | None, comment: str = "") -> S
     release (``{"new", "moved", "room_changed", "canceled"}``, each a list of dicts with
     ``guid``, ``title`` and the UTC times/rooms before and after). Versions count 1, 2, ...
     per event. Runs a fixed number of queries whatever the number of sessions.
+
+    Raises:
+        ScheduleError: another request published the same version first (a double click or
+            two organizers at once); nothing is written and the caller should show the releases.
     """
     previous = db.session.scalars(
         select(ScheduleRelease)
@@ -175,7 +180,16 @@ def publish_release(*, event: Event, actor: User | None, comment: str = "") -> S
         changelog=changelog(old, data),
     )
     db.session.add(release)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The (event, version) unique constraint caught a concurrent publish of this version.
+        db.session.rollback()
+        raise ScheduleError(
+            f"release {version} was published by another request a moment ago; "
+            "check the releases before publishing again",
+            "comment",
+        ) from None
     return release
 
 

@@ -135,9 +135,13 @@ def publish(slug: str) -> Any:
     form = PublishForm()
     if not form.validate_on_submit():
         return _render_editor(event, publish_form=form, status=400)
-    release = services.publish_release(
-        event=event, actor=current_user._get_current_object(), comment=form.comment.data or ""
-    )
+    try:
+        release = services.publish_release(
+            event=event, actor=current_user._get_current_object(), comment=form.comment.data or ""
+        )
+    except services.ScheduleError as exc:
+        _field_error(form, exc)
+        return _render_editor(event, publish_form=form, status=409)
     counts = {key: len(items) for key, items in release.changelog.items()}
     flash(
         f"Published release {release.version}: {counts['new']} new, {counts['moved']} moved, "

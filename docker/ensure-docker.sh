@@ -20,8 +20,13 @@ command -v shellcheck >/dev/null || missing+=(shellcheck)
 if ((${#missing[@]})); then
     echo "ensure-docker: installing ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q >/dev/null
-    apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+    apt_log=$(mktemp)
+    if ! { apt-get update -q && apt-get install -y -q --no-install-recommends "${missing[@]}"; } \
+        >"$apt_log" 2>&1; then
+        tail -n 30 "$apt_log" >&2
+        exit 1
+    fi
+    rm -f "$apt_log"
 fi
 
 if docker info >/dev/null 2>&1; then

@@ -135,6 +135,8 @@ build_debian() {
         tar --numeric-owner -C "$root" -cf "$tarball.tmp" .
         mv "$tarball.tmp" "$tarball"
         rm -rf "$root"
+        # Roots made by earlier versions of this script are of no further use.
+        find "$cache" -maxdepth 1 -name "debian-$suite-minbase-*.tar" -not -path "$tarball" -delete
     fi
     say "importing $DEBIAN_IMAGE"
     "$docker" import \

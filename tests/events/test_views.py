@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import lxml.html
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from podium.events import services
@@ -485,3 +486,32 @@ def test_catalog_row_edit_form_carries_csrf_token(app, client, db_session) -> No
     assert (forged.status_code, real.status_code) == (400, 302)
     db_session.expire_all()
     assert db_session.get(Track, track.id).name == "New"
+
+
+def test_room_added_twice_at_once_answers_409_not_500(app, client, db_session) -> None:
+    organizer = UserFactory()
+    event = EventFactory()
+    MembershipFactory(event=event, user=organizer)
+    login(client, organizer)
+
+    def double_click_commits_first(session, flush_context, instances) -> None:  # type: ignore[no-untyped-def]
+        # The first of two quick clicks commits "Hall" on its own connection meanwhile.
+        if not any(isinstance(obj, Room) for obj in session.new):
+            return
+        with db.engine.begin() as other:
+            other.execute(
+                Room.__table__.insert().values(event_id=event.id, name="Hall", position=0)
+            )
+
+    sa_event.listen(db_session, "before_flush", double_click_commits_first)
+    try:
+        response = client.post(
+            f"/orga/{event.slug}/rooms", data={"name": "Hall", "capacity": "300", "position": "2"}
+        )
+    finally:
+        sa_event.remove(db_session, "before_flush", double_click_commits_first)
+    assert response.status_code == 409
+    assert "Another request changed the same thing at the same moment" in response.get_data(
+        as_text=True
+    )
+    assert [(r.name, r.position) for r in db_session.scalars(select(Room))] == [("Hall", 0)]

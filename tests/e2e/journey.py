@@ -376,7 +376,7 @@ def reviewer_scores_anonymously(
             assert person.email not in response.text(), f"{export} shows {person.email}"
     assert "Review is anonymised: speakers are not shown." in text
     a11y.check_page(page, "reviewer view")
-    screenshot(page, "reviewer view")
+    screenshot(page, "reviewer view", phone=True)
     page.reload()
     a11y.fill_by_keyboard(
         page,
@@ -402,7 +402,7 @@ def organizer_checks_ranking(page: Page, plan: Plan, screenshot) -> None:  # typ
     expect(cells.nth(4)).to_have_text(re.compile(r"^3(\.0+)?$"))
     expect(cells.nth(6)).to_have_text("1")
     a11y.check_page(page, "ranking")
-    screenshot(page, "ranking")
+    screenshot(page, "ranking", phone=True)
 
 
 def organizer_accepts_and_sends_decisions(page: Page, plan: Plan) -> None:
@@ -474,7 +474,7 @@ def organizer_schedules_and_publishes(page: Page, plan: Plan, screenshot) -> Non
     expect(row.get_by_role("cell").first).to_have_text(f"{local:%H:%M}{DASH}{end:%H:%M}")
     expect(row.get_by_role("cell").nth(1)).to_have_text(plan.room)
     a11y.check_page(page, "schedule editor")
-    screenshot(page, "schedule editor")
+    screenshot(page, "schedule editor", phone=True)
     a11y.fill_by_keyboard(
         page,
         [(page.get_by_label("Comment (shown with the changelog)"), "First schedule")],

@@ -113,6 +113,14 @@ def test_parse_syntax_error_names_line() -> None:
     assert raised.value.line == 3
 
 
+def test_parse_deeply_nested_document_is_refused_not_a_crash() -> None:
+    depth = 100_000
+    with pytest.raises(ScheduleImportError) as raised:
+        parse_schedule_json(b'{"schedule": ' + b"[" * depth + b"]" * depth + b"}")
+
+    assert str(raised.value) == "document: not a schedule: arrays or objects nested too deeply"
+
+
 def test_parse_missing_schedule_object_is_refused() -> None:
     with pytest.raises(ScheduleImportError) as raised:
         parse_schedule_json(b"[]")

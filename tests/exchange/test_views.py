@@ -89,6 +89,19 @@ def test_import_upload_of_invalid_file_shows_element_and_line(
     assert _submissions(event) == 0
 
 
+def test_import_upload_of_deeply_nested_json_is_a_form_error(
+    organizer_client: tuple[FlaskClient, Event],
+) -> None:
+    client, event = organizer_client
+    depth = 100_000
+
+    response = _upload(client, event, "deep.json", b"[" * depth + b"]" * depth)
+
+    assert response.status_code == 400
+    assert b"document: not a schedule: arrays or objects nested too deeply" in response.data
+    assert _submissions(event) == 0
+
+
 def test_import_upload_without_file_is_a_form_error(
     organizer_client: tuple[FlaskClient, Event],
 ) -> None:

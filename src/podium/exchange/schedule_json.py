@@ -91,6 +91,11 @@ def parse_schedule_json(source: bytes | str, *, time_zone: str | None = None) ->
         raise ScheduleImportError(
             f"not valid JSON: {exc.msg}", element="document", line=exc.lineno
         ) from exc
+    except RecursionError:
+        # json's decoder recurses per nesting level; a hostile file of "[[[[..." exhausts it.
+        raise ScheduleImportError(
+            "not a schedule: arrays or objects nested too deeply", element="document"
+        ) from None
     return _Reader(text, document, time_zone).read()
 
 

@@ -112,10 +112,11 @@ CFG
 }
 
 build_debian() {
-    # Identity of the base: this script (it holds the slimming) plus suite and mirror. An image
-    # carrying that label is reused as it is, even from a fresh clone with an empty cache.
+    # Identity of the base: the slimming code, suite and mirror (not the rest of this script, so
+    # editing a comment rebuilds nothing). An image carrying that label is reused as it is, even
+    # from a fresh clone with an empty cache.
     local want
-    want=$(hash_inputs "${BASH_SOURCE[0]}" "$suite" "$mirror")
+    want=$(hash_inputs "$(declare -f slim_root)" "$suite" "$mirror")
     if [[ $(current_label "$DEBIAN_IMAGE") == "$want" && ${PODIUM_STANDIN_REFRESH:-0} != 1 ]]; then
         say "$DEBIAN_IMAGE up to date"
         return

@@ -352,6 +352,10 @@ def _apply_derived_defaults(values: dict[str, Any], instance_path: Path) -> None
         values["UPLOAD_FOLDER"] = str(instance_path / "uploads")
     if not values["MIGRATIONS_DIR"]:
         values["MIGRATIONS_DIR"] = str(default_migrations_dir())
+    # An empty SECRET_KEY (what `cp .env.example .env` gives) would leave Flask without a key
+    # and fail every form with a 500; in development it means "use the development key".
+    if not values["SECRET_KEY"] and values["ENV"] != "production":
+        values["SECRET_KEY"] = DEVELOPMENT_SECRET_KEY
     if values["SESSION_COOKIE_SECURE"] is None:
         values["SESSION_COOKIE_SECURE"] = values["ENV"] == "production"
 

@@ -113,6 +113,12 @@ def test_production_refuses_development_and_missing_secret_key(tmp_path: Path) -
     assert loaded.values["SECRET_KEY"] != DEVELOPMENT_SECRET_KEY
 
 
+def test_empty_secret_key_in_development_falls_back_to_development_key(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SECRET_KEY=\n", encoding="utf-8")
+    loaded = load_config(environ=_environ(tmp_path))
+    assert loaded.values["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY
+
+
 def test_unreadable_secret_file_names_the_file_variable(tmp_path: Path) -> None:
     environ = _environ(tmp_path, SECRET_KEY_FILE=str(tmp_path / "missing"))
     with pytest.raises(ConfigError, match=r"SECRET_KEY_FILE .*cannot read"):

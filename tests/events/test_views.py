@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import lxml.html
+import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
@@ -128,6 +129,28 @@ def test_new_event_dst_gap_closing_time_refused(app, client) -> None:
 
     assert response.status_code == 400
     assert "2027-03-28 02:30 does not exist in Europe/Brussels" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("time_zone", "field", "local"),
+    [
+        ("Pacific/Auckland", "cfp_opens_at", "0001-01-01T00:00"),
+        ("America/Los_Angeles", "cfp_closes_at", "9999-12-31T23:59"),
+    ],
+)
+def test_new_event_with_cfp_year_out_of_range_is_400_not_overflow(
+    app, client, db_session, time_zone: str, field: str, local: str
+) -> None:
+    login(client, UserFactory(is_admin=True))
+    data = {**NEW_EVENT, "time_zone": time_zone, field: local}
+    if field == "cfp_opens_at":
+        data["cfp_closes_at"] = "2026-12-01T23:59"
+
+    response = client.post("/orga/events/new", data=data)
+
+    assert response.status_code == 400
+    assert "Enter a year between 1900 and 2999." in response.get_data(as_text=True)
+    assert db_session.scalar(select(Event)) is None
 
 
 def test_settings_failed_save_keeps_stored_event(app, client, db_session) -> None:

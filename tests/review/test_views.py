@@ -359,6 +359,12 @@ def test_settings_closing_instant_read_in_event_zone(app: Flask, world: World) -
     [
         ({"review_closes_at": "2031-03-30T02:30"}, "does not exist in Europe/Brussels"),
         ({"review_closes_at": "tomorrow"}, "use the form YYYY-MM-DDTHH:MM"),
+        ({"review_closes_at": "0001-01-01T00:00"}, "enter a year between 1900 and 2999"),
+        ({"review_closes_at": "9999-12-31T23:59"}, "enter a year between 1900 and 2999"),
+        (
+            {"score_min": "100000000000000000000", "score_max": "100000000000000000003"},
+            "Number must be between -1000 and 1000.",
+        ),
         ({"score_max": "0"}, "the lowest score must be below the highest"),
         ({"score_labels": "great"}, "line 1: write it as"),
         ({"score_labels": "9 = Nine"}, "labels for values outside the scale: [9]"),

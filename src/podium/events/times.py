@@ -17,6 +17,11 @@ class LocalTimeError(ValueError):
     """A local wall-clock time that does not exist in the zone (skipped by a DST change)."""
 
 
+# Years an organizer may type; see local_to_utc.
+MIN_YEAR = 1900
+MAX_YEAR = 2999
+
+
 @cache
 def known_time_zones() -> frozenset[str]:
     """Every IANA zone name the system's tz database knows (e.g. ``Pacific/Auckland``)."""
@@ -40,10 +45,15 @@ def local_to_utc(local: datetime, time_zone: str) -> datetime:
     Ambiguous times (the repeated hour when DST ends) take the first occurrence (``fold=0``).
 
     Raises:
-        LocalTimeError: ``local`` falls in the hour skipped when DST starts.
+        LocalTimeError: ``local`` falls in the hour skipped when DST starts, or its year is
+            outside :data:`MIN_YEAR`..:data:`MAX_YEAR`.
     """
     zone = ZoneInfo(time_zone)
     naive = local.replace(tzinfo=None)
+    if not MIN_YEAR <= naive.year <= MAX_YEAR:
+        # Near years 1 and 9999 the conversion to UTC (or to a visitor's zone later)
+        # overflows datetime's range; no conference needs those years anyway.
+        raise LocalTimeError(f"Enter a year between {MIN_YEAR} and {MAX_YEAR}.")
     instant = naive.replace(tzinfo=zone).astimezone(UTC)
     if instant.astimezone(zone).replace(tzinfo=None) != naive:
         raise LocalTimeError(f"{naive:%Y-%m-%d %H:%M} does not exist in {time_zone} (DST change)")

@@ -17,8 +17,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from podium.events.times import MAX_YEAR, MIN_YEAR
 from podium.review.emails import PLACEHOLDERS
 
 
@@ -40,8 +48,13 @@ class ReviewSettingsForm(FlaskForm):
         validators=[Optional()],
         render_kw={"type": "datetime-local"},
     )
-    score_min = IntegerField("Lowest score", validators=[InputRequired()])
-    score_max = IntegerField("Highest score", validators=[InputRequired()])
+    # Bounded so a huge number is a form error, not a database integer overflow.
+    score_min = IntegerField(
+        "Lowest score", validators=[InputRequired(), NumberRange(min=-1000, max=1000)]
+    )
+    score_max = IntegerField(
+        "Highest score", validators=[InputRequired(), NumberRange(min=-1000, max=1000)]
+    )
     score_labels = TextAreaField(
         "Labels, one per line as 'value = label' (e.g. '3 = Must have')",
         validators=[Optional(), Length(max=5000)],
@@ -60,6 +73,9 @@ class ReviewSettingsForm(FlaskForm):
             naive = datetime.strptime(raw, "%Y-%m-%dT%H:%M")  # noqa: DTZ007  zone attached below
         except ValueError as exc:
             raise ValidationError("use the form YYYY-MM-DDTHH:MM") from exc
+        if not MIN_YEAR <= naive.year <= MAX_YEAR:
+            # Years near 1 or 9999 overflow datetime when converted to UTC.
+            raise ValidationError(f"enter a year between {MIN_YEAR} and {MAX_YEAR}")
         zone = ZoneInfo(time_zone)
         local = naive.replace(tzinfo=zone)
         instant = local.astimezone(UTC)

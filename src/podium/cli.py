@@ -36,7 +36,10 @@ def _app_factory() -> Flask:
     return app
 
 
-@click.group(cls=FlaskGroup, create_app=_app_factory, add_default_commands=False)
+# load_dotenv=False: Podium reads .env itself (PODIUM_ENV_FILE, below the environment). Flask's
+# own loader would copy ./.env, a parent folder's .env and .flaskenv into the environment first,
+# ignoring PODIUM_ENV_FILE and reporting those values as "environment" in `podium config`.
+@click.group(cls=FlaskGroup, create_app=_app_factory, add_default_commands=False, load_dotenv=False)
 def cli() -> None:
     """Podium: conference CfP, review, schedule and program."""
 

@@ -136,3 +136,22 @@ def test_help_lists_operator_commands(tmp_path: Path) -> None:
     assert result.returncode == 0
     listed = {line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line}
     assert {"run", "db", "config", "check", "create-admin", "demo"} <= listed
+
+
+def test_config_reports_dotenv_values_as_coming_from_the_env_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("PODIUM_BASE_URL=http://dotenv.example\n", encoding="utf-8")
+    result = _run([*PODIUM, "config"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = [line.split() for line in result.stdout.splitlines()]
+    assert ["BASE_URL", "http://dotenv.example", f"[{tmp_path / '.env'}]"] in rows
+
+
+def test_dotenv_of_a_parent_folder_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("PODIUM_BASE_URL=http://parent.example\n", encoding="utf-8")
+    (tmp_path / "site").mkdir()
+    result = _run(
+        [*PODIUM, "config"], tmp_path / "site", PODIUM_ENV_FILE=str(tmp_path / "site" / ".env")
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [line.split() for line in result.stdout.splitlines()]
+    assert ["BASE_URL", "http://127.0.0.1:5000", "[default]"] in rows

@@ -1,4 +1,4 @@
-"""What a person does on a running Podium, over plain HTTP: sign up, confirm, log in, submit.
+"""What people do on a running Podium, over plain HTTP: organize, sign up, confirm, submit.
 
 Kept in one module so that a change of page, URL or form field means a change here only. Forms
 are read from the served HTML (field names, hidden inputs such as the CSRF token, the preselected
@@ -19,7 +19,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
 
 # Pages and endpoints the flows use (relative to the site's base URL).
 SIGNUP_PATH = "/account/signup"
@@ -28,39 +30,10 @@ CONFIRM_LINK = re.compile(r"https?://[^\s\"'<>]+/account/confirm/[^\s\"'<>]+")
 SUBMIT_PATH = "/{slug}/submit"
 MY_SUBMISSIONS_PATH = "/{slug}/me/"
 
-# Run inside the web container (`compose run --rm -T web python -`): an event whose CfP is open,
-# with one session type, organised by ``{admin_email}``. Through the services, as the
-# organizer's web form would, because no HTTP-free way to make one exists yet.
-CREATE_EVENT_SCRIPT = """
-from datetime import UTC, datetime, timedelta
-
-from sqlalchemy import select
-
-from podium import create_app
-from podium.accounts.models import User
-from podium.events.services import EventDetails, create_event, save_session_type
-from podium.extensions import db
-
-app = create_app()
-with app.app_context():
-    admin = db.session.scalar(select(User).where(User.email == {admin_email!r}))
-    now = datetime.now(UTC)
-    event = create_event(
-        slug={slug!r},
-        details=EventDetails(
-            name="Container Conference",
-            time_zone="Europe/Brussels",
-            start_date=(now + timedelta(days=60)).date(),
-            end_date=(now + timedelta(days=61)).date(),
-            cfp_opens_at=now - timedelta(days=1),
-            cfp_closes_at=now + timedelta(days=30),
-            is_public=True,
-        ),
-        creator=admin,
-    )
-    save_session_type(event=event, name="Talk", default_duration_minutes=30)
-    print("created event", event.slug)
-"""
+NEW_EVENT_PATH = "/orga/events/new"
+SESSION_TYPES_PATH = "/orga/{slug}/session-types"
+# What <input type="datetime-local"> sends: local wall time in the event's zone, no offset.
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 @dataclass
@@ -80,53 +53,71 @@ class Form:
     method: str
     fields: dict[str, str] = field(default_factory=dict)
     options: dict[str, list[str]] = field(default_factory=dict)
+    # Every control's name, unticked checkboxes included (they send nothing, so are no field).
+    controls: set[str] = field(default_factory=set)
 
 
 class _FormParser(HTMLParser):
-    """Collect every form's action, method, inputs, textareas and select options."""
+    """Collect every form's action, method, inputs, textareas and select options.
+
+    A control belongs to the form it sits in, or to the one its ``form="id"`` attribute names.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.forms: list[Form] = []
-        self._select: str | None = None
-        self._textarea: str | None = None
+        self._ids: dict[str, Form] = {}
+        self._open: Form | None = None
+        self._select: tuple[Form, str] | None = None
+        self._textarea: tuple[Form, str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
-            self.forms.append(Form(action=a.get("action", ""), method=a.get("method", "get")))
-        elif not self.forms:
+            self._open = Form(action=a.get("action", ""), method=a.get("method", "get"))
+            self.forms.append(self._open)
+            if a.get("id"):
+                self._ids[a["id"]] = self._open
             return
-        form = self.forms[-1]
+        if tag == "option" and self._select:
+            form, name = self._select
+            value = a.get("value", "")
+            form.options[name].append(value)
+            if "selected" in a or name not in form.fields:
+                form.fields[name] = value
+            return
+        form = self._ids.get(a["form"]) if a.get("form") else self._open
         name = a.get("name", "")
-        if tag == "input" and name:
+        if form is None or not name:
+            return
+        if tag in {"input", "textarea", "select"}:
+            form.controls.add(name)
+        if tag == "input":
             kind = a.get("type", "text").lower()
             if kind in {"checkbox", "radio"}:
                 if "checked" in a:
                     form.fields[name] = a.get("value", "on")
             elif kind not in {"submit", "button", "file", "image", "reset"}:
                 form.fields[name] = a.get("value", "")
-        elif tag == "textarea" and name:
-            self._textarea = name
+        elif tag == "textarea":
+            self._textarea = (form, name)
             form.fields[name] = ""
-        elif tag == "select" and name:
-            self._select = name
+        elif tag == "select":
+            self._select = (form, name)
             form.options[name] = []
-        elif tag == "option" and self._select:
-            value = a.get("value", "")
-            form.options[self._select].append(value)
-            if "selected" in a or self._select not in form.fields:
-                form.fields[self._select] = value
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "select":
+        if tag == "form":
+            self._open = None
+        elif tag == "select":
             self._select = None
         elif tag == "textarea":
             self._textarea = None
 
     def handle_data(self, data: str) -> None:
-        if self._textarea and self.forms:
-            self.forms[-1].fields[self._textarea] += data
+        if self._textarea:
+            form, name = self._textarea
+            form.fields[name] += data
 
 
 def parse_forms(text: str) -> list[Form]:
@@ -170,13 +161,42 @@ class Browser:
         forms = [
             f
             for f in parse_forms(page.text)
-            if f.method.lower() == "post" and (needs is None or needs in f.fields)
+            if f.method.lower() == "post" and (needs is None or needs in f.controls)
         ]
         assert forms, f"no POST form{' with ' + needs if needs else ''} on {page.url}"
         form = forms[0]
-        unknown = sorted(set(values) - set(form.fields))
-        assert not unknown, f"{page.url} has no fields {unknown}; it has {sorted(form.fields)}"
+        unknown = sorted(set(values) - form.controls)
+        assert not unknown, f"{page.url} has no fields {unknown}; it has {sorted(form.controls)}"
         return self.request(urllib.parse.urljoin(page.url, form.action), {**form.fields, **values})
+
+
+def create_event(browser: Browser, *, slug: str, name: str, time_zone: str) -> Page:
+    """As a logged-in administrator: a public event two months ahead whose CfP is open now
+    (opened yesterday, closes in 30 days; both entered in the event's ``time_zone``)."""
+    now = datetime.now(ZoneInfo(time_zone))
+    return browser.submit(
+        NEW_EVENT_PATH,
+        {
+            "slug": slug,
+            "name": name,
+            "time_zone": time_zone,
+            "start_date": (now + timedelta(days=60)).date().isoformat(),
+            "end_date": (now + timedelta(days=61)).date().isoformat(),
+            "cfp_opens_at": (now - timedelta(days=1)).strftime(LOCAL_FORMAT),
+            "cfp_closes_at": (now + timedelta(days=30)).strftime(LOCAL_FORMAT),
+            "is_public": "y",
+        },
+        needs="slug",
+    )
+
+
+def add_session_type(browser: Browser, *, slug: str, name: str, minutes: int) -> Page:
+    """As the event's organizer: add a session type with its default duration in minutes."""
+    return browser.submit(
+        SESSION_TYPES_PATH.format(slug=slug),
+        {"name": name, "default_duration_minutes": str(minutes)},
+        needs="default_duration_minutes",
+    )
 
 
 def sign_up(browser: Browser, *, name: str, email: str, password: str) -> Page:

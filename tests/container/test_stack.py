@@ -195,11 +195,14 @@ def test_create_admin_works_through_compose_run(stack: Stack) -> None:
 
 def test_proposal_survives_down_and_up(stack: Stack) -> None:
     create_admin(stack)
-    made = stack.compose.run(
-        "run", "--rm", "-T", "web", "python", "-",
-        input_text=flows.CREATE_EVENT_SCRIPT.format(admin_email=ADMIN_EMAIL, slug=EVENT_SLUG),
-    )  # fmt: skip
-    assert made.stdout.strip().splitlines()[-1] == f"created event {EVENT_SLUG}"
+    organizer = flows.Browser(stack.web_url)
+    flows.log_in(organizer, email=ADMIN_EMAIL, password=ADMIN_PASSWORD)
+    created = flows.create_event(
+        organizer, slug=EVENT_SLUG, name="Container Conference", time_zone="Europe/Brussels"
+    )
+    assert (created.status, created.url) == (200, f"{stack.web_url}/orga/{EVENT_SLUG}/")
+    added = flows.add_session_type(organizer, slug=EVENT_SLUG, name="Talk", minutes=30)
+    assert (added.status, "Talk" in added.text) == (200, True)
 
     browser = flows.Browser(stack.web_url)
     signed_up = flows.sign_up(

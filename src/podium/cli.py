@@ -14,8 +14,9 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command, with_appcontext
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.serving import run_simple
 
 from podium import CLI_MODULES, create_app
@@ -36,10 +37,55 @@ def _app_factory() -> Flask:
     return app
 
 
+class PodiumGroup(FlaskGroup):
+    """The ``podium`` group: a command that fails on a missing or outdated database says so.
+
+    Without this, ``podium mail list`` run in the wrong folder (a new, empty SQLite file under
+    ``./instance``) or against a server that does not answer ends in a SQLAlchemy traceback.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (SQLAlchemyError, OSError) as exc:
+            problems = _problems_behind(ctx, exc)
+            if not problems:
+                raise
+            for problem in problems:
+                click.echo(f"podium: {problem}", err=True)
+            sys.exit(2)
+
+
+def _problems_behind(ctx: click.Context, exc: BaseException) -> list[str]:
+    """The database problems that explain ``exc``, each naming DATABASE_URL; [] if none.
+
+    Only an unreachable database or a missing table counts: any other error (a failing
+    migration, a constraint) keeps its traceback, which says more than a diagnosis would.
+    """
+    if isinstance(exc, OSError) and not isinstance(exc.__cause__, SQLAlchemyError):
+        return []
+    missing_table = any(
+        marker in str(exc) for marker in ("no such table", "UndefinedTable", "does not exist")
+    )
+    try:
+        app = ctx.ensure_object(ScriptInfo).load_app()
+        with app.app_context():
+            problems = _database_problems()
+            rows = current_app.config["PODIUM_CONFIG"].masked()
+    except Exception:  # the original error is more useful than one from the diagnosis
+        return []
+    if not problems or (not missing_table and "cannot connect" not in problems[0]):
+        return []
+    shown, source = next((shown, source) for name, shown, source in rows if name == "DATABASE_URL")
+    return [f"{problem} (DATABASE_URL is {shown}, from {source})" for problem in problems]
+
+
 # load_dotenv=False: Podium reads .env itself (PODIUM_ENV_FILE, below the environment). Flask's
 # own loader would copy ./.env, a parent folder's .env and .flaskenv into the environment first,
 # ignoring PODIUM_ENV_FILE and reporting those values as "environment" in `podium config`.
-@click.group(cls=FlaskGroup, create_app=_app_factory, add_default_commands=False, load_dotenv=False)
+@click.group(
+    cls=PodiumGroup, create_app=_app_factory, add_default_commands=False, load_dotenv=False
+)
 def cli() -> None:
     """Podium: conference CfP, review, schedule and program."""
 

@@ -155,3 +155,23 @@ def test_dotenv_of_a_parent_folder_is_not_read(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     rows = [line.split() for line in result.stdout.splitlines()]
     assert ["BASE_URL", "http://127.0.0.1:5000", "[default]"] in rows
+
+
+def test_command_on_a_database_without_tables_says_run_db_upgrade(tmp_path: Path) -> None:
+    result = _run([*PODIUM, "mail", "list"], tmp_path)
+    assert result.returncode == 2
+    assert _single_line(result.stderr) == (
+        "podium: database: the database has no tables yet; run `podium db upgrade` "
+        f"(DATABASE_URL is sqlite:///{tmp_path / 'instance' / 'podium.db'}, from default)"
+    )
+
+
+def test_command_on_an_unreachable_database_stops_with_one_line(tmp_path: Path) -> None:
+    url = f"postgresql+psycopg://podium:pw@127.0.0.1:{_closed_port()}/podium"
+    result = _run([*PODIUM, "demo"], tmp_path, DATABASE_URL=url)
+    assert result.returncode == 2
+    line = _single_line(result.stderr)
+    assert line.startswith("podium: database: cannot connect (")
+    assert line.endswith(
+        f"check DATABASE_URL (DATABASE_URL is {url.replace(':pw@', ':***@')}, from environment)"
+    )

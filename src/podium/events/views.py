@@ -5,11 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from podium.events import queries, services
+from podium.events.enums import TeamRole
 from podium.events.forms import (
     EventForm,
     NewEventForm,
@@ -366,5 +376,10 @@ def accept_team_invitation(token: str):  # type: ignore[no-untyped-def]
     if request.method == "POST":
         services.accept_team_invitation(invitation=invitation, user=current_user)
         flash(f"You joined the team of {event.name} as {invitation.role}.", "success")
-        return redirect(url_for("events.my_events"))
+        # A reviewer cannot open the organizer pages: send them to their review list.
+        if invitation.role == TeamRole.REVIEWER and "review.list_submissions" in (
+            current_app.view_functions
+        ):
+            return redirect(url_for("review.list_submissions", slug=event.slug))
+        return redirect(url_for("events.dashboard", slug=event.slug))
     return render_template("events/invitation.html", invitation=invitation, event=event)

@@ -57,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     errors.register_error_handlers(app)
     security.register_security_headers(app)
+    security.register_input_hygiene(app)
     templating.register_template_helpers(app)
     return app
 

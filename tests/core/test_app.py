@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from podium.cfp.models import Submission
+from podium.extensions import db
 from podium.text import render_markdown
+from tests.support.auth import login
+from tests.support.factories import EventFactory, SessionTypeFactory, UserFactory
 
 
 def test_healthz_answers_without_database(client: FlaskClient) -> None:
@@ -87,3 +93,35 @@ def test_markdown_drops_script_handlers_and_javascript_links() -> None:
     assert 'href="javascript' not in html
     assert "<img" not in html  # raw HTML is escaped text, so its onerror never runs
     assert '<a href="https://example.org" rel="nofollow noopener">ok</a>' in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/a%00b/", "/a%00b/cfp", "/orga/a%00b/", "/invite/team/a%00b", "/account/reset?x=%00"],
+)
+def test_nul_in_url_is_400_not_a_database_error(client: FlaskClient, url: str) -> None:
+    # PostgreSQL refuses NUL in text parameters: without this check these were 500s there.
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "The address contains a NUL character (%00)." in response.get_data(as_text=True)
+
+
+def test_nul_in_form_fields_is_dropped_and_the_rest_saved(client: FlaskClient) -> None:
+    event = EventFactory()
+    session_type = SessionTypeFactory(event=event)
+    login(client, UserFactory())
+    response = client.post(
+        f"/{event.slug}/submit",
+        data={
+            "title": "Null\x00 island",
+            "abstract": "A\x00B",
+            "session_type": str(session_type.id),
+            "duration_minutes": "30",
+            "language": "en",
+            "audience_level": "all",
+            "action": "submit",
+        },
+    )
+    assert response.status_code == 302
+    submission = db.session.scalars(select(Submission)).one()
+    assert (submission.title, submission.abstract) == ("Null island", "AB")

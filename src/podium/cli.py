@@ -106,9 +106,26 @@ def run_command(host: str, port: int, reload: bool) -> None:
         for problem in problems:
             click.echo(f"podium: {problem}", err=True)
         sys.exit(2)
+    follow_served_address(current_app, host=host, port=port)
     click.echo(f"Podium is running on http://{host}:{port}/ (Ctrl+C stops it)")
     # Flask refuses app.run() inside its own CLI, so call Werkzeug's server directly.
     run_simple(host, port, current_app._get_current_object(), use_reloader=reload, threaded=True)
+
+
+def follow_served_address(app: Flask, *, host: str, port: int) -> None:
+    """Point a default ``BASE_URL`` at the address ``podium run`` serves on.
+
+    ``make run PORT=5123`` would otherwise mail links to (and export URLs under) port 5000. A
+    ``BASE_URL`` set anywhere (instance file, .env, environment) is left alone.
+    """
+    if app.config["PODIUM_CONFIG"].sources["BASE_URL"] != "default":
+        return
+    # A wildcard listen address is no address to link to; loopback reaches the same server
+    # (S104: the address is only compared here, never bound).
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+    if ":" in shown_host:
+        shown_host = f"[{shown_host}]"
+    app.config["BASE_URL"] = f"http://{shown_host}:{port}"
 
 
 @cli.command("config")

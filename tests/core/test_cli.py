@@ -175,3 +175,23 @@ def test_command_on_an_unreachable_database_stops_with_one_line(tmp_path: Path) 
     assert line.endswith(
         f"check DATABASE_URL (DATABASE_URL is {url.replace(':pw@', ':***@')}, from environment)"
     )
+
+
+def test_run_points_default_base_url_at_the_served_port(tmp_path: Path) -> None:
+    from podium import create_app
+    from podium.cli import follow_served_address
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance")})
+    follow_served_address(app, host="127.0.0.1", port=5123)
+    assert app.config["BASE_URL"] == "http://127.0.0.1:5123"
+    follow_served_address(app, host="::", port=8000)
+    assert app.config["BASE_URL"] == "http://127.0.0.1:8000"
+
+
+def test_run_keeps_a_configured_base_url(tmp_path: Path) -> None:
+    from podium import create_app
+    from podium.cli import follow_served_address
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "BASE_URL": "https://x.org"})
+    follow_served_address(app, host="127.0.0.1", port=5123)
+    assert app.config["BASE_URL"] == "https://x.org"

@@ -215,7 +215,21 @@ def test_cli_imports_file_and_reports_counts(app: Flask) -> None:
     assert result.output == (
         "event rh created: sessions 10 new, 0 updated, 0 unchanged; 2 new rooms, "
         "10 new tracks, 3 new session types, 3 new speakers\n"
+        "not published yet: the public program shows nothing new until you publish at "
+        "http://localhost/orga/rh/schedule/ (or re-run with --publish)\n"
     )
+
+
+def test_cli_publish_flag_publishes_a_release(app: Flask) -> None:
+    path = SCHEDULES / "xml" / "romhack-camp-2026.schedule.xml"
+
+    result = app.test_cli_runner().invoke(
+        import_schedule_command, [str(path), "--event", "rh", "--public", "--publish"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "published as release 1"
+    assert app.test_client().get("/rh/schedule.xml").status_code == 200
 
 
 def test_cli_invalid_file_fails_with_element_and_line(app: Flask) -> None:

@@ -6,7 +6,9 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from podium.exchange.errors import ScheduleImportError
 
@@ -16,12 +18,20 @@ from podium.exchange.errors import ScheduleImportError
 @click.option("--event", "event_slug", help="Event slug to import into (default: the file's).")
 @click.option("--time-zone", help="IANA zone for files without one whose offsets vary.")
 @click.option("--public/--not-public", default=False, help="Make the event public.")
+@click.option(
+    "--publish",
+    is_flag=True,
+    help="Publish the imported schedule as a new release (the public program shows releases).",
+)
 @with_appcontext
 def import_schedule_command(
-    file: Path, event_slug: str | None, time_zone: str | None, public: bool
+    file: Path, event_slug: str | None, time_zone: str | None, public: bool, publish: bool
 ) -> None:
     """Import FILE (frab/pentabarf schedule.xml or schedule JSON); re-running updates."""
+    from podium.events.models import Event
     from podium.exchange.services import import_schedule, parse_schedule_file
+    from podium.extensions import db
+    from podium.schedule.services import publish_release
 
     try:
         data = parse_schedule_file(file.read_bytes(), time_zone=time_zone)
@@ -30,6 +40,17 @@ def import_schedule_command(
         click.echo(f"podium import-schedule: {file}: {exc}", err=True)
         sys.exit(1)
     click.echo(result.summary())
+    if publish:
+        event = db.session.scalar(select(Event).where(Event.slug == result.event_slug))
+        release = publish_release(event=event, actor=None, comment=f"Imported from {file.name}")
+        click.echo(f"published as release {release.version}")
+    else:
+        # Without this line the import looks finished while the public program stays empty.
+        base = current_app.config["BASE_URL"].rstrip("/")
+        click.echo(
+            f"not published yet: the public program shows nothing new until you publish at "
+            f"{base}/orga/{result.event_slug}/schedule/ (or re-run with --publish)"
+        )
 
 
 def register_cli(group: click.Group) -> None:

@@ -274,3 +274,18 @@ def test_editor_runs_bounded_queries(app: Flask, world) -> None:  # type: ignore
             assert client.get(f"/orga/{slug}/schedule/").status_code == 200
         counts.append(log.count)
     assert counts[0] == counts[1], counts
+
+
+def test_editor_labels_point_at_their_own_form(app: Flask, world) -> None:  # type: ignore[no-untyped-def]
+    import lxml.html
+
+    make_submission(world["event"], title="Unscheduled")  # so the "place a session" form shows
+    client = login(app.test_client(), world["users"]["organizer"])
+    page = lxml.html.fromstring(client.get("/orga/conf/schedule/").get_data(as_text=True))
+
+    labelled = [label.get("for") for label in page.iter("label") if label.get("for")]
+    assert len(labelled) == len(set(labelled))
+    for form in page.iter("form"):
+        for label in form.iter("label"):
+            if label.get("for"):
+                assert form.xpath(f"count(.//*[@id='{label.get('for')}'])") == 1

@@ -42,8 +42,12 @@ class BlockForm(FlaskForm):
         choices=choices([(SlotKind.BREAK.value, "Break"), (SlotKind.OTHER.value, "Other")]),
         validators=[InputRequired()],
     )
-    room_id = SelectField("Room", coerce=int, validators=[InputRequired()])
-    start = DateTimeLocalField("Start", format=LOCAL_FORMAT, validators=[DataRequired()])
+    # The editor shows this form beside PlaceForm, which has fields of the same names: own ids
+    # keep each <label for> pointing at its own form's input.
+    room_id = SelectField("Room", coerce=int, validators=[InputRequired()], id="block-room_id")
+    start = DateTimeLocalField(
+        "Start", format=LOCAL_FORMAT, validators=[DataRequired()], id="block-start"
+    )
     duration_minutes = IntegerField(
         "Duration (minutes)", default=30, validators=[InputRequired(), NumberRange(1, 1440)]
     )

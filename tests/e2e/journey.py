@@ -269,6 +269,7 @@ def accept_team_invitation(page: Page, outbox: Outbox, plan: Plan, person: Perso
     expect_h1(page, f"Join the team of {plan.name}")
     a11y.press_by_keyboard(page, page.get_by_role("button", name="Accept invitation"))
     expect_flash(page, f"You joined the team of {plan.name} as reviewer.")
+    expect_h1(page, f"Review: {plan.name}")
 
 
 # -- speaker -----------------------------------------------------------------------------------

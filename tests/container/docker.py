@@ -78,7 +78,7 @@ def engine_problem() -> str | None:
 
 
 def run_docker(
-    args: list[str], *, check: bool = True, timeout: float = 600, input_text: str | None = None
+    args: list[str], *, check: bool = True, timeout: float = 300, input_text: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run ``docker ARGS``; raise AssertionError with its output if ``check`` and it failed."""
     result = subprocess.run(
@@ -198,7 +198,7 @@ class Compose:
         self,
         *args: str,
         check: bool = True,
-        timeout: float = 600,
+        timeout: float = 300,
         input_text: str | None = None,
     ) -> subprocess.CompletedProcess[str]:
         """Run one Compose command in the project folder; raise with its output on failure."""

@@ -223,6 +223,41 @@ def test_protected_page_sends_anonymous_to_login_and_back(app: Flask, client: Fl
     assert response.headers["Location"] == "/account/login?next=%2Faccount%2Fprofile"
 
 
+def test_signup_from_login_keeps_next_through_confirmation(app: Flask, client: FlaskClient) -> None:
+    login_page = client.get("/account/login?next=/conf/submit").get_data(as_text=True)
+    assert 'href="/account/signup?next=/conf/submit">Create an account</a>' in login_page
+
+    signed_up = client.post(
+        "/account/signup?next=/conf/submit",
+        data={
+            "name": "Ada Lovelace",
+            "email": "ada@example.org",
+            "password": DEFAULT_PASSWORD,
+            "password_repeat": DEFAULT_PASSWORD,
+        },
+    )
+    assert signed_up.headers["Location"] == "/account/login?next=/conf/submit"
+    [mail] = mails_to("ada@example.org")
+    confirmed = client.post(link_path(mail, "/account/confirm/"))
+    assert confirmed.headers["Location"] == "/account/login?next=/conf/submit"
+    assert _login(client, "ada@example.org", query_string={"next": "/conf/submit"}).headers[
+        "Location"
+    ] == ("/conf/submit")
+
+
+def test_signup_refuses_offsite_next(app: Flask, client: FlaskClient) -> None:
+    signed_up = client.post(
+        "/account/signup?next=//evil.example/",
+        data={
+            "name": "Ada Lovelace",
+            "email": "ada@example.org",
+            "password": DEFAULT_PASSWORD,
+            "password_repeat": DEFAULT_PASSWORD,
+        },
+    )
+    assert signed_up.headers["Location"] == "/account/login"
+
+
 def test_logout_needs_post(app: Flask, client: FlaskClient) -> None:
     user = UserFactory()
     login(client, user)

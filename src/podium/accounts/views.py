@@ -54,6 +54,10 @@ def _reset_address_key() -> str:
     return "reset:" + request.form.get("email", "").strip().lower()
 
 
+# Session key: where a new account goes after confirming its address (see signup).
+_AFTER_CONFIRM = "after_confirm"
+
+
 def _safe_next(target: str | None) -> str | None:
     """Only same-site paths: an open redirect after login would help phishing."""
     # Browsers drop tabs and newlines from URLs (WHATWG URL parsing) and Werkzeug drops them
@@ -95,7 +99,12 @@ def signup():  # type: ignore[no-untyped-def]
                 "Open it to activate your account, then log in.",
                 "success",
             )
-            return redirect(url_for("accounts.login"))
+            # Someone sent here from a CfP or an invitation link should land back there: keep
+            # the target through login now and through the confirmation link in this browser.
+            target = _safe_next(request.args.get("next"))
+            if target:
+                session[_AFTER_CONFIRM] = target
+            return redirect(url_for("accounts.login", next=target))
     return render_template("accounts/signup.html", form=form), _form_status()
 
 
@@ -118,7 +127,7 @@ def confirm(token: str):  # type: ignore[no-untyped-def]
     flash(f"Your address {user.email} is confirmed.", "success")
     if current_user.is_authenticated:
         return redirect(url_for("accounts.profile"))
-    return redirect(url_for("accounts.login"))
+    return redirect(url_for("accounts.login", next=_safe_next(session.pop(_AFTER_CONFIRM, None))))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -51,13 +51,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app = Flask(__name__, instance_path=str(loaded.instance_path), instance_relative_config=True)
     _apply_config(app, loaded, config or {})
-    _register_extensions(app)
-    _register_blueprints(app)
     from podium import errors, security, templating
 
+    # Before the blueprints: their <int:...> routes take the bounded converter set here.
+    security.register_input_hygiene(app)
+    _register_extensions(app)
+    _register_blueprints(app)
     errors.register_error_handlers(app)
     security.register_security_headers(app)
-    security.register_input_hygiene(app)
     templating.register_template_helpers(app)
     return app
 

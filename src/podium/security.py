@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from flask import Flask, Request, Response, abort, request
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.routing import IntegerConverter
+
+# The largest id a database INTEGER column holds (PostgreSQL's is 32-bit signed).
+MAX_ID = 2**31 - 1
 
 # No inline script anywhere: every script is a file under /static, so 'self' suffices.
 CONTENT_SECURITY_POLICY = (
@@ -41,12 +45,32 @@ class NulFreeRequest(Request):
             )
 
 
+class IdConverter(IntegerConverter):
+    """``<int:...>`` limited to 0..:data:`MAX_ID`: a larger number is no id and answers 404
+    instead of overflowing the database driver (a 500)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def parse_id(value: str | None) -> int | None:
+    """An id typed into a query string (``?track=12``): ASCII digits up to :data:`MAX_ID`,
+    else ``None`` (``"²".isdigit()`` is true but ``int("²")`` fails)."""
+    if not value or not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if number <= MAX_ID else None
+
+
 def register_input_hygiene(app: Flask) -> None:
-    """Strip NUL from form fields and answer 400 to a URL path or query string containing one.
+    """Bound ``<int:...>`` URL parts, strip NUL from form fields, refuse NUL in URLs (400).
 
     Slugs, tokens and filters from the URL reach database queries, where PostgreSQL would fail
-    with a 500 on a NUL (``%00``); such an address is never one Podium made.
+    with a 500 on a NUL (``%00``); such an address is never one Podium made. Call it before
+    registering blueprints so their routes use :class:`IdConverter`.
     """
+    app.url_map.converters["int"] = IdConverter
     app.request_class = NulFreeRequest
 
     @app.before_request

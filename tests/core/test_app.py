@@ -125,3 +125,31 @@ def test_nul_in_form_fields_is_dropped_and_the_rest_saved(client: FlaskClient) -
     assert response.status_code == 302
     submission = db.session.scalars(select(Submission)).one()
     assert (submission.title, submission.abstract) == ("Null island", "AB")
+
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/orga/{slug}/submissions/" + HUGE, 404),
+        ("/orga/{slug}/submissions/3000000000", 404),
+        ("/orga/{slug}/schedule/slots/" + HUGE, 404),
+        ("/mail/outbox/" + HUGE, 404),
+        ("/orga/{slug}/submissions?track=" + HUGE, 200),
+        ("/orga/{slug}/submissions?session_type=%C2%B2", 200),
+        ("/orga/{slug}/submissions.csv?track=" + HUGE, 200),
+        ("/orga/{slug}/ranking?track=%C2%B2&min_reviews=" + HUGE, 200),
+        ("/orga/{slug}/decisions?track=" + HUGE, 200),
+        ("/mail/outbox?page=" + HUGE, 400),
+    ],
+)
+def test_huge_or_unicode_digit_ids_are_no_ids_not_a_500(
+    client: FlaskClient, path: str, status: int
+) -> None:
+    # These overflowed the database driver, or int("²") raised: 500 before.
+    event = EventFactory()
+    login(client, UserFactory(is_admin=True))
+    response = client.get(path.format(slug=event.slug))
+    assert response.status_code == status

@@ -383,6 +383,15 @@ def test_settings_bad_input_400_names_problem(
     assert (world.event.score_min, world.event.score_max) == (0, 3)
 
 
+def test_decisions_with_huge_submission_id_is_400(app: Flask, world: World) -> None:
+    response = _client(app, world.organizer).post(
+        f"/orga/{world.event.slug}/decisions",
+        data={"submission_ids": ["99999999999999999999999"], "decision": "accepted"},
+    )
+    assert response.status_code == 400
+    assert "choose a decision and at least one submission" in response.get_data(as_text=True)
+
+
 def test_assignment_by_track_via_page(app: Flask, world: World) -> None:
     client = _client(app, world.organizer)
     response = client.post(

@@ -35,6 +35,7 @@ from podium.events.models import Event
 from podium.events.permissions import require_login
 from podium.events.times import cfp_is_open, describe_local
 from podium.extensions import db
+from podium.security import parse_id
 
 bp = Blueprint("cfp", __name__, template_folder="templates")
 
@@ -262,8 +263,7 @@ def avatar(name: str):  # type: ignore[no-untyped-def]
 
 def _filters() -> queries.SubmissionFilter:
     def _int(name: str) -> int | None:
-        value = request.args.get(name, "")
-        return int(value) if value.isdigit() else None
+        return parse_id(request.args.get(name, ""))
 
     state = request.args.get("state", "")
     return queries.SubmissionFilter(

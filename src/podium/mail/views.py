@@ -19,6 +19,7 @@ from podium.mail.services import requeue_mail
 bp = Blueprint("mail", __name__, url_prefix="/mail", template_folder="templates")
 
 PER_PAGE = 50
+MAX_PAGE = 1_000_000  # keeps the OFFSET within what the database accepts
 _URL = re.compile(r"https?://[^\s<>\"']+")
 _MAIL_TAGS = {"p", "br", "a", "strong", "em", "ul", "ol", "li", "h1", "h2", "h3", "blockquote"}
 
@@ -51,8 +52,8 @@ def outbox():  # type: ignore[no-untyped-def]
     if state is not None and state not in set(MailState):
         abort(400, f"state must be one of {', '.join(MailState)}")
     page = request.args.get("page", 1, type=int) or 1
-    if page < 1:
-        abort(400, "page must be 1 or more")
+    if not 1 <= page <= MAX_PAGE:
+        abort(400, f"page must be between 1 and {MAX_PAGE}")
     mails = queries.latest_mails(state=state, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE)
     return render_template(
         "mail/outbox.html",

@@ -28,6 +28,7 @@ from wtforms.validators import (
 
 from podium.events.times import MAX_YEAR, MIN_YEAR
 from podium.review.emails import PLACEHOLDERS
+from podium.security import MAX_ID
 
 
 def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
@@ -137,6 +138,12 @@ class DecisionForm(FlaskForm):
     """Set or clear the pending decision of the ticked submissions."""
 
     submission_ids = SelectMultipleField("Submissions", coerce=int, validate_choice=False)
+
+    def validate_submission_ids(self, field: SelectMultipleField) -> None:
+        # Any other number is no submission and would overflow the database's INTEGER.
+        if any(not 1 <= value <= MAX_ID for value in field.data or []):
+            raise ValidationError("unknown submission")
+
     decision = SelectField(
         "Decision",
         choices=choices(

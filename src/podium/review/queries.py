@@ -27,6 +27,7 @@ from podium.extensions import db
 from podium.mail.models import OutboxMail
 from podium.review.enums import DECISION_MAIL_KIND, REVIEWABLE_STATES
 from podium.review.models import DecisionMailTemplate, Review, ReviewConflict, ReviewerAssignment
+from podium.security import parse_id
 
 
 def visible_pairs(event_id: int, *, reviewer_id: int | None = None) -> Select[Any]:
@@ -267,11 +268,11 @@ class RankingFilters:
         return cls(
             sort=sort,
             descending=args.get("dir", "desc" if sort != "title" else "asc") != "asc",
-            track_id=int(track) if track.isdigit() else None,
+            track_id=parse_id(track),
             state=state if state in REVIEWABLE_STATES else None,
             q=args.get("q", "").strip()[:200],
             missing_only=args.get("missing") == "1",
-            min_reviews=int(min_reviews) if min_reviews.isdigit() else 0,
+            min_reviews=parse_id(min_reviews) or 0,
         )
 
 

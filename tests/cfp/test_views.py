@@ -443,6 +443,19 @@ def test_orga_submissions_csv_export_escapes_formulas(app, client) -> None:
     assert len(rows) == 2
 
 
+def test_orga_submissions_csv_quotes_every_cell_against_semicolon_split(app, client) -> None:
+    # Excel with ";" as list separator splits an unquoted x;=cmd into a formula cell.
+    organizer, event = _organizer_event()
+    submission = SubmissionFactory(event=event, title="x;=cmd|' /C calc'!A0")
+    login(client, organizer)
+
+    body = client.get(f"/orga/{event.slug}/submissions.csv").get_data(as_text=True)
+
+    lines = body.splitlines()
+    assert lines[0].startswith('"id","guid","title","state",')
+    assert lines[1].startswith(f'"{submission.id}","{submission.guid}","x;=cmd|\' /C calc\'!A0",')
+
+
 def test_orga_submission_page_sanitises_and_shows_notes(app, client) -> None:
     organizer, event = _organizer_event()
     submission = SubmissionFactory(

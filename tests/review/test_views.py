@@ -453,6 +453,22 @@ def test_ranking_figures_missing_reviewers_and_csv(app: Flask, world: World) -> 
     assert rows[3]["missing_reviewers"] == "Rita Reviewer"
 
 
+def test_ranking_csv_keeps_negative_means_as_numbers_and_quotes_cells(
+    app: Flask, world: World
+) -> None:
+    world.event.score_min, world.event.score_max = -2, 2
+    db.session.commit()
+    _score(world, world.reviewer, world.subs[0], -2)
+    _score(world, world.reviewer_speaker, world.subs[0], 1)
+    client = _client(app, world.organizer)
+    body = client.get(f"/orga/{world.event.slug}/ranking.csv?sort=title&dir=asc").get_data(
+        as_text=True
+    )
+    assert body.splitlines()[0].startswith('"id","title","speakers",')
+    alpha = next(r for r in csv.DictReader(io.StringIO(body)) if r["title"] == "Alpha talk")
+    assert (alpha["mean"], alpha["median"]) == ("-0.5", "-0.5")
+
+
 def test_ranking_filters_and_sort_by_query_parameters(app: Flask, world: World) -> None:
     _score(world, world.reviewer, world.subs[0], 1)
     _score(world, world.reviewer, world.subs[1], 3)

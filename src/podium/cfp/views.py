@@ -291,11 +291,14 @@ def orga_submissions(slug: str):  # type: ignore[no-untyped-def]
 
 
 def _csv_cell(value: object) -> str:
-    text = "" if value is None else str(value)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return str(value)  # our own ids and minutes, never formulas
     # Spreadsheets run cells starting with these as formulas (CSV injection).
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 CSV_COLUMNS = (
@@ -320,7 +323,9 @@ def orga_submissions_csv(slug: str):  # type: ignore[no-untyped-def]
     event = organized_event_or_404(slug)
     listing = queries.organizer_listing(event, _filters())
     out = io.StringIO()
-    writer = csv.writer(out)
+    # Quote every cell: where ";" is the list separator (German Excel, say) an unquoted
+    # "x;=cmd|..." title would split into a second cell that starts with "=".
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for submission in listing.submissions:
         profiles = [link.speaker for link in submission.speakers]

@@ -50,14 +50,20 @@ RENDERED = str | tuple[str, int] | BaseResponse
 
 
 def _csv_cell(value: Any) -> str:
-    # Spreadsheet apps execute cells starting with these characters as formulas.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        # Our own numbers (a mean of -0.5 on a -2..2 scale) are no formulas; keep them numbers.
+        return str(value)
+    # Spreadsheet apps execute text cells starting with these characters as formulas.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _csv_response(header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str) -> Response:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    # Quote every cell: where ";" is the list separator (German Excel, say) an unquoted
+    # "x;=cmd|..." title would split into a second cell that starts with "=".
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerow(header)
     for row in rows:
         writer.writerow([_csv_cell(v) for v in row])

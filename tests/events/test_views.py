@@ -538,3 +538,43 @@ def test_room_added_twice_at_once_answers_409_not_500(app, client, db_session) -
         as_text=True
     )
     assert [(r.name, r.position) for r in db_session.scalars(select(Room))] == [("Hall", 0)]
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "message"),
+    [
+        ("tracks", {"name": "Web", "color": "#123456\n"}, "Use a colour like #3366cc."),
+        (
+            "settings",
+            {**NEW_EVENT, "url": "https://example.org/\n"},
+            "Use a full http:// or https:// address.",
+        ),
+    ],
+)
+def test_trailing_newline_does_not_pass_pattern_checks(
+    app, client, db_session, path: str, data: dict[str, str], message: str
+) -> None:
+    # Python's "$" also matches before a final newline; PostgreSQL then refused "#123456\n"
+    # in the 7-character colour column with a 500.
+    organizer = UserFactory()
+    event = EventFactory(url="")
+    MembershipFactory(event=event, user=organizer)
+    login(client, organizer)
+
+    response = client.post(f"/orga/{event.slug}/{path}", data=data)
+
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.scalar(select(Track)) is None
+    assert db_session.get(Event, event.id).url == ""
+
+
+def test_new_event_slug_with_trailing_newline_is_refused(app, client, db_session) -> None:
+    login(client, UserFactory(is_admin=True))
+
+    response = client.post("/orga/events/new", data={**NEW_EVENT, "slug": "kiwi-2027\n"})
+
+    assert response.status_code == 400
+    assert "Use lower-case letters, digits and hyphens" in response.get_data(as_text=True)
+    assert db_session.scalar(select(Event)) is None

@@ -72,7 +72,8 @@ class EventForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=500),
-            Regexp(r"^https?://\S+$", message="Use a full http:// or https:// address."),
+            # \Z, not $: "$" also matches before a final newline.
+            Regexp(r"^https?://\S+\Z", message="Use a full http:// or https:// address."),
         ],
     )
     description = TextAreaField(
@@ -100,7 +101,7 @@ class NewEventForm(EventForm):
             DataRequired(),
             Length(max=80),
             Regexp(
-                r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$",
+                r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\Z",
                 message="Use lower-case letters, digits and hyphens (not at either end).",
             ),
         ],
@@ -116,7 +117,7 @@ class TrackForm(FlaskForm):
         default="#3b6ea8",
         validators=[
             DataRequired(),
-            Regexp(r"^#[0-9a-fA-F]{6}$", message="Use a colour like #3366cc."),
+            Regexp(r"^#[0-9a-fA-F]{6}\Z", message="Use a colour like #3366cc."),
         ],
     )
 

@@ -23,9 +23,10 @@ from podium.events.times import is_valid_time_zone
 from podium.extensions import db
 from podium.mail.services import queue_mail
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
+# \Z, not $: "$" also matches before a final newline, so "#123456\n" would pass.
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?\Z")
 INVITATION_LIFETIME = timedelta(days=30)
-COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
+COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 
 
 class EventError(ValueError):

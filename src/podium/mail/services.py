@@ -45,11 +45,15 @@ def new_message_id() -> str:
     return f"<podium.{secrets.token_hex(12)}@{domain}>"
 
 
+MAX_SUBJECT_LENGTH = 300  # OutboxMail.subject is String(300)
+
+
 def render_mail(template: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
     """Render ``mail/<template>.subject.txt``, ``.txt`` and ``.html``.
 
     Returns:
-        ``(subject, text body, HTML body)``; the subject is stripped to one line.
+        ``(subject, text body, HTML body)``; the subject is stripped to one line and cut to
+        :data:`MAX_SUBJECT_LENGTH` characters (ending in "…" when cut).
 
     Raises:
         jinja2.TemplateNotFound: when the template set is incomplete.
@@ -57,7 +61,12 @@ def render_mail(template: str, context: Mapping[str, Any]) -> tuple[str, str, st
     subject = render_template(f"mail/{template}.subject.txt", **context)
     text = render_template(f"mail/{template}.txt", **context)
     html = render_template(f"mail/{template}.html", **context)
-    return " ".join(subject.split()), text, html
+    subject = " ".join(subject.split())
+    if len(subject) > MAX_SUBJECT_LENGTH:
+        # Titles, names and event names filled into a subject can outgrow the column, which
+        # PostgreSQL refuses (a 500 that would also undo the submission or decision release).
+        subject = subject[: MAX_SUBJECT_LENGTH - 1].rstrip() + "…"
+    return subject, text, html
 
 
 def queue_mail(

@@ -6,7 +6,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event as sa_event
+from sqlalchemy import func, select, text
 
 from podium.cfp.models import SubmissionSpeaker, SubmissionStateChange
 from podium.events.models import EventMembership
@@ -253,6 +254,47 @@ def test_release_twice_mails_nobody_again(world: World) -> None:
     second = services.release_decisions(event=world.event, actor=world.organizer)
     assert (first.mails, second.mails, second.released) == (4, 0, 0)
     assert len(_mails(world.event.id)) == 4
+
+
+def test_release_racing_another_release_mails_nobody_twice(world: World) -> None:
+    services.set_decisions(
+        event=world.event,
+        actor=world.organizer,
+        submission_ids=[world.subs[0].id],
+        decision=DecisionKind.ACCEPT,
+    )
+    fired = []
+
+    def other_click_releases_meanwhile(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        # A second click's request applies the same decision right after this one read it.
+        if fired or not statement.lstrip().upper().startswith("SELECT"):
+            return
+        if "pending_state IS NOT NULL" not in statement:
+            return
+        fired.append(statement)
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as other:
+            other.execute(
+                text(
+                    "UPDATE submissions SET pending_state = NULL, state = 'accepted' "
+                    "WHERE event_id = :event AND pending_state IS NOT NULL"
+                ),
+                {"event": world.event.id},
+            )
+
+    sa_event.listen(db.engine, "after_cursor_execute", other_click_releases_meanwhile)
+    try:
+        result = services.release_decisions(event=world.event, actor=world.organizer)
+    finally:
+        sa_event.remove(db.engine, "after_cursor_execute", other_click_releases_meanwhile)
+    assert len(fired) == 1
+    assert result == services.ReleaseResult(released=0, mails=0, skipped=0, no_address=0)
+    assert _mails(world.event.id) == []
+    changes = db.session.scalar(
+        select(func.count(SubmissionStateChange.id)).where(
+            SubmissionStateChange.submission_id == world.subs[0].id
+        )
+    )
+    assert changes == 0
 
 
 def test_release_skips_decision_state_no_longer_allows(world: World) -> None:

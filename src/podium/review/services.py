@@ -375,18 +375,19 @@ def release_decisions(*, event: Event, actor: User) -> ReleaseResult:
     defaults) and stay ``held`` until :func:`send_held_mails`. One transaction; a fixed number
     of SELECTs whatever the number of decisions (the flush batches its INSERTs and UPDATEs).
     """
+    claimed = _claim_pending_decisions(event)
     submissions = db.session.scalars(
         select(Submission)
-        .where(Submission.event_id == event.id, Submission.pending_state.is_not(None))
+        .where(Submission.id.in_(claimed))
         .order_by(Submission.id)
+        .execution_options(populate_existing=True)
     ).all()
     speakers: dict[int, list[tuple[int, str, str | None]]] = defaultdict(list)
     for sub_id, profile_id, name, email in db.session.execute(
         select(SubmissionSpeaker.submission_id, SpeakerProfile.id, SpeakerProfile.name, User.email)
         .join(SpeakerProfile, SpeakerProfile.id == SubmissionSpeaker.speaker_id)
         .outerjoin(User, User.id == SpeakerProfile.user_id)
-        .join(Submission, Submission.id == SubmissionSpeaker.submission_id)
-        .where(Submission.event_id == event.id, Submission.pending_state.is_not(None))
+        .where(SubmissionSpeaker.submission_id.in_(claimed))
         .order_by(SubmissionSpeaker.submission_id, SubmissionSpeaker.position)
     ):
         speakers[sub_id].append((profile_id, name, email))
@@ -398,7 +399,7 @@ def release_decisions(*, event: Event, actor: User) -> ReleaseResult:
     released = mails = skipped = no_address = 0
     new_rows: list[Any] = []
     for submission in submissions:
-        decision = DecisionKind(submission.pending_state)
+        decision = claimed[submission.id]
         submission.pending_state = None
         if submission.state == decision.value:
             skipped += 1
@@ -453,6 +454,32 @@ def release_decisions(*, event: Event, actor: User) -> ReleaseResult:
     )
     db.session.commit()
     return ReleaseResult(released=released, mails=mails, skipped=skipped, no_address=no_address)
+
+
+def _claim_pending_decisions(event: Event) -> dict[int, DecisionKind]:
+    """Clear the pending decisions of ``event`` and return them as ``{submission id: kind}``.
+
+    The clearing is a compare-and-set (``pending_state`` must still hold the kind just read),
+    so when two releases run at once (a double click) each submission is claimed by one of
+    them only and nobody gets two decision mails. One SELECT plus one UPDATE per kind.
+    """
+    pending = db.session.execute(
+        select(Submission.id, Submission.pending_state).where(
+            Submission.event_id == event.id, Submission.pending_state.is_not(None)
+        )
+    ).all()
+    claimed: dict[int, DecisionKind] = {}
+    for kind in sorted({row.pending_state for row in pending}):
+        ids = [row.id for row in pending if row.pending_state == kind]
+        won = db.session.scalars(
+            update(Submission)
+            .where(Submission.id.in_(ids), Submission.pending_state == kind)
+            .values(pending_state=None)
+            .returning(Submission.id)
+            .execution_options(synchronize_session=False)
+        )
+        claimed.update((submission_id, DecisionKind(kind)) for submission_id in won)
+    return claimed
 
 
 def _insert_batched(objects: list[Any]) -> None:

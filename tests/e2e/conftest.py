@@ -101,8 +101,10 @@ def live_server(
 @pytest.fixture(scope="session")
 def browser(browser_ready: None):  # type: ignore[no-untyped-def]
     """Debian's Chromium, headless, driven by Playwright."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # A busy CI machine can take seconds per page; assertions wait as long as actions do.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS

@@ -383,6 +383,18 @@ def test_settings_bad_input_400_names_problem(
     assert (world.event.score_min, world.event.score_max) == (0, 3)
 
 
+@pytest.mark.parametrize("decision", [" ", "bogus"])
+def test_decisions_with_unknown_decision_is_400(app: Flask, world: World, decision: str) -> None:
+    response = _client(app, world.organizer).post(
+        f"/orga/{world.event.slug}/decisions",
+        data={"submission_ids": [str(world.subs[0].id)], "decision": decision},
+    )
+    assert response.status_code == 400
+    assert "choose a decision and at least one submission" in response.get_data(as_text=True)
+    db.session.refresh(world.subs[0])
+    assert world.subs[0].pending_state is None
+
+
 def test_decisions_with_huge_submission_id_is_400(app: Flask, world: World) -> None:
     response = _client(app, world.organizer).post(
         f"/orga/{world.event.slug}/decisions",

@@ -149,7 +149,9 @@ class DecisionForm(FlaskForm):
         choices=choices(
             [("accepted", "Accept"), ("rejected", "Reject"), ("", "Clear pending decision")]
         ),
-        validators=[Optional()],
+        # No Optional(): it would skip the choice check for " ", which is no decision; ""
+        # (clear) is one of the choices.
+        validators=[],
     )
 
 

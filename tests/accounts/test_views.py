@@ -268,6 +268,23 @@ def test_logout_needs_post(app: Flask, client: FlaskClient) -> None:
     assert client.get("/account/").status_code == 302
 
 
+def test_logout_invalidates_a_copied_session_cookie(app: Flask, client: FlaskClient) -> None:
+    user = UserFactory()
+    login(client, user)
+    assert client.get("/account/").status_code == 200
+    with client.session_transaction() as stolen:
+        copied = dict(stolen)
+    client.post("/account/logout")
+
+    thief = app.test_client()
+    with thief.session_transaction() as session:
+        session.update(copied)
+    response = thief.get("/account/")
+
+    assert response.status_code == 302
+    assert "/account/login" in response.headers["Location"]
+
+
 def test_password_reset_flow(app: Flask, client: FlaskClient) -> None:
     user = UserFactory(email="ada@example.org")
     other_device = login(app.test_client(), user)

@@ -165,6 +165,16 @@ def log_in(*, email: str, password: str) -> User:
 _DUMMY_HASHES: dict[bool, str] = {}
 
 
+def log_out_everywhere(*, user: User) -> None:
+    """Invalidate every session of ``user``, including copies of the cookie.
+
+    Sessions live only in the signed cookie, so ending one on the server means changing the
+    security stamp every session carries; this ends the user's sessions on all devices.
+    """
+    user.security_stamp = new_security_stamp()
+    db.session.commit()
+
+
 def _dummy_hash() -> str:
     fast = bool(current_app.config.get("PASSWORD_HASH_FAST"))
     if fast not in _DUMMY_HASHES:

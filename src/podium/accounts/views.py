@@ -151,10 +151,16 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.post("/logout")
 def logout():  # type: ignore[no-untyped-def]
-    """End the session (POST with CSRF token, so another site cannot log people out)."""
+    """End the session (POST with CSRF token, so another site cannot log people out).
+
+    A copied session cookie must not outlive the logout, so all sessions end (see
+    ``services.log_out_everywhere``).
+    """
+    if current_user.is_authenticated:
+        services.log_out_everywhere(user=current_user._get_current_object())
     logout_user()
     session.clear()
-    flash("You are logged out.", "success")
+    flash("You are logged out on all your devices.", "success")
     return redirect(url_for("home.index"))
 
 

@@ -692,3 +692,19 @@ def test_submit_and_withdraw_need_csrf_token_from_the_page(app, client, db_sessi
     assert real.status_code == 302
     assert forged_withdraw.status_code == 400
     assert real_withdraw.status_code == 302
+
+
+def test_submit_stores_browser_line_endings_as_newlines(app, client, db_session) -> None:
+    event = EventFactory()
+    login(client, UserFactory())
+
+    client.post(
+        f"/{event.slug}/submit",
+        data=_form(
+            abstract="First line\r\nsecond line", description="a\rb\r\n\r\nc", duration_minutes="30"
+        ),
+    )
+
+    submission = db_session.scalar(select(Submission))
+    assert submission.abstract == "First line\nsecond line"
+    assert submission.description == "a\nb\n\nc"

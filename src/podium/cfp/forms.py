@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -22,6 +22,7 @@ from wtforms.validators import (
 from podium.cfp.services import AUDIENCE_LEVELS, LANGUAGES
 from podium.events.forms import choice
 from podium.events.models import Event
+from podium.forms import TextAreaField
 
 MAX_ABSTRACT = 2000
 MAX_DESCRIPTION = 20000

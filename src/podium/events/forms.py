@@ -16,7 +16,6 @@ from wtforms import (
     IntegerField,
     SelectField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -30,7 +29,8 @@ from wtforms.validators import (
 )
 
 from podium.events.enums import TeamRole
-from podium.events.times import is_valid_time_zone
+from podium.events.times import MAX_YEAR, MIN_YEAR, is_valid_time_zone
+from podium.forms import TextAreaField
 
 try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
     from wtforms import SelectChoice
@@ -51,6 +51,12 @@ def _time_zone_known(form: FlaskForm, field: StringField) -> None:
         raise ValidationError(
             f"“{field.data}” is not an IANA time zone; use a name like Europe/Brussels."
         )
+
+
+def _year_in_range(field: DateField) -> None:
+    # Days near year 9999 overflow datetime once the editor turns them into UTC instants.
+    if field.data and not MIN_YEAR <= field.data.year <= MAX_YEAR:
+        raise ValidationError(f"Enter a year between {MIN_YEAR} and {MAX_YEAR}.")
 
 
 class EventForm(FlaskForm):
@@ -80,7 +86,11 @@ class EventForm(FlaskForm):
         "Description", validators=[Length(max=20000)], description="Markdown."
     )
 
+    def validate_start_date(self, field: DateField) -> None:
+        _year_in_range(field)
+
     def validate_end_date(self, field: DateField) -> None:
+        _year_in_range(field)
         if self.start_date.data and field.data and field.data < self.start_date.data:
             raise ValidationError("The last day cannot be before the first day.")
 

@@ -15,7 +15,6 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -27,6 +26,7 @@ from wtforms.validators import (
 )
 
 from podium.events.times import MAX_YEAR, MIN_YEAR
+from podium.forms import TextAreaField
 from podium.review.emails import PLACEHOLDERS
 from podium.security import MAX_ID
 

@@ -131,6 +131,17 @@ def test_new_event_dst_gap_closing_time_refused(app, client) -> None:
     assert "2027-03-28 02:30 does not exist in Europe/Brussels" in response.get_data(as_text=True)
 
 
+def test_new_event_days_in_year_9999_are_refused(app, client, db_session) -> None:
+    login(client, UserFactory(is_admin=True))
+    data = {**NEW_EVENT, "start_date": "9999-12-30", "end_date": "9999-12-31"}
+
+    response = client.post("/orga/events/new", data=data)
+
+    assert response.status_code == 400
+    assert response.get_data(as_text=True).count("Enter a year between 1900 and 2999.") == 2
+    assert db_session.scalar(select(Event)) is None
+
+
 @pytest.mark.parametrize(
     ("time_zone", "field", "local"),
     [

@@ -140,11 +140,14 @@ class SubmissionFactory(_Base):
 
 
 class SlotFactory(_Base):
-    """A 30-minute slot starting at ``start_at`` (aware UTC)."""
+    """A 30-minute slot of ``event`` starting at ``start_at`` (aware UTC)."""
 
     class Meta:
         model = Slot
 
-    event = factory.SubFactory(EventFactory)
+    class Params:
+        event = factory.SubFactory(EventFactory)
+
+    event_id = factory.LazyAttribute(lambda o: o.event.id)
     start_at = factory.LazyFunction(lambda: datetime(2030, 2, 1, 9, 0, tzinfo=UTC))
     end_at = factory.LazyAttribute(lambda o: o.start_at + timedelta(minutes=30))

@@ -72,6 +72,9 @@ def _parse_database_url(value: Any) -> str:
         url = make_url(text)
     except ArgumentError:
         raise ValueError(f"{text!r} is not a database URL") from None
+    if url.drivername == "postgres":
+        # Heroku-style hosts hand out postgres://; SQLAlchemy only knows postgresql://.
+        url = url.set(drivername="postgresql")
     backend = url.get_backend_name()
     if backend not in {"sqlite", "postgresql"}:
         raise ValueError(f"database {backend!r} is not supported (use sqlite or postgresql)")

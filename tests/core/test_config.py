@@ -62,6 +62,12 @@ def test_precedence_default_instance_dotenv_environment_file(tmp_path: Path) -> 
     assert values["SMTP_USER"] == "override-user"  # create_app(config=...) beats all
 
 
+def test_postgres_scheme_of_hosting_providers_is_accepted(tmp_path: Path) -> None:
+    environ = _environ(tmp_path, DATABASE_URL="postgres://u:pw@db.example:5432/podium")
+    loaded = load_config(environ=environ)
+    assert loaded.values["DATABASE_URL"] == "postgresql+psycopg://u:pw@db.example:5432/podium"
+
+
 def test_conventional_database_url_and_secret_key_variables(tmp_path: Path) -> None:
     environ = _environ(
         tmp_path,

@@ -93,6 +93,12 @@ def test_session_crossing_midnight_stays_on_its_day_with_both_times() -> None:
     assert prog.sessions_by_day[dt.date(2030, 2, 3)] == []
     assert rng(late.start_utc, late.end_utc, BRUSSELS, dt.date(2030, 2, 2)) == "23:30-Sun 00:30"
     assert rng(late.start_utc, late.end_utc, NEW_YORK, dt.date(2030, 2, 2)) == "17:30-18:30"
+    # A range that starts on the day before names both weekdays, never "Fri 18:00-18:00".
+    friday_evening = dt.datetime(2030, 2, 1, 23, 0, tzinfo=dt.UTC)
+    saturday_evening = dt.datetime(2030, 2, 2, 23, 0, tzinfo=dt.UTC)
+    assert rng(friday_evening, saturday_evening, NEW_YORK, dt.date(2030, 2, 2)) == (
+        "Fri 18:00-Sat 18:00"
+    )
     assert when(late.start_utc, late.end_utc, BRUSSELS) == (
         "Saturday 02 February 2030, 23:30 - Sunday 03 February 2030, 00:30"
     )

@@ -319,11 +319,14 @@ def local_range(start: dt.datetime, end: dt.datetime, tz: ZoneInfo, day: dt.date
     ``"23:30-Sun 00:30"``."""
     a, b = start.astimezone(tz), end.astimezone(tz)
 
-    def part(value: dt.datetime) -> str:
-        prefix = "" if day is None or value.date() == day else value.strftime("%a ")
-        return prefix + value.strftime("%H:%M")
+    def part(value: dt.datetime, *, force: bool = False) -> str:
+        named = force or (day is not None and value.date() != day)
+        return (value.strftime("%a ") if named else "") + value.strftime("%H:%M")
 
-    return f"{part(a)}{DASH}{part(b)}"
+    # "Sun 18:00-18:00" would read as a zero-length range: once the start names its weekday,
+    # an end on another date names its weekday too ("Sun 18:00-Mon 18:00").
+    start_named = day is not None and a.date() != day
+    return f"{part(a)}{DASH}{part(b, force=start_named and b.date() != a.date())}"
 
 
 def local_when(start: dt.datetime, end: dt.datetime, tz: ZoneInfo) -> str:

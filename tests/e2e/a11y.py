@@ -109,8 +109,8 @@ def check_page(page: Page, name: str) -> PageReport:
 
     Raises:
         AssertionError: not exactly one ``h1``, a violation of :data:`ASSERTED_RULES` (the
-            message names the rule and the offending elements), or a Content Security Policy
-            violation or script error in the console since the page was opened.
+            message names the rule and the offending elements), or, since the page was opened,
+            a Content Security Policy violation, a script error or a failed request (4xx/5xx).
     """
     violations = run_axe(page)
     report = PageReport(
@@ -130,7 +130,7 @@ def check_page(page: Page, name: str) -> PageReport:
     blocking = [
         line
         for line in report.console
-        if "Content Security Policy" in line or line.startswith("uncaught")
+        if "Content Security Policy" in line or line.startswith(("uncaught", "HTTP "))
     ]
     assert not blocking, f"{name} ({page.url}) console errors:\n" + "\n".join(blocking)
     return report

@@ -23,7 +23,11 @@ from podium.cfp.models import (
 )
 from podium.db import utcnow
 from podium.events.models import Event, SessionType, Track
-from podium.events.services import hash_token, invitation_link, new_token
+from podium.events.services import (
+    find_open_invitation,
+    invitation_link,
+    new_token,
+)
 from podium.events.times import cfp_is_open, describe_local
 from podium.extensions import db
 from podium.mail.services import queue_mail
@@ -398,14 +402,9 @@ def find_co_speaker_invitation(
     token: str, *, now: datetime | None = None
 ) -> CoSpeakerInvitation | None:
     """The open (unaccepted, unexpired) co-speaker invitation for the mailed ``token``."""
-    invitation = db.session.scalar(
-        select(CoSpeakerInvitation).where(CoSpeakerInvitation.token == hash_token(token))
+    return find_open_invitation(
+        CoSpeakerInvitation, token, lifetime=CO_SPEAKER_INVITATION_LIFETIME, now=now
     )
-    if invitation is None or invitation.accepted_at is not None:
-        return None
-    if invitation.created_at + CO_SPEAKER_INVITATION_LIFETIME < (now or utcnow()):
-        return None
-    return invitation
 
 
 def accept_co_speaker_invitation(

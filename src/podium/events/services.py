@@ -11,11 +11,13 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from podium.accounts.models import User
+from podium.cfp.models import CoSpeakerInvitation
 from podium.db import utcnow
 from podium.events.enums import RESERVED_SLUGS, TeamRole
 from podium.events.models import Event, EventMembership, Room, SessionType, TeamInvitation, Track
@@ -51,6 +53,9 @@ class EventDetails:
     is_public: bool
     description: str = ""
     url: str = ""
+
+
+InvitationT = TypeVar("InvitationT", TeamInvitation, CoSpeakerInvitation)
 
 
 def hash_token(token: str) -> str:
@@ -278,17 +283,26 @@ def invite_team_member(
     return invitation, token
 
 
-def find_team_invitation(token: str, *, now: datetime | None = None) -> TeamInvitation | None:
-    """The open (unaccepted, unexpired) invitation for the mailed ``token``, else ``None``."""
-    invitation = db.session.scalar(
-        select(TeamInvitation).where(TeamInvitation.token == hash_token(token))
-    )
-    current = now or utcnow()
+def find_open_invitation(
+    model: type[InvitationT],
+    token: str,
+    *,
+    lifetime: timedelta = INVITATION_LIFETIME,
+    now: datetime | None = None,
+) -> InvitationT | None:
+    """The unaccepted invitation of ``model`` (team or co-speaker) for the mailed ``token``,
+    unless it is older than ``lifetime``; ``None`` otherwise. ``now`` is a UTC instant."""
+    invitation = db.session.scalar(select(model).where(model.token == hash_token(token)))
     if invitation is None or invitation.accepted_at is not None:
         return None
-    if invitation.created_at + INVITATION_LIFETIME < current:
+    if invitation.created_at + lifetime < (now or utcnow()):
         return None
     return invitation
+
+
+def find_team_invitation(token: str, *, now: datetime | None = None) -> TeamInvitation | None:
+    """The open (unaccepted, unexpired) invitation for the mailed ``token``, else ``None``."""
+    return find_open_invitation(TeamInvitation, token, now=now)
 
 
 def accept_team_invitation(

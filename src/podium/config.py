@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import runpy
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -400,9 +401,11 @@ def ensure_writable_dir(path: Path, setting: str, fix: str) -> None:
     """
     try:
         path.mkdir(parents=True, exist_ok=True)
-        probe = path / ".podium-write-test"
-        probe.write_text("ok", encoding="utf-8")
-        probe.unlink()
+        # A probe of our own: web and mail workers share this folder and start together, and
+        # with one fixed name one process could delete another's probe before it did.
+        descriptor, probe = tempfile.mkstemp(prefix=".podium-write-test-", dir=path)
+        os.close(descriptor)
+        os.unlink(probe)
     except OSError as exc:
         raise ConfigError(setting, f"{path} is not writable ({exc.strerror})", fix) from None
 

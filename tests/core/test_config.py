@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 
 from podium import create_app
-from podium.config import DEVELOPMENT_SECRET_KEY, ConfigError, load_config
+from podium.config import DEVELOPMENT_SECRET_KEY, ConfigError, ensure_writable_dir, load_config
 
 
 def _environ(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -151,3 +152,28 @@ def test_masked_rows_hide_secrets(tmp_path: Path) -> None:
     rows = {name: (value, source) for name, value, source in load_config(environ=environ).masked()}
     assert rows["DATABASE_URL"][0] == "postgresql+psycopg://u:***@h/d"
     assert rows["SECRET_KEY"] == ("********", "environment")
+
+
+def test_processes_starting_together_do_not_trip_over_the_write_check(tmp_path: Path) -> None:
+    # The web workers and the mail worker share one instance folder and start at the same
+    # moment (compose up, gunicorn pre-fork); one probe file for all let one process delete
+    # another's probe, which then reported the folder as not writable and exited.
+    folder = tmp_path / "shared-instance"
+    failures: list[str] = []
+    start = threading.Barrier(8)
+
+    def start_process() -> None:
+        start.wait()
+        for _ in range(200):
+            try:
+                ensure_writable_dir(folder, "INSTANCE_PATH", "fix it")
+            except ConfigError as exc:
+                failures.append(str(exc))
+
+    threads = [threading.Thread(target=start_process) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert list(folder.iterdir()) == []  # no probe left behind

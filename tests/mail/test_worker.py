@@ -44,13 +44,27 @@ def _env(app: Flask, tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def _wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+def _wait_for(
+    condition: Callable[[], bool],
+    timeout: float,
+    what: str,
+    details: Callable[[], str] = lambda: "",
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}\n{details()}")
+
+
+def _describe(processes: list[subprocess.Popen[bytes]], logs: list[Path]) -> str:
+    """Exit codes and output of worker processes, for a failure message."""
+    return "\n".join(
+        f"--- worker pid {process.pid}, exit code {process.poll()}:\n"
+        + log.read_text(encoding="utf-8")
+        for process, log in zip(processes, logs, strict=True)
+    )
 
 
 def _count(state: str) -> int:
@@ -81,9 +95,15 @@ def test_two_workers_survive_smtp_restart_and_deliver_each_mail_once(
             lambda: all("sending through" in log.read_text(encoding="utf-8") for log in logs),
             60,
             "both workers to start",
+            lambda: _describe(workers, logs),
         )
         expected_ids = sorted(m.message_id for m in queue_test_mails(30))
-        _wait_for(lambda: len(first.messages) >= 8, 60, "the first mails")
+        _wait_for(
+            lambda: len(first.messages) >= 8,
+            60,
+            "the first mails",
+            lambda: _describe(workers, logs),
+        )
         first.stop()
         delivered_before_stop = len(first.messages)
         assert delivered_before_stop < 30
@@ -94,7 +114,12 @@ def test_two_workers_survive_smtp_restart_and_deliver_each_mail_once(
         )
         time.sleep(0.5)  # several failed tries while the server is down
         second = RecordingSMTPServer(port=port).start()
-        _wait_for(lambda: _count(MailState.SENT) == 30, 60, "every mail to be sent")
+        _wait_for(
+            lambda: _count(MailState.SENT) == 30,
+            60,
+            "every mail to be sent",
+            lambda: _describe(workers, logs),
+        )
     finally:
         for worker in workers:
             worker.send_signal(signal.SIGTERM)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from podium.db import utcnow
@@ -104,9 +104,13 @@ class CoSpeakerInvitation(db.Model):
     """An e-mailed invitation to co-present a submission; the invitee must accept it.
 
     ``name`` is what the submitter typed; it never overwrites an existing account's name.
+    An invitation is open while both ``accepted_at`` and ``canceled_at`` are empty; a canceled
+    row is kept (not deleted) so it still counts towards the inviter's sending limit.
     """
 
     __tablename__ = "co_speaker_invitations"
+    # The sending limit counts an inviter's invitations of the last hours.
+    __table_args__ = (Index(None, "invited_by_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(
@@ -119,6 +123,7 @@ class CoSpeakerInvitation(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     accepted_at: Mapped[datetime | None]
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    canceled_at: Mapped[datetime | None]
 
 
 class SubmissionStateChange(db.Model):

@@ -14,7 +14,8 @@ from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import OperationalError
 
 from podium.accounts.models import User
 from podium.cfp.models import CoSpeakerInvitation
@@ -28,6 +29,9 @@ from podium.mail.services import queue_mail
 # \Z, not $: "$" also matches before a final newline, so "#123456\n" would pass.
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?\Z")
 INVITATION_LIFETIME = timedelta(days=30)
+# How often a team change is tried when SQLite reports "database is locked" (each try first
+# waits busy_timeout for the lock; see podium.database).
+BUSY_ATTEMPTS = 3
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 
 
@@ -38,6 +42,10 @@ class EventError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+class InvitationUsedError(EventError):
+    """The invitation was accepted (or revoked) by another request before this one."""
 
 
 @dataclass(frozen=True)
@@ -305,48 +313,145 @@ def find_team_invitation(token: str, *, now: datetime | None = None) -> TeamInvi
     return find_open_invitation(TeamInvitation, token, now=now)
 
 
+def claim_invitation(
+    model: type[InvitationT], invitation_id: int, *, user_id: int, accepted_at: datetime
+) -> bool:
+    """Mark invitation ``invitation_id`` of ``model`` (team or co-speaker) as accepted by
+    ``user_id`` at ``accepted_at`` (aware UTC), unless it already is; does not commit.
+
+    One conditional UPDATE (``... WHERE id = :id AND accepted_at IS NULL``): when two requests
+    accept the same link at once, the database lets exactly one of them change the row, so
+    exactly one gets ``True``. On ``False`` the caller rolls back and grants nothing. It must be
+    the transaction's first write: on SQLite that takes the write lock before anything is read.
+    """
+    result = db.session.execute(
+        update(model)
+        .where(model.id == invitation_id, model.accepted_at.is_(None))
+        .values(accepted_at=accepted_at, accepted_by_id=user_id)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 def accept_team_invitation(
     *, invitation: TeamInvitation, user: User, now: datetime | None = None
 ) -> EventMembership:
     """Give ``user`` the invitation's role (once) and mark the invitation used.
 
     The invitation link is the credential: whoever received it may accept with their account.
+    Of two accounts accepting the same link at once only one gets the role; the same account
+    accepting twice (a double click) gets its membership back.
+
+    Raises:
+        InvitationUsedError: another account accepted the invitation first, or it was revoked.
     """
-    membership = db.session.scalar(
-        select(EventMembership).where(
-            EventMembership.event_id == invitation.event_id,
-            EventMembership.user_id == user.id,
-            EventMembership.role == invitation.role,
+    invitation_id, event_id, role = invitation.id, invitation.event_id, invitation.role
+    if not claim_invitation(
+        TeamInvitation, invitation_id, user_id=user.id, accepted_at=now or utcnow()
+    ):
+        db.session.rollback()
+        accepted_by = db.session.scalar(
+            select(TeamInvitation.accepted_by_id).where(TeamInvitation.id == invitation_id)
         )
-    )
+        membership = _membership(event_id=event_id, user_id=user.id, role=role)
+        if accepted_by == user.id and membership is not None:
+            return membership
+        raise InvitationUsedError(
+            "invitation",
+            "This invitation has already been used by another account, so it cannot be "
+            "accepted again. Ask the organizers for a new invitation if you still need one.",
+        )
+    membership = _membership(event_id=event_id, user_id=user.id, role=role)
     if membership is None:
-        membership = EventMembership(
-            event_id=invitation.event_id, user_id=user.id, role=invitation.role
-        )
+        membership = EventMembership(event_id=event_id, user_id=user.id, role=role)
         db.session.add(membership)
-    invitation.accepted_at = now or utcnow()
-    invitation.accepted_by_id = user.id
     db.session.commit()
     return membership
 
 
+def _membership(*, event_id: int, user_id: int, role: str) -> EventMembership | None:
+    return db.session.scalar(
+        select(EventMembership).where(
+            EventMembership.event_id == event_id,
+            EventMembership.user_id == user_id,
+            EventMembership.role == role,
+        )
+    )
+
+
 def remove_team_member(*, membership: EventMembership) -> None:
-    """End one team role.
+    """End one team role; a role another request removed meanwhile counts as removed.
+
+    The event is locked before organizers are counted, so two requests removing the last two
+    organizers (or two organizers removing each other) run one after the other and the second
+    one is refused. A SQLite "database is locked" is retried ``BUSY_ATTEMPTS`` times.
 
     Raises:
-        EventError: it is the event's last organizer (nobody could manage the event any more).
+        EventError: it is the event's last organizer (nobody could manage the event any more),
+            or the database stayed busy (field ``membership`` in both cases).
     """
-    if membership.role == TeamRole.ORGANIZER:
+    event_id, membership_id = membership.event_id, membership.id
+    for attempt in range(1, BUSY_ATTEMPTS + 1):
+        try:
+            _remove_membership(event_id=event_id, membership_id=membership_id)
+        except OperationalError as exc:
+            db.session.rollback()
+            if not _is_busy(exc):
+                raise
+            if attempt == BUSY_ATTEMPTS:
+                raise EventError(
+                    "membership",
+                    "The team was being changed by another request at the same moment; "
+                    "reload the page and try again.",
+                ) from None
+        else:
+            return
+
+
+def _remove_membership(*, event_id: int, membership_id: int) -> None:
+    _lock_event(event_id)
+    role = db.session.scalar(
+        select(EventMembership.role).where(EventMembership.id == membership_id)
+    )
+    if role == TeamRole.ORGANIZER.value:
         organizers = db.session.scalar(
             select(func.count(EventMembership.id)).where(
-                EventMembership.event_id == membership.event_id,
+                EventMembership.event_id == event_id,
                 EventMembership.role == TeamRole.ORGANIZER.value,
             )
         )
         if organizers <= 1:
+            db.session.rollback()
             raise EventError("membership", "An event needs at least one organizer.")
-    db.session.delete(membership)
+    if role is not None:
+        db.session.execute(delete(EventMembership).where(EventMembership.id == membership_id))
     db.session.commit()
+
+
+def _lock_event(event_id: int) -> None:
+    """Lock event ``event_id`` until the transaction ends: team changes then queue up on it.
+
+    PostgreSQL: a row lock (``SELECT ... FOR UPDATE``); under READ COMMITTED each later
+    statement sees what the request before it committed. SQLite has no row locks: a write that
+    changes nothing takes the database's write lock before anything is read, so no other writer
+    can commit between our count and our delete (and no stale read snapshot needs upgrading).
+    """
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(select(Event.id).where(Event.id == event_id).with_for_update())
+    else:
+        db.session.execute(
+            update(Event)
+            .where(Event.id == event_id)
+            .values(name=Event.name)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    """True for SQLite's "database is locked" (busy, busy snapshot), worth another try."""
+    original = exc.orig
+    name = getattr(original, "sqlite_errorname", "")
+    return name.startswith("SQLITE_BUSY") or "database is locked" in str(original)
 
 
 def revoke_team_invitation(*, invitation: TeamInvitation) -> None:

@@ -374,12 +374,15 @@ def accept_team_invitation(token: str):  # type: ignore[no-untyped-def]
         abort(404, "This invitation link is unknown, expired or already used.")
     event = db.session.get(Event, invitation.event_id)
     if request.method == "POST":
-        services.accept_team_invitation(invitation=invitation, user=current_user)
-        flash(f"You joined the team of {event.name} as {invitation.role}.", "success")
+        role = invitation.role
+        try:
+            services.accept_team_invitation(invitation=invitation, user=current_user)
+        except services.InvitationUsedError as error:
+            # Another account accepted the same link a moment earlier.
+            abort(409, error.message)
+        flash(f"You joined the team of {event.name} as {role}.", "success")
         # A reviewer cannot open the organizer pages: send them to their review list.
-        if invitation.role == TeamRole.REVIEWER and "review.list_submissions" in (
-            current_app.view_functions
-        ):
+        if role == TeamRole.REVIEWER and "review.list_submissions" in (current_app.view_functions):
             return redirect(url_for("review.list_submissions", slug=event.slug))
         return redirect(url_for("events.dashboard", slug=event.slug))
     return render_template("events/invitation.html", invitation=invitation, event=event)

@@ -25,6 +25,7 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
     "podium.review.views",
     "podium.schedule.views",
     "podium.program.views",
+    "podium.api.views",
 )
 
 # Each module exposes ``register_cli(cli_group)`` adding its commands to ``podium``.

@@ -1,1 +1,1 @@
-"""API: JSON REST API."""
+"""API: the read-only JSON REST API of the public program, with its OpenAPI document."""

@@ -23,8 +23,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
+from limits import parse_many
+from limits.storage import SCHEMES as STORAGE_SCHEMES
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -83,6 +86,31 @@ def _parse_database_url(value: Any) -> str:
         # psycopg 3 is the only PostgreSQL driver we install; say so instead of an ImportError.
         url = url.set(drivername="postgresql+psycopg")
     return url.render_as_string(hide_password=False)
+
+
+def _parse_rate_limit(value: Any) -> str:
+    """A Flask-Limiter limit such as ``10 per minute;100 per hour``, returned as given."""
+    text = str(value).strip()
+    try:
+        limits = parse_many(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a rate limit in Flask-Limiter's syntax") from None
+    if any(limit.amount < 1 for limit in limits):
+        raise ValueError(f"{text!r} would refuse every request (each amount must be at least 1)")
+    return text
+
+
+def _parse_ratelimit_storage(value: Any) -> str:
+    """A rate-limit storage URL whose scheme the limits library knows (not an asyncio one)."""
+    text = str(value).strip()
+    # Only the scheme: building the storage here would start MemoryStorage's timer thread.
+    scheme = urlsplit(text).scheme
+    if scheme not in STORAGE_SCHEMES or scheme.startswith("async+"):
+        raise ValueError(
+            f"{text!r} is not a rate-limit storage (memory://, redis://, rediss://, "
+            "redis+sentinel://, memcached:// or mongodb://)"
+        )
+    return text
 
 
 @dataclass(frozen=True)
@@ -214,9 +242,41 @@ SETTINGS: tuple[Setting, ...] = (
         "RATELIMIT_STORAGE_URL",
         "PODIUM_RATELIMIT_STORAGE_URL",
         "memory://",
-        _parse_str,
+        _parse_ratelimit_storage,
         "where rate-limit counters live; Redis to share them between workers",
         "redis://127.0.0.1:6379/0",
+    ),
+    Setting(
+        "LOGIN_RATE_LIMIT",
+        "PODIUM_LOGIN_RATE_LIMIT",
+        "10 per minute;100 per hour",
+        _parse_rate_limit,
+        "login attempts (form posts) allowed per client address",
+        "20 per minute;200 per hour",
+    ),
+    Setting(
+        "RESET_RATE_LIMIT",
+        "PODIUM_RESET_RATE_LIMIT",
+        "5 per minute;30 per hour",
+        _parse_rate_limit,
+        "password-reset requests allowed per client address",
+        "5 per minute;30 per hour",
+    ),
+    Setting(
+        "RESET_PER_ADDRESS_RATE_LIMIT",
+        "PODIUM_RESET_PER_ADDRESS_RATE_LIMIT",
+        "3 per hour",
+        _parse_rate_limit,
+        "password-reset mails to one e-mail address, from any client",
+        "3 per hour",
+    ),
+    Setting(
+        "SIGNUP_RATE_LIMIT",
+        "PODIUM_SIGNUP_RATE_LIMIT",
+        "5 per minute;30 per hour",
+        _parse_rate_limit,
+        "sign-ups allowed per client address",
+        "5 per minute;30 per hour",
     ),
     Setting(
         "LOG_LEVEL",

@@ -78,6 +78,30 @@ class TestRateLimitsInMemory:
         assert len(mails_to("victim@example.org")) == 3
 
 
+class TestRateLimitsFromTheEnvironment:
+    @pytest.fixture
+    def app_config(self, monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+        # What an operator sets; the defaults (10 and 5 per minute) would allow far more.
+        monkeypatch.setenv("PODIUM_LOGIN_RATE_LIMIT", "1 per minute;50 per hour")
+        monkeypatch.setenv("PODIUM_RESET_RATE_LIMIT", "1/minute")
+        return {}
+
+    def test_custom_login_limit_takes_effect(self, app: Flask, client: FlaskClient) -> None:
+        assert app.config["LOGIN_RATE_LIMIT"] == "1 per minute;50 per hour"
+        ip = _random_ip()
+        wrong = {"email": "nobody@example.org", "password": "guess guess guess"}
+        codes = [_post(client, "/account/login", wrong, ip).status_code for _ in range(2)]
+        assert codes == [400, 429]
+
+    def test_custom_reset_limit_takes_effect(self, app: Flask, client: FlaskClient) -> None:
+        ip = _random_ip()
+        codes = [
+            _post(client, "/account/reset", {"email": f"r{i}@example.org"}, ip).status_code
+            for i in range(2)
+        ]
+        assert codes == [200, 429]
+
+
 @pytest.fixture(scope="module")
 def redis_url() -> str:
     try:

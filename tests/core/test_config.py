@@ -177,3 +177,37 @@ def test_processes_starting_together_do_not_trip_over_the_write_check(tmp_path: 
         thread.join()
     assert failures == []
     assert list(folder.iterdir()) == []  # no probe left behind
+
+
+def test_rate_limits_default_and_come_from_the_environment(tmp_path: Path) -> None:
+    loaded = load_config(
+        environ=_environ(tmp_path, PODIUM_LOGIN_RATE_LIMIT=" 20 per minute; 200/hour ")
+    )
+    assert loaded.values["LOGIN_RATE_LIMIT"] == "20 per minute; 200/hour"
+    assert loaded.sources["LOGIN_RATE_LIMIT"] == "environment"
+    assert loaded.values["RESET_RATE_LIMIT"] == "5 per minute;30 per hour"
+    assert loaded.values["RESET_PER_ADDRESS_RATE_LIMIT"] == "3 per hour"
+    assert loaded.values["SIGNUP_RATE_LIMIT"] == "5 per minute;30 per hour"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "problem"),
+    [
+        ("PODIUM_LOGIN_RATE_LIMIT", "ten per minute", "is not a rate limit"),
+        ("PODIUM_RESET_RATE_LIMIT", "5 per fortnight", "is not a rate limit"),
+        ("PODIUM_RESET_PER_ADDRESS_RATE_LIMIT", "", "is not a rate limit"),
+        ("PODIUM_SIGNUP_RATE_LIMIT", "0 per minute", "would refuse every request"),
+        ("PODIUM_RATELIMIT_STORAGE_URL", "redis//127.0.0.1", "is not a rate-limit storage"),
+        ("PODIUM_RATELIMIT_STORAGE_URL", "async+memory://", "is not a rate-limit storage"),
+    ],
+)
+def test_bad_rate_limit_setting_stops_create_app_naming_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, problem: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as caught:
+        create_app({"INSTANCE_PATH": str(tmp_path / "instance")})
+    message = str(caught.value)
+    assert message.startswith(f"configuration error: {variable} (from environment): ")
+    assert problem in message
+    assert "\n" not in message

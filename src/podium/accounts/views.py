@@ -34,19 +34,18 @@ from podium.extensions import limiter
 
 bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="templates")
 
-# Limits per client address; settings so operators (and tests) can tune them.
-DEFAULT_LIMITS = {
-    "LOGIN_RATE_LIMIT": "10 per minute;100 per hour",
-    "RESET_RATE_LIMIT": "5 per minute;30 per hour",
-    "SIGNUP_RATE_LIMIT": "5 per minute;30 per hour",
-}
 
+def _limit(setting: str, **options):  # type: ignore[no-untyped-def]
+    """Limit POSTs by the setting named ``setting`` (see podium.config: PODIUM_<setting>).
 
-def _limit(name: str):  # type: ignore[no-untyped-def]
+    The value is read per request, so each app (and each test) uses its own; it was checked
+    when the app started.
+    """
+
     def provider() -> str:
-        return str(current_app.config.get(name, DEFAULT_LIMITS[name]))
+        return str(current_app.config[setting])
 
-    return limiter.limit(provider, methods=["POST"])
+    return limiter.limit(provider, methods=["POST"], **options)
 
 
 def _reset_address_key() -> str:
@@ -166,11 +165,7 @@ def logout():  # type: ignore[no-untyped-def]
 
 @bp.route("/reset", methods=["GET", "POST"])
 @_limit("RESET_RATE_LIMIT")
-@limiter.limit(
-    lambda: str(current_app.config.get("RESET_PER_ADDRESS_RATE_LIMIT", "3 per hour")),
-    methods=["POST"],
-    key_func=_reset_address_key,
-)
+@_limit("RESET_PER_ADDRESS_RATE_LIMIT", key_func=_reset_address_key)
 def reset_request():  # type: ignore[no-untyped-def]
     """Ask for a reset link; the page after it never tells whether the address exists."""
     form = ResetRequestForm()

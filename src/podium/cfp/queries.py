@@ -79,13 +79,14 @@ def profile_of(user: User) -> SpeakerProfile | None:
 
 
 def pending_invitations(submission: Submission) -> list[CoSpeakerInvitation]:
-    """Co-speaker invitations of ``submission`` not accepted yet (1 query)."""
+    """Co-speaker invitations of ``submission`` neither accepted nor canceled yet (1 query)."""
     return list(
         db.session.scalars(
             select(CoSpeakerInvitation)
             .where(
                 CoSpeakerInvitation.submission_id == submission.id,
                 CoSpeakerInvitation.accepted_at.is_(None),
+                CoSpeakerInvitation.canceled_at.is_(None),
             )
             .order_by(CoSpeakerInvitation.id)
         )

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from podium.accounts.models import User
-from podium.cfp import avatars
+from podium.cfp import avatars, emails
 from podium.cfp.enums import SubmissionState as S
 from podium.cfp.models import (
     CoSpeakerInvitation,
@@ -57,12 +58,19 @@ def change_state(
     actor: User | None,
     note: str = "",
     commit: bool = True,
+    by_speaker: bool = False,
 ) -> SubmissionStateChange:
     """Move ``submission`` to ``to_state`` and record who did it and when (UTC).
+
+    The first time a submission becomes ``submitted`` it gets ``submitted_at``; when that
+    happens ``by_speaker``, each speaker with an account is sent "we received your proposal"
+    (queued with this change). A later resubmission (an organizer reverting a rejection), an
+    edit after submitting, or an import sends nothing.
 
     Args:
         actor: the user making the change; ``None`` for the system (imports).
         commit: commit the session; pass False to batch many changes in one transaction.
+        by_speaker: a speaker submits through the CfP pages (the receipt is due).
 
     Raises:
         TransitionError: the transition is not in :data:`ALLOWED_TRANSITIONS`.
@@ -80,11 +88,54 @@ def change_state(
     )
     submission.state = target.value
     if target is S.SUBMITTED and submission.submitted_at is None:
-        submission.submitted_at = utcnow()
+        if not by_speaker:
+            submission.submitted_at = utcnow()
+        elif _claim_first_submission(submission):
+            # Exactly one request wins the claim, even if two submit the same draft at once,
+            # so each speaker gets one receipt per submission.
+            emails.queue_submission_received(
+                submission=submission, event=db.session.get(Event, submission.event_id)
+            )
     db.session.add(record)
     if commit:
         db.session.commit()
     return record
+
+
+def _claim_first_submission(submission: Submission) -> bool:
+    """Set ``submitted_at`` unless another request already did; True if this call set it.
+
+    A conditional UPDATE, so two requests submitting the same draft at once (a double click,
+    two speakers) cannot both send the receipt: PostgreSQL makes the second wait for the
+    first's commit and then finds ``submitted_at`` set; SQLite lets only one writer at a time.
+    """
+    if submission.id is None:
+        db.session.flush()
+    now = utcnow()
+    claimed = db.session.execute(
+        update(Submission)
+        .where(Submission.id == submission.id, Submission.submitted_at.is_(None))
+        .values(submitted_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    # Keep the loaded object in step with the row without a second UPDATE from the ORM.
+    if claimed:
+        set_committed_value(submission, "submitted_at", now)
+    else:
+        db.session.expire(submission, ["submitted_at"])
+    return bool(claimed)
+
+
+def _speaker_link(user: User, submission: Submission) -> SubmissionSpeaker | None:
+    """``user``'s link to ``submission`` (through their profile), or ``None``."""
+    return db.session.scalar(
+        select(SubmissionSpeaker)
+        .join(SpeakerProfile, SpeakerProfile.id == SubmissionSpeaker.speaker_id)
+        .where(
+            SubmissionSpeaker.submission_id == submission.id,
+            SpeakerProfile.user_id == user.id,
+        )
+    )
 
 
 # -- submissions ----------------------------------------------------------------------------
@@ -92,6 +143,11 @@ def change_state(
 # States in which speakers may still change their text (while the CfP is open).
 SPEAKER_EDITABLE_STATES = frozenset({S.DRAFT, S.SUBMITTED})
 CO_SPEAKER_INVITATION_LIFETIME = timedelta(days=30)
+# Each invitation makes Podium mail an address the inviter typed; this caps how many one
+# account can send (canceled ones count too), counted in the database so it holds across
+# processes. Organizers inviting from their pages are not limited.
+CO_SPEAKER_INVITATION_LIMIT = 20
+CO_SPEAKER_INVITATION_WINDOW = timedelta(hours=24)
 LANGUAGES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "nl": "Dutch"}
 AUDIENCE_LEVELS = {
     "all": "Everyone",
@@ -236,9 +292,12 @@ def create_submission(
         co_speaker: someone to invite as co-speaker (mailed; they must accept).
         now: the instant to check the CfP window against (aware UTC; default: now).
 
+    Submitting queues "we received your proposal" to the submitter (see :func:`change_state`).
+
     Raises:
         DeadlineError: the CfP is not open at ``now``.
-        SubmissionError: invalid content or co-speaker (``field`` names the form field).
+        SubmissionError: invalid content or co-speaker, or the submitter reached the co-speaker
+            invitation limit (``field`` names the form field; nothing is saved).
     """
     check_cfp_open(event, now=now)
     _session_type, duration = _checked_content(event, content)
@@ -254,9 +313,21 @@ def create_submission(
             )
         )
         if co_speaker is not None:
-            _invite(submission=submission, event=event, invite=co_speaker, invited_by=submitter)
+            _invite(
+                submission=submission,
+                event=event,
+                invite=co_speaker,
+                invited_by=submitter,
+                now=now,
+            )
         if submit:
-            change_state(submission=submission, to_state=S.SUBMITTED, actor=submitter, commit=False)
+            change_state(
+                submission=submission,
+                to_state=S.SUBMITTED,
+                actor=submitter,
+                commit=False,
+                by_speaker=True,
+            )
     db.session.commit()
     return submission
 
@@ -278,7 +349,8 @@ def update_submission(
 
     Raises:
         DeadlineError: a speaker writing outside the CfP window (at ``now``, aware UTC).
-        SubmissionError: invalid content, co-speaker, or a state speakers can no longer edit.
+        SubmissionError: invalid content, co-speaker, a state speakers can no longer edit, or
+            a speaker who reached the co-speaker invitation limit (nothing is saved).
     """
     event = db.session.get(Event, submission.event_id)
     if not as_organizer:
@@ -289,9 +361,22 @@ def update_submission(
     with _all_or_nothing():
         _apply_content(submission, content, duration)
         if co_speaker is not None:
-            _invite(submission=submission, event=event, invite=co_speaker, invited_by=actor)
+            _invite(
+                submission=submission,
+                event=event,
+                invite=co_speaker,
+                invited_by=actor,
+                limited=not as_organizer,
+                now=now,
+            )
     if submit and submission.state == S.DRAFT:
-        change_state(submission=submission, to_state=S.SUBMITTED, actor=actor, commit=False)
+        change_state(
+            submission=submission,
+            to_state=S.SUBMITTED,
+            actor=actor,
+            commit=False,
+            by_speaker=not as_organizer,
+        )
     db.session.commit()
     return submission
 
@@ -314,8 +399,52 @@ def withdraw_submission(
 # -- co-speakers ----------------------------------------------------------------------------
 
 
+def _check_invitation_limit(*, inviter: User, event: Event, now: datetime | None) -> None:
+    """Raise on ``co_speaker_email`` when ``inviter`` sent the limit within the window.
+
+    The message says when the oldest counted invitation leaves the window, in the event's zone.
+    """
+    current = now or utcnow()
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Serialise one inviter's concurrent requests so the count cannot be outrun; SQLite
+        # already allows one writer at a time.
+        db.session.execute(select(User.id).where(User.id == inviter.id).with_for_update())
+    since = current - CO_SPEAKER_INVITATION_WINDOW
+    recent = list(
+        db.session.scalars(
+            select(CoSpeakerInvitation.created_at)
+            .where(
+                CoSpeakerInvitation.invited_by_id == inviter.id,
+                CoSpeakerInvitation.created_at > since,
+            )
+            .order_by(CoSpeakerInvitation.created_at.desc())
+            .limit(CO_SPEAKER_INVITATION_LIMIT)
+        )
+    )
+    if len(recent) < CO_SPEAKER_INVITATION_LIMIT:
+        return
+    # The oldest of the newest LIMIT invitations frees a place when it leaves the window;
+    # rounded up to the minute so the time shown is never a minute too early.
+    free_at = recent[-1] + CO_SPEAKER_INVITATION_WINDOW
+    if free_at.second or free_at.microsecond:
+        free_at = free_at.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    hours = int(CO_SPEAKER_INVITATION_WINDOW.total_seconds() // 3600)
+    raise SubmissionError(
+        "co_speaker_email",
+        f"You sent {CO_SPEAKER_INVITATION_LIMIT} co-speaker invitations in the last {hours} "
+        f"hours, the most allowed. You can invite again from "
+        f"{describe_local(free_at, event.time_zone)}.",
+    )
+
+
 def _invite(
-    *, submission: Submission, event: Event, invite: CoSpeakerInput, invited_by: User
+    *,
+    submission: Submission,
+    event: Event,
+    invite: CoSpeakerInput,
+    invited_by: User,
+    limited: bool = True,
+    now: datetime | None = None,
 ) -> tuple[CoSpeakerInvitation, str]:
     address = invite.email.strip().lower()
     name = invite.name.strip()
@@ -340,10 +469,13 @@ def _invite(
             CoSpeakerInvitation.submission_id == submission.id,
             CoSpeakerInvitation.email == address,
             CoSpeakerInvitation.accepted_at.is_(None),
+            CoSpeakerInvitation.canceled_at.is_(None),
         )
     )
     if pending is not None:
         raise SubmissionError("co_speaker_email", f"{address} is already invited.")
+    if limited:
+        _check_invitation_limit(inviter=invited_by, event=event, now=now)
     token, token_hash = new_token()
     invitation = CoSpeakerInvitation(
         submission_id=submission.id,
@@ -351,6 +483,7 @@ def _invite(
         name=name,
         token=token_hash,
         invited_by_id=invited_by.id,
+        created_at=now or utcnow(),
     )
     db.session.add(invitation)
     queue_mail(
@@ -372,7 +505,12 @@ def _invite(
 
 
 def invite_co_speaker(
-    *, submission: Submission, email: str, name: str, invited_by: User
+    *,
+    submission: Submission,
+    email: str,
+    name: str,
+    invited_by: User,
+    now: datetime | None = None,
 ) -> tuple[CoSpeakerInvitation, str]:
     """Invite ``email`` to co-present ``submission`` and queue the mail with the link.
 
@@ -383,8 +521,9 @@ def invite_co_speaker(
         ``(invitation, token)``: the token is only in the mail; the row stores its hash.
 
     Raises:
-        SubmissionError: empty name, the inviter's own address, a current speaker, or an
-            address with a pending invitation.
+        SubmissionError: empty name, the inviter's own address, a current speaker, an address
+            with a pending invitation, or ``invited_by`` sent :data:`CO_SPEAKER_INVITATION_LIMIT`
+            invitations within :data:`CO_SPEAKER_INVITATION_WINDOW` before ``now`` (UTC).
     """
     event = db.session.get(Event, submission.event_id)
     with _all_or_nothing():
@@ -393,18 +532,26 @@ def invite_co_speaker(
             event=event,
             invite=CoSpeakerInput(email=email, name=name),
             invited_by=invited_by,
+            now=now,
         )
     db.session.commit()
     return result
 
 
+class InvitationUsedError(SubmissionError):
+    """The co-speaker invitation was accepted by someone else or canceled meanwhile."""
+
+
 def find_co_speaker_invitation(
     token: str, *, now: datetime | None = None
 ) -> CoSpeakerInvitation | None:
-    """The open (unaccepted, unexpired) co-speaker invitation for the mailed ``token``."""
-    return find_open_invitation(
+    """The open (unaccepted, uncanceled, unexpired) co-speaker invitation for ``token``."""
+    invitation = find_open_invitation(
         CoSpeakerInvitation, token, lifetime=CO_SPEAKER_INVITATION_LIFETIME, now=now
     )
+    if invitation is None or invitation.canceled_at is not None:
+        return None
+    return invitation
 
 
 def accept_co_speaker_invitation(
@@ -413,21 +560,44 @@ def accept_co_speaker_invitation(
     """Add ``user`` as a speaker of the invitation's submission and mark it accepted.
 
     The user's own profile (created from the account's name when missing) is linked; the name
-    typed by the inviter stays on the invitation only. Accepting twice is harmless.
+    typed by the inviter stays on the invitation only. The invitation is claimed with a
+    conditional UPDATE, so of two accounts accepting one link at the same moment exactly one
+    becomes a speaker, however stale the loaded ``invitation`` is. The same user accepting
+    twice (a double click) gets their existing link back. The new speaker is mailed what they
+    joined (:func:`podium.cfp.emails.queue_co_speaker_joined`).
 
     Raises:
         SubmissionError: the submission was withdrawn or canceled meanwhile.
+        InvitationUsedError: another account accepted the invitation first, or a speaker
+            canceled it.
     """
     submission = db.session.get(Submission, invitation.submission_id)
     if S(submission.state) in (S.WITHDRAWN, S.CANCELED):
         raise SubmissionError("", f"This submission was {submission.state}.")
-    profile = speaker_profile_for(user)
-    link = db.session.scalar(
-        select(SubmissionSpeaker).where(
-            SubmissionSpeaker.submission_id == submission.id,
-            SubmissionSpeaker.speaker_id == profile.id,
+    accepted_at = now or utcnow()
+    claimed = db.session.execute(
+        update(CoSpeakerInvitation)
+        .where(
+            CoSpeakerInvitation.id == invitation.id,
+            CoSpeakerInvitation.accepted_at.is_(None),
+            CoSpeakerInvitation.canceled_at.is_(None),
         )
-    )
+        .values(accepted_at=accepted_at, accepted_by_id=user.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        db.session.rollback()  # also expires the stale ``invitation``
+        if invitation.accepted_by_id == user.id:
+            link = _speaker_link(user, submission)
+            if link is not None:
+                return link
+        if invitation.canceled_at is not None:
+            raise InvitationUsedError("", "This invitation was canceled by a speaker.")
+        raise InvitationUsedError("", "This invitation link was already used by another account.")
+    set_committed_value(invitation, "accepted_at", accepted_at)
+    set_committed_value(invitation, "accepted_by_id", user.id)
+    profile = speaker_profile_for(user)
+    link = _speaker_link(user, submission)
     if link is None:
         last = db.session.scalar(
             select(func.max(SubmissionSpeaker.position)).where(
@@ -441,10 +611,117 @@ def accept_co_speaker_invitation(
             is_submitter=False,
         )
         db.session.add(link)
-    invitation.accepted_at = now or utcnow()
-    invitation.accepted_by_id = user.id
+        emails.queue_co_speaker_joined(
+            submission=submission,
+            event=db.session.get(Event, submission.event_id),
+            user=user,
+            profile=profile,
+            now=now,
+        )
     db.session.commit()
     return link
+
+
+def _check_speaker_write(
+    submission: Submission, event: Event, *, as_organizer: bool, now: datetime | None
+) -> None:
+    """Speakers change a submission only while the CfP is open and it is draft/submitted."""
+    if as_organizer:
+        return
+    check_cfp_open(event, now=now)
+    if S(submission.state) not in SPEAKER_EDITABLE_STATES:
+        raise SubmissionError("", f"A {submission.state} submission can no longer be changed.")
+
+
+def remove_speaker(
+    *,
+    submission: Submission,
+    speaker: SpeakerProfile,
+    actor: User,
+    as_organizer: bool = False,
+    now: datetime | None = None,
+) -> None:
+    """Remove ``speaker`` from ``submission``; they lose access to it at once.
+
+    Who may remove whom is decided by the caller (:mod:`podium.cfp.permissions`); this keeps
+    the rules that hold for everyone: the submitter is never removed, a submission keeps at
+    least one speaker, and speakers (not organizers, ``as_organizer=True``) write only while
+    the CfP is open at ``now`` (aware UTC). A speaker removed by someone else is mailed.
+
+    Raises:
+        DeadlineError: a speaker writing outside the CfP window.
+        SubmissionError: ``speaker`` is not a speaker of ``submission``, is its submitter, or
+            is its last speaker; or the submission's state no longer allows speaker changes.
+    """
+    event = db.session.get(Event, submission.event_id)
+    _check_speaker_write(submission, event, as_organizer=as_organizer, now=now)
+    link = db.session.scalar(
+        select(SubmissionSpeaker).where(
+            SubmissionSpeaker.submission_id == submission.id,
+            SubmissionSpeaker.speaker_id == speaker.id,
+        )
+    )
+    if link is None:
+        raise SubmissionError("", f"{speaker.name} is not a speaker of this submission.")
+    if link.is_submitter:
+        raise SubmissionError("", "The submitter cannot be removed from the submission.")
+    count = db.session.scalar(
+        select(func.count(SubmissionSpeaker.id)).where(
+            SubmissionSpeaker.submission_id == submission.id
+        )
+    )
+    if count <= 1:
+        raise SubmissionError("", "A submission needs at least one speaker.")
+    if link in submission.speakers:
+        submission.speakers.remove(link)  # delete-orphan deletes the row
+    else:
+        db.session.delete(link)
+    if speaker.user_id is not None and speaker.user_id != actor.id:
+        user = db.session.get(User, speaker.user_id)
+        if user is not None:
+            emails.queue_speaker_removed(
+                submission=submission, event=event, user=user, profile=speaker
+            )
+    db.session.commit()
+
+
+def cancel_co_speaker_invitation(
+    *,
+    invitation: CoSpeakerInvitation,
+    actor: User,
+    as_organizer: bool = False,
+    now: datetime | None = None,
+) -> None:
+    """Cancel a pending co-speaker invitation so its link stops working.
+
+    The row stays (with ``canceled_at``) and keeps counting towards the inviter's limit.
+    Who may cancel is decided by the caller (:mod:`podium.cfp.permissions`). The cancel is a
+    conditional UPDATE, so it and an acceptance at the same moment cannot both win.
+
+    Raises:
+        DeadlineError: a speaker (not ``as_organizer``) writing outside the CfP window.
+        SubmissionError: the submission's state no longer allows speaker changes.
+        InvitationUsedError: the invitation was accepted or canceled meanwhile.
+    """
+    submission = db.session.get(Submission, invitation.submission_id)
+    event = db.session.get(Event, submission.event_id)
+    _check_speaker_write(submission, event, as_organizer=as_organizer, now=now)
+    canceled = db.session.execute(
+        update(CoSpeakerInvitation)
+        .where(
+            CoSpeakerInvitation.id == invitation.id,
+            CoSpeakerInvitation.accepted_at.is_(None),
+            CoSpeakerInvitation.canceled_at.is_(None),
+        )
+        .values(canceled_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    db.session.refresh(invitation)
+    if not canceled:
+        raise InvitationUsedError(
+            "", f"The invitation to {invitation.email} was already accepted or canceled."
+        )
 
 
 # -- speaker profile ------------------------------------------------------------------------

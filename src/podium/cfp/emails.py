@@ -1,0 +1,124 @@
+"""The mails the CfP sends to speakers; each is queued in the outbox, never sent inline.
+
+Templates live in ``cfp/templates/mail/``. Contexts hold only JSON values (they are stored with
+the outbox row). Every function here queues without committing: the caller's change and its
+mail are committed together, so a rolled-back change never leaves a mail behind.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from podium.accounts.models import User
+from podium.cfp.models import SpeakerProfile, Submission, SubmissionSpeaker
+from podium.events.models import Event, SessionType
+from podium.events.times import cfp_is_open, describe_local
+from podium.extensions import db
+from podium.mail.models import OutboxMail
+from podium.mail.services import external_url, queue_mail
+
+
+def _submission_facts(
+    submission: Submission, event: Event, *, now: datetime | None
+) -> dict[str, Any]:
+    """What every speaker mail about ``submission`` says: event, title, type, deadline, link."""
+    session_type = (
+        db.session.get(SessionType, submission.session_type_id)
+        if submission.session_type_id is not None
+        else None
+    )
+    return {
+        "event_name": event.name,
+        "submission_title": submission.title,
+        "session_type": session_type.name if session_type is not None else "",
+        "duration_minutes": submission.duration_minutes,
+        "state": submission.state,
+        # "2026-12-01 23:59 NZDT (Pacific/Auckland)": the event's zone, named.
+        "cfp_closes": describe_local(event.cfp_closes_at, event.time_zone),
+        "cfp_open": cfp_is_open(event.cfp_opens_at, event.cfp_closes_at, now=now),
+        "link": external_url("cfp.edit_submission", slug=event.slug, submission_id=submission.id),
+    }
+
+
+def speakers_with_accounts(submission: Submission) -> list[tuple[SpeakerProfile, User]]:
+    """The submission's speakers that have an account (only they can be mailed), in order."""
+    rows = db.session.execute(
+        select(SpeakerProfile, User)
+        .join(SubmissionSpeaker, SubmissionSpeaker.speaker_id == SpeakerProfile.id)
+        .join(User, User.id == SpeakerProfile.user_id)
+        .where(SubmissionSpeaker.submission_id == submission.id)
+        .order_by(SubmissionSpeaker.position, SubmissionSpeaker.id)
+    ).all()
+    return [(profile, user) for profile, user in rows]
+
+
+def queue_submission_received(
+    *, submission: Submission, event: Event, now: datetime | None = None
+) -> list[OutboxMail]:
+    """Queue "we received your proposal" to each speaker of ``submission`` (one mail each).
+
+    Speakers without an account (imported ones) have no address and get nothing.
+
+    Returns:
+        The queued mails (not committed).
+    """
+    facts = _submission_facts(submission, event, now=now)
+    return [
+        queue_mail(
+            to=[user.email],
+            template="cfp_submission_received",
+            context={**facts, "speaker_name": profile.name},
+            event_id=event.id,
+            commit=False,
+        )
+        for profile, user in speakers_with_accounts(submission)
+    ]
+
+
+def queue_co_speaker_joined(
+    *,
+    submission: Submission,
+    event: Event,
+    user: User,
+    profile: SpeakerProfile,
+    now: datetime | None = None,
+) -> OutboxMail:
+    """Tell ``user``, who just accepted a co-speaker invitation, what they joined.
+
+    For a submitted proposal this is their receipt (they missed the one sent on submission);
+    for a draft it says that it still has to be submitted before the deadline.
+
+    Returns:
+        The queued mail (not committed).
+    """
+    return queue_mail(
+        to=[user.email],
+        template="cfp_co_speaker_joined",
+        context={**_submission_facts(submission, event, now=now), "speaker_name": profile.name},
+        event_id=event.id,
+        commit=False,
+    )
+
+
+def queue_speaker_removed(
+    *, submission: Submission, event: Event, user: User, profile: SpeakerProfile
+) -> OutboxMail:
+    """Tell ``user`` that another speaker or an organizer removed them from ``submission``.
+
+    Returns:
+        The queued mail (not committed).
+    """
+    return queue_mail(
+        to=[user.email],
+        template="cfp_speaker_removed",
+        context={
+            "event_name": event.name,
+            "submission_title": submission.title,
+            "speaker_name": profile.name,
+        },
+        event_id=event.id,
+        commit=False,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
+from podium.extensions import db
 from podium.schedule import services
 from tests.schedule.builders import make_event, make_rooms, make_speaker, place
 from tests.support.factories import TrackFactory
@@ -39,6 +40,8 @@ def build(slug: str, sessions: int, rooms: int) -> dict[str, str]:
         slot.submission.track = track
         first = first or slot
     services.publish_release(event=event, actor=None)
+    first.submission.title = "Talk 0, renamed"  # a real change: release 2 differs from 1
+    db.session.commit()
     services.publish_release(event=event, actor=None)
     return {"slug": slug, "guid": first.submission.guid}
 

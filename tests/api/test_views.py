@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from podium.extensions import db
 from podium.schedule import services
 from tests.api.support import assert_valid, publish_demo
 from tests.schedule.builders import make_event, make_rooms, place
@@ -245,10 +246,13 @@ def test_sessions_revalidate_with_304_until_the_next_release(client: FlaskClient
     assert client.get(url, headers={"If-Modified-Since": modified}).status_code == 304
     assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
     assert client.get(url + "?track=Rust").headers["ETag"] != etag  # each filter its own tag
+    demo["opening"].submission.title = "Opening, renamed"
+    db.session.commit()
     services.publish_release(event=demo["event"], actor=None)
     fresh = client.get(url, headers={"If-None-Match": etag})
     assert fresh.status_code == 200 and fresh.headers["ETag"] != etag
     assert fresh.get_json()["release"]["version"] == 2
+    assert fresh.get_json()["sessions"][0]["title"] == "Opening, renamed"
 
 
 def test_gzip_variant_has_its_own_etag_and_the_same_body(client: FlaskClient, demo) -> None:
@@ -264,8 +268,6 @@ def test_gzip_variant_has_its_own_etag_and_the_same_body(client: FlaskClient, de
 
 
 def test_event_edit_changes_the_event_etag(client: FlaskClient, demo) -> None:
-    from podium.extensions import db
-
     first = client.get("/api/v1/events/demo")
     demo["event"].name = "Demo Conf 2030"
     db.session.commit()

@@ -13,7 +13,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from podium.cfp import services
-from podium.cfp.models import CoSpeakerInvitation, SpeakerProfile, Submission
+from podium.cfp.models import CoSpeakerInvitation, SpeakerProfile, Submission, SubmissionSpeaker
 from podium.extensions import db
 from podium.mail.models import OutboxMail
 from tests.support.auth import login
@@ -571,6 +571,11 @@ def test_permission_matrix_cfp_pages(app, tmp_path) -> None:
         user=owner, name="Owner", biography="", avatar=image.getvalue()
     )
 
+    co_profile = SpeakerProfileFactory()
+    invitation, _token = services.invite_co_speaker(
+        submission=submission, email="co@example.org", name="Co", invited_by=owner
+    )
+
     def resubmit() -> None:
         db.session.execute(
             Submission.__table__.update()
@@ -578,6 +583,25 @@ def test_permission_matrix_cfp_pages(app, tmp_path) -> None:
             .values(state="submitted")
         )
         db.session.commit()
+
+    def with_co_speaker() -> None:
+        """Every cell removes the co-speaker or cancels the invitation; put both back."""
+        resubmit()
+        db.session.execute(
+            SubmissionSpeaker.__table__.delete().where(
+                SubmissionSpeaker.speaker_id == co_profile.id
+            )
+        )
+        db.session.add(
+            SubmissionSpeaker(submission_id=submission.id, speaker_id=co_profile.id, position=1)
+        )
+        db.session.execute(
+            CoSpeakerInvitation.__table__.update()
+            .where(CoSpeakerInvitation.id == invitation.id)
+            .values(canceled_at=None)
+        )
+        db.session.commit()
+        db.session.expire_all()
 
     users = {
         "anonymous": None,
@@ -607,6 +631,20 @@ def test_permission_matrix_cfp_pages(app, tmp_path) -> None:
             denied_status=(404,),
         ),
         Route("POST", f"{own}/withdraw", allowed={"speaker"}, denied_status=(404,), setup=resubmit),
+        Route(
+            "POST",
+            f"{own}/speakers/{co_profile.id}/remove",
+            allowed={"speaker"},
+            denied_status=(404,),
+            setup=with_co_speaker,
+        ),
+        Route(
+            "POST",
+            f"{own}/invitations/{invitation.id}/cancel",
+            allowed={"speaker"},
+            denied_status=(404,),
+            setup=with_co_speaker,
+        ),
         Route("GET", "/speaker/profile", allowed=logged_in),
         Route("POST", "/speaker/profile", allowed=logged_in, data={"name": "N", "biography": ""}),
         Route("GET", f"/speaker/avatars/{profile.avatar_filename}", allowed=everyone),
@@ -618,6 +656,18 @@ def test_permission_matrix_cfp_pages(app, tmp_path) -> None:
             f"{orga}/{submission.id}",
             allowed=team,
             data=_form(duration_minutes="30"),
+        ),
+        Route(
+            "POST",
+            f"{orga}/{submission.id}/speakers/{co_profile.id}/remove",
+            allowed=team,
+            setup=with_co_speaker,
+        ),
+        Route(
+            "POST",
+            f"{orga}/{submission.id}/invitations/{invitation.id}/cancel",
+            allowed=team,
+            setup=with_co_speaker,
         ),
     ]
 

@@ -27,8 +27,14 @@ from podium.cfp.enums import SubmissionState
 from podium.cfp.forms import ProfileForm, SubmissionForm, submission_form
 from podium.cfp.models import Submission
 from podium.cfp.permissions import (
+    cancelable_invitation_or_403,
+    may_cancel_invitation,
+    may_remove_speaker,
     organized_event_or_404,
     own_submission_or_404,
+    pending_invitation_or_404,
+    removable_speaker_or_403,
+    submission_speaker_or_404,
     visible_event_or_404,
 )
 from podium.events.models import Event
@@ -135,15 +141,35 @@ def _speaker_can_edit(event: Event, submission: Submission) -> bool:
 
 
 def _render_edit(event: Event, submission: Submission, form: SubmissionForm, status: int = 200):  # type: ignore[no-untyped-def]
+    editable = _speaker_can_edit(event, submission)
+    invitations = queries.pending_invitations(submission)
     return render_template(
         "cfp/edit.html",
         event=event,
         submission=submission,
         form=form,
-        editable=_speaker_can_edit(event, submission),
-        invitations=queries.pending_invitations(submission),
+        editable=editable,
+        invitations=invitations,
+        removable={
+            link.speaker_id
+            for link in submission.speakers
+            if editable and may_remove_speaker(current_user, submission, link)
+        },
+        cancelable={
+            invitation.id
+            for invitation in invitations
+            if editable and may_cancel_invitation(current_user, submission, invitation)
+        },
         **_window(event),
     ), status
+
+
+def _saved_form(event: Event, submission: Submission) -> SubmissionForm:
+    """The submission form filled from the saved submission (as on GET)."""
+    form = submission_form(event, obj=submission, formdata=None)
+    form.session_type.data = submission.session_type_id
+    form.track.data = submission.track_id
+    return form
 
 
 @bp.route("/<slug>/me/submissions/<int:submission_id>/edit", methods=["GET", "POST"])
@@ -152,10 +178,7 @@ def edit_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-d
     event = visible_event_or_404(slug)
     submission = own_submission_or_404(event, submission_id)
     if request.method == "GET":
-        form = submission_form(event, obj=submission, formdata=None)
-        form.session_type.data = submission.session_type_id
-        form.track.data = submission.track_id
-        return _render_edit(event, submission, form)
+        return _render_edit(event, submission, _saved_form(event, submission))
     form = submission_form(event)
     if form.validate_on_submit():
         try:
@@ -192,6 +215,51 @@ def withdraw(slug: str, submission_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("cfp.my_submissions", slug=slug))
 
 
+def _refused(event: Event, submission: Submission, error: services.SubmissionError):  # type: ignore[no-untyped-def]
+    """The edit page again with the reason: 403 past the deadline, 409 if changed meanwhile."""
+    flash(error.message, "error")
+    if isinstance(error, services.InvitationUsedError):
+        status = 409
+    elif isinstance(error, services.DeadlineError) or not _speaker_can_edit(event, submission):
+        status = 403
+    else:
+        status = 400
+    return _render_edit(event, submission, _saved_form(event, submission), status=status)
+
+
+@bp.post("/<slug>/me/submissions/<int:submission_id>/speakers/<int:speaker_id>/remove")
+def remove_speaker(slug: str, submission_id: int, speaker_id: int):  # type: ignore[no-untyped-def]
+    """Remove a co-speaker (the submitter) or leave the submission (a co-speaker)."""
+    event = visible_event_or_404(slug)
+    submission = own_submission_or_404(event, submission_id)
+    link = removable_speaker_or_403(submission, speaker_id)
+    speaker = link.speaker
+    leaving = speaker.user_id == current_user.id
+    try:
+        services.remove_speaker(submission=submission, speaker=speaker, actor=current_user)
+    except services.SubmissionError as error:
+        return _refused(event, submission, error)
+    if leaving:
+        flash(f"You are no longer a speaker of “{submission.title}”.", "success")
+        return redirect(url_for("cfp.my_submissions", slug=slug))
+    flash(f"{speaker.name} is no longer a speaker of this submission.", "success")
+    return redirect(url_for("cfp.edit_submission", slug=slug, submission_id=submission.id))
+
+
+@bp.post("/<slug>/me/submissions/<int:submission_id>/invitations/<int:invitation_id>/cancel")
+def cancel_invitation(slug: str, submission_id: int, invitation_id: int):  # type: ignore[no-untyped-def]
+    """Cancel a pending co-speaker invitation; its link stops working."""
+    event = visible_event_or_404(slug)
+    submission = own_submission_or_404(event, submission_id)
+    invitation = cancelable_invitation_or_403(submission, invitation_id)
+    try:
+        services.cancel_co_speaker_invitation(invitation=invitation, actor=current_user)
+    except services.SubmissionError as error:
+        return _refused(event, submission, error)
+    flash(f"The invitation to {invitation.email} is canceled; its link no longer works.", "success")
+    return redirect(url_for("cfp.edit_submission", slug=slug, submission_id=submission.id))
+
+
 @bp.route("/invite/speaker/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):  # type: ignore[no-untyped-def]
     """Show a co-speaker invitation and accept it (POST); needs an account, so login first."""
@@ -205,6 +273,7 @@ def accept_invitation(token: str):  # type: ignore[no-untyped-def]
         try:
             services.accept_co_speaker_invitation(invitation=invitation, user=current_user)
         except services.SubmissionError as error:
+            # Another account used the link a moment earlier, or a speaker canceled it.
             abort(409, error.message)
         flash(f"You are now a speaker of “{submission.title}”.", "success")
         return redirect(url_for("cfp.my_submissions", slug=event.slug))
@@ -390,3 +459,40 @@ def orga_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-d
         invitations=queries.pending_invitations(submission),
         history=queries.state_history(submission),
     ), status
+
+
+def _orga_submission_or_404(slug: str, submission_id: int) -> Submission:
+    submission = queries.event_submission(organized_event_or_404(slug), submission_id)
+    if submission is None:
+        abort(404)
+    return submission
+
+
+@bp.post("/orga/<slug>/submissions/<int:submission_id>/speakers/<int:speaker_id>/remove")
+def orga_remove_speaker(slug: str, submission_id: int, speaker_id: int):  # type: ignore[no-untyped-def]
+    """Organizers remove a co-speaker of any submission, at any time (never the submitter)."""
+    submission = _orga_submission_or_404(slug, submission_id)
+    speaker = submission_speaker_or_404(submission, speaker_id).speaker
+    try:
+        services.remove_speaker(
+            submission=submission, speaker=speaker, actor=current_user, as_organizer=True
+        )
+    except services.SubmissionError as error:
+        abort(400, error.message)
+    flash(f"{speaker.name} is no longer a speaker of this submission.", "success")
+    return redirect(url_for("cfp.orga_submission", slug=slug, submission_id=submission.id))
+
+
+@bp.post("/orga/<slug>/submissions/<int:submission_id>/invitations/<int:invitation_id>/cancel")
+def orga_cancel_invitation(slug: str, submission_id: int, invitation_id: int):  # type: ignore[no-untyped-def]
+    """Organizers cancel any pending co-speaker invitation, at any time."""
+    submission = _orga_submission_or_404(slug, submission_id)
+    invitation = pending_invitation_or_404(submission, invitation_id)
+    try:
+        services.cancel_co_speaker_invitation(
+            invitation=invitation, actor=current_user, as_organizer=True
+        )
+    except services.SubmissionError as error:
+        abort(409, error.message)
+    flash(f"The invitation to {invitation.email} is canceled; its link no longer works.", "success")
+    return redirect(url_for("cfp.orga_submission", slug=slug, submission_id=submission.id))

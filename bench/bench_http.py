@@ -280,6 +280,8 @@ def main() -> None:
             "search ?q=rust": f"/{SLUG}/search?q=rust",
             "event page": f"/{SLUG}/",
             "releases": f"/{SLUG}/releases/",
+            "API: sessions": f"/api/v1/events/{SLUG}/sessions",
+            "API: speakers": f"/api/v1/events/{SLUG}/speakers",
         }
         cold_renders(env, {**urls, **extra})
 

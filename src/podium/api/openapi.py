@@ -68,8 +68,6 @@ _EVENT_SUMMARY: dict[str, Any] = {
 _SPEAKER_BRIEF: dict[str, Any] = {
     "id": _str("the speaker's id in this event's program (stable across releases)"),
     "name": _str("public name"),
-    "biography": _str("public biography as the speaker wrote it (Markdown)"),
-    "biography_html": _str(_HTML),
     "url": _str("the speaker's page in the public program", format="uri"),
 }
 
@@ -145,10 +143,16 @@ SCHEMAS: dict[str, Any] = {
         "(session types: the ones its sessions use); all three are empty before the first.",
     ),
     "Link": _obj({"title": _str("link text"), "url": _str("address")}),
-    "SpeakerBrief": _obj(_SPEAKER_BRIEF, "A speaker as a session lists them."),
+    "SpeakerBrief": _obj(
+        _SPEAKER_BRIEF,
+        "A speaker as a session lists them; the biography is in the speakers list, so a "
+        "speaker of several sessions is sent once.",
+    ),
     "Speaker": _obj(
         {
             **_SPEAKER_BRIEF,
+            "biography": _str("public biography as the speaker wrote it (Markdown)"),
+            "biography_html": _str(_HTML),
             "sessions": {
                 "type": "array",
                 "items": {"type": "string"},

@@ -112,20 +112,16 @@ def session(
 
 
 def speaker_brief(person: PersonData, slug: str, url: Url) -> dict[str, Any]:
-    """A speaker as a session lists them: id, public name and biography."""
+    """A speaker as a session lists them: id, public name and page."""
     ref = speaker_ref(person)
-    return {
-        "id": ref,
-        "name": person.name,
-        "biography": person.biography,
-        "biography_html": str(render_rich_text(person.biography)),
-        "url": url("program.speaker", slug=slug, ref=ref),
-    }
+    return {"id": ref, "name": person.name, "url": url("program.speaker", slug=slug, ref=ref)}
 
 
 def speaker(ref: str, person: PersonData, program: ProgramData, slug: str, url: Url) -> dict:
-    """A speaker of the release with the guids of their sessions in time order."""
+    """A speaker of the release with biography and the guids of their sessions in time order."""
     found = speaker_brief(person, slug, url)
+    found["biography"] = person.biography
+    found["biography_html"] = str(render_rich_text(person.biography))
     found["sessions"] = [s.guid for s in program.speaker_sessions.get(ref, [])]
     return found
 

@@ -232,6 +232,38 @@ def test_cli_publish_flag_publishes_a_release(app: Flask) -> None:
     assert app.test_client().get("/rh/schedule.xml").status_code == 200
 
 
+def test_cli_publish_rerun_on_the_same_file_keeps_the_current_release(app: Flask) -> None:
+    path = SCHEDULES / "xml" / "romhack-camp-2026.schedule.xml"
+    args = [str(path), "--event", "rh", "--public", "--publish"]
+    assert app.test_cli_runner().invoke(import_schedule_command, args).exit_code == 0
+
+    result = app.test_cli_runner().invoke(import_schedule_command, args)
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        "not published: the schedule is unchanged since release 1, which stays current"
+    )
+    assert db.session.scalars(select(ScheduleRelease.version)).all() == [1]
+
+
+def test_cli_publish_rerun_on_an_edited_file_publishes_the_change(app: Flask, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    original = (SCHEDULES / "xml" / "romhack-camp-2026.schedule.xml").read_bytes()
+    path = tmp_path / "romhack.schedule.xml"
+    path.write_bytes(original)
+    args = [str(path), "--event", "rh", "--public", "--publish"]
+    assert app.test_cli_runner().invoke(import_schedule_command, args).exit_code == 0
+    # Only a title changes: no session moves, yet the program must show the new title.
+    path.write_bytes(original.replace(b"RomHack Camp Opening", b"RomHack Camp Welcome"))
+
+    result = app.test_cli_runner().invoke(import_schedule_command, args)
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "published as release 2"
+    assert "RomHack Camp Welcome" in app.test_client().get("/rh/schedule.xml").get_data(
+        as_text=True
+    )
+
+
 def test_cli_invalid_file_fails_with_element_and_line(app: Flask) -> None:
     path = SCHEDULES / "json" / "voc-invalid-example.json"
 

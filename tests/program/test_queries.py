@@ -34,6 +34,10 @@ def build(slug: str, sessions: int, rooms: int) -> dict[str, str]:
     speakers = [make_speaker(f"Speaker {i}") for i in range(max(1, sessions // 2))]
     first = None
     for i in range(sessions):
+        if i == sessions - 1:
+            # Two releases with a real change between them: the last session is new in the
+            # second, so the releases page lists a changelog.
+            services.publish_release(event=event, actor=None)
         hour, room = divmod(i, rooms)
         slot = place(
             event,
@@ -43,7 +47,6 @@ def build(slug: str, sessions: int, rooms: int) -> dict[str, str]:
             speakers=(speakers[i % len(speakers)],),
         )
         first = first or slot
-    services.publish_release(event=event, actor=None)
     services.publish_release(event=event, actor=None)
     return {"slug": slug, "guid": first.submission.guid}
 

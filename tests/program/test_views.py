@@ -14,7 +14,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from lxml import etree
 
-from podium.extensions import db
 from podium.program.timeline import DASH
 from podium.schedule import services
 from tests.schedule.builders import local, make_event, make_rooms, make_speaker, place
@@ -235,8 +234,11 @@ def test_conditional_requests_get_304_until_next_release(
     assert (again.status_code, again.data, again.headers["ETag"]) == (304, b"", etag)
     assert client.get(url, headers={"If-Modified-Since": modified}).status_code == 304
     assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
-    db.session.get(type(published["release"]), published["release"].id)
-    services.publish_release(event=published["event"], actor=None)
+    event, opening = published["event"], published["opening"]
+    services.move_slot(
+        event=event, slot=opening, room=opening.room, start_at=local(event, "2030-02-02 16:00")
+    )
+    services.publish_release(event=event, actor=None)
     fresh = client.get(url, headers={"If-None-Match": etag})
     assert fresh.status_code == 200 and fresh.headers["ETag"] != etag
 

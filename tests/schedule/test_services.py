@@ -156,7 +156,8 @@ def test_publish_release_numbers_versions_and_snapshots(app: Flask) -> None:
         duration_minutes=60,
     )
     first = services.publish_release(event=event, actor=organizer, comment=" First draft ")
-    second = services.publish_release(event=event, actor=None)
+    # Republishing without a change must be asked for (see the tests below).
+    second = services.publish_release(event=event, actor=None, allow_unchanged=True)
     assert (first.version, second.version) == (1, 2)
     assert (first.comment, first.published_by_id, second.published_by_id) == (
         "First draft",
@@ -180,6 +181,86 @@ def test_publish_release_numbers_versions_and_snapshots(app: Flask) -> None:
     ]
     assert [e["title"] for e in first.changelog["new"]] == ["Kept"]
     assert second.changelog == {"new": [], "moved": [], "room_changed": [], "canceled": []}
+
+
+def test_publish_release_refuses_a_release_identical_to_the_previous(app: Flask) -> None:
+    event = make_event()
+    (room,) = make_rooms(event, 1)
+    place(event, room, "2030-02-02 10:00", title="Kept", speakers=(make_speaker("Ada"),))
+    services.add_block(
+        event=event,
+        title="Lunch",
+        kind="break",
+        room=None,
+        start_at=local(event, "2030-02-02 12:00"),
+        duration_minutes=60,
+    )
+    assert services.unchanged_release(event) is None  # nothing published yet
+    first = services.publish_release(event=event, actor=None, comment="First")
+    db.session.expire_all()  # compare with the snapshot as the database gives it back
+
+    assert services.unchanged_release(event) == first
+    with pytest.raises(services.UnchangedScheduleError) as error:
+        services.publish_release(event=event, actor=None, comment="Again")
+    assert error.value.version == 1 and error.value.field == "allow_unchanged"
+    assert str(error.value).startswith(
+        "Nothing changed since release 1: publishing would create release 2 identical to it."
+    )
+    assert [(r.version, r.comment) for r in db.session.query(ScheduleRelease)] == [(1, "First")]
+
+    again = services.publish_release(
+        event=event, actor=None, comment="Fixed comment", allow_unchanged=True
+    )
+    assert again.version == 2 and again.comment == "Fixed comment"
+    assert again.changelog == {"new": [], "moved": [], "room_changed": [], "canceled": []}
+    assert services.unchanged_release(event) == again
+
+
+def _edit_title(slot: Slot) -> None:
+    slot.submission.title = "Kept, renamed"
+
+
+def _edit_abstract(slot: Slot) -> None:
+    slot.submission.abstract = "A better abstract."
+
+
+def _edit_speaker_name(slot: Slot) -> None:
+    slot.submission.speakers[0].speaker.name = "Ada Lovelace"
+
+
+def _edit_block(slot: Slot) -> None:
+    block = db.session.query(Slot).filter(Slot.submission_id.is_(None)).one()
+    block.title = "Long lunch"
+
+
+def _rename_room(slot: Slot) -> None:
+    slot.room.name = "Main hall"
+
+
+@pytest.mark.parametrize(
+    "edit", [_edit_title, _edit_abstract, _edit_speaker_name, _edit_block, _rename_room]
+)
+def test_publish_release_counts_edited_texts_as_a_change(app: Flask, edit) -> None:  # type: ignore[no-untyped-def]
+    event = make_event()
+    (room,) = make_rooms(event, 1)
+    slot = place(event, room, "2030-02-02 10:00", title="Kept", speakers=(make_speaker("Ada"),))
+    services.add_block(
+        event=event,
+        title="Lunch",
+        kind="break",
+        room=None,
+        start_at=local(event, "2030-02-02 12:00"),
+        duration_minutes=60,
+    )
+    first = services.publish_release(event=event, actor=None)
+
+    edit(slot)
+    db.session.commit()
+
+    assert services.unchanged_release(event) is None
+    second = services.publish_release(event=event, actor=None)
+    assert second.version == 2 and second.snapshot != first.snapshot
+    assert services.unchanged_release(event) == second
 
 
 def test_publish_release_changelog_new_moved_room_changed_canceled(app: Flask) -> None:

@@ -116,7 +116,13 @@ def test_editor_permission_matrix(app: Flask, world) -> None:  # type: ignore[no
                     "duration_minutes": 60,
                 },
             ),
-            Route("POST", f"{base}/publish", allowed=editors, data={"comment": "x"}),
+            # Each allowed role publishes the same slots: the second must ask to republish.
+            Route(
+                "POST",
+                f"{base}/publish",
+                allowed=editors,
+                data={"comment": "x", "allow_unchanged": "y"},
+            ),
         ],
     )
 
@@ -215,6 +221,55 @@ def test_publish_button_creates_release_and_lists_it(client: FlaskClient, world)
     assert "Release 1" in html and "Hello" in html and "Keynote" in html
     release = db.session.query(ScheduleRelease).one()
     assert release.published_by_id == world["users"]["organizer"].id
+
+
+def test_publish_without_changes_is_refused_unless_asked(client: FlaskClient, world) -> None:  # type: ignore[no-untyped-def]
+    event, (room_a, room_b) = world["event"], world["rooms"]
+    slot = place(event, room_a, "2030-02-02 10:00", title="Keynote")
+    login(client, world["users"]["organizer"])
+    editor = squash(client.get("/orga/conf/schedule/").get_data(as_text=True))
+    assert "Nothing changed since" not in editor and "Publish anyway" not in editor
+    client.post("/orga/conf/schedule/publish", data={"comment": "First"})
+
+    editor = squash(client.get("/orga/conf/schedule/").get_data(as_text=True))
+    assert "<strong>Nothing changed since release 1</strong>" in editor
+    assert editor.index("Nothing changed since release 1") < editor.index("Publish schedule")
+    assert (
+        '<label class="checkbox-label"><input id="allow_unchanged" name="allow_unchanged" '
+        'type="checkbox" value="y"> Publish anyway, although nothing changed</label>'
+    ) in editor
+
+    refused = client.post("/orga/conf/schedule/publish", data={"comment": "Again"})
+    assert refused.status_code == 409
+    html = squash(refused.get_data(as_text=True))
+    assert (
+        '<p class="field-error" id="allow_unchanged-error">Nothing changed since release 1: '
+        "publishing would create release 2 identical to it."
+    ) in html
+    assert 'aria-describedby="allow_unchanged-error"' in html
+    assert [r.version for r in db.session.query(ScheduleRelease)] == [1]
+
+    response = client.post(
+        "/orga/conf/schedule/publish",
+        data={"comment": "Fixed comment", "allow_unchanged": "y"},
+        follow_redirects=True,
+    )
+    assert "Published release 2: 0 new, 0 moved, 0 changed room, 0 canceled." in squash(
+        response.get_data(as_text=True)
+    )
+
+    client.post(
+        f"/orga/conf/schedule/slots/{slot.id}",
+        data={"room_id": room_b.id, "start": "2030-02-02T10:00"},
+    )
+    editor = squash(client.get("/orga/conf/schedule/").get_data(as_text=True))
+    assert "Nothing changed since" not in editor
+    response = client.post(
+        "/orga/conf/schedule/publish", data={"comment": "Room swap"}, follow_redirects=True
+    )
+    assert "Published release 3: 0 new, 0 moved, 1 changed room, 0 canceled." in squash(
+        response.get_data(as_text=True)
+    )
 
 
 def test_publish_concurrent_with_another_publish_answers_409(client: FlaskClient, world) -> None:  # type: ignore[no-untyped-def]

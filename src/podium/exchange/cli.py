@@ -31,7 +31,7 @@ def import_schedule_command(
     from podium.events.models import Event
     from podium.exchange.services import import_schedule, parse_schedule_file
     from podium.extensions import db
-    from podium.schedule.services import publish_release
+    from podium.schedule.services import UnchangedScheduleError, publish_release
 
     try:
         data = parse_schedule_file(file.read_bytes(), time_zone=time_zone)
@@ -42,8 +42,17 @@ def import_schedule_command(
     click.echo(result.summary())
     if publish:
         event = db.session.scalar(select(Event).where(Event.slug == result.event_slug))
-        release = publish_release(event=event, actor=None, comment=f"Imported from {file.name}")
-        click.echo(f"published as release {release.version}")
+        try:
+            release = publish_release(event=event, actor=None, comment=f"Imported from {file.name}")
+        except UnchangedScheduleError as exc:
+            # Re-running the same import is normal; an identical release would only make
+            # schedule apps fetch a "new" schedule with nothing new in it.
+            click.echo(
+                f"not published: the schedule is unchanged since release {exc.version}, "
+                f"which stays current"
+            )
+        else:
+            click.echo(f"published as release {release.version}")
     else:
         # Without this line the import looks finished while the public program stays empty.
         base = current_app.config["BASE_URL"].rstrip("/")

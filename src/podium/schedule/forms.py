@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from podium.schedule.enums import SlotKind
@@ -57,6 +64,8 @@ class PublishForm(FlaskForm):
     """Publish the current slots as the next release, with an optional comment."""
 
     comment = StringField("Comment (shown with the changelog)", validators=[Length(max=500)])
+    # Off by default: a release identical to the previous one is refused unless asked for.
+    allow_unchanged = BooleanField("Publish anyway, although nothing changed")
 
 
 class ConfirmForm(FlaskForm):

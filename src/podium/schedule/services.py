@@ -8,6 +8,7 @@ slots as a numbered :class:`ScheduleRelease` whose snapshot the public program r
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from flask import current_app
@@ -140,7 +141,25 @@ def add_block(
     return slot
 
 
-def publish_release(*, event: Event, actor: User | None, comment: str = "") -> ScheduleRelease:
+class UnchangedScheduleError(ScheduleError):
+    """Publishing was refused because the slots are exactly as in the latest release.
+
+    ``version`` is that release's number; it stays the current one.
+    """
+
+    def __init__(self, version: int) -> None:
+        super().__init__(
+            f"Nothing changed since release {version}: publishing would create release "
+            f"{version + 1} identical to it. Tick “Publish anyway” to publish it all the same "
+            "(for example to correct the comment).",
+            "allow_unchanged",
+        )
+        self.version = version
+
+
+def publish_release(
+    *, event: Event, actor: User | None, comment: str = "", allow_unchanged: bool = False
+) -> ScheduleRelease:
     """Freeze the event's current slots as the next numbered release (THE publishing entry).
 
     The snapshot is ``ScheduleData.to_dict()`` of the accepted/confirmed sessions with a room,
@@ -149,27 +168,22 @@ def publish_release(*, event: Event, actor: User | None, comment: str = "") -> S
     ``guid``, ``title`` and the UTC times/rooms before and after). Versions count 1, 2, ...
     per event. Runs a fixed number of queries whatever the number of sessions.
 
+    A release identical to the previous one (same snapshot apart from its version label; see
+    :func:`unchanged_release`) is refused unless ``allow_unchanged``: schedule apps would
+    fetch a "new" schedule with nothing new in it. Edited session texts (title, abstract,
+    speaker names, ...) are changes even though the changelog does not list them.
+
     Raises:
+        UnchangedScheduleError: nothing changed since the previous release and
+            ``allow_unchanged`` is false; nothing is written.
         ScheduleError: another request published the same version first (a double click or
             two organizers at once); nothing is written and the caller should show the releases.
     """
-    previous = db.session.scalars(
-        select(ScheduleRelease)
-        .where(ScheduleRelease.event_id == event.id)
-        .order_by(ScheduleRelease.version.desc())
-        .limit(1)
-    ).first()
+    previous = _latest_release(event)
     version = (previous.version + 1) if previous is not None else 1
-    base_url = current_app.config.get("BASE_URL", "").rstrip("/")
-
-    def session_url(submission: Submission) -> str | None:
-        return f"{base_url}/{event.slug}/sessions/{submission.guid}" if base_url else None
-
-    data = build_schedule_data(
-        event, version=str(version), base_url=base_url or None, session_url=session_url
-    )
-    snapshot = data.to_dict()
-    snapshot[BLOCKS_KEY] = _blocks(event)
+    data, snapshot = _current_snapshot(event, version)
+    if previous is not None and not allow_unchanged and _same(previous.snapshot, snapshot):
+        raise UnchangedScheduleError(previous.version)
     old = ScheduleData.from_dict(previous.snapshot) if previous is not None else None
     release = ScheduleRelease(
         event_id=event.id,
@@ -191,6 +205,20 @@ def publish_release(*, event: Event, actor: User | None, comment: str = "") -> S
             "comment",
         ) from None
     return release
+
+
+def unchanged_release(event: Event) -> ScheduleRelease | None:
+    """The latest release of ``event`` if publishing now would repeat it exactly, else None.
+
+    "Exactly" means the whole snapshot (sessions with their texts and speakers, rooms,
+    tracks, conference details, breaks and blocks) apart from the version label. None when
+    nothing was published yet. Runs a fixed number of queries whatever the number of sessions.
+    """
+    previous = _latest_release(event)
+    if previous is None:
+        return None
+    _, snapshot = _current_snapshot(event, previous.version + 1)
+    return previous if _same(previous.snapshot, snapshot) else None
 
 
 def changelog(old: ScheduleData | None, new: ScheduleData) -> dict[str, list[dict[str, Any]]]:
@@ -242,6 +270,43 @@ def next_release_version(event: Event) -> int:
         select(func.max(ScheduleRelease.version)).where(ScheduleRelease.event_id == event.id)
     )
     return (latest or 0) + 1
+
+
+def _latest_release(event: Event) -> ScheduleRelease | None:
+    return db.session.scalars(
+        select(ScheduleRelease)
+        .where(ScheduleRelease.event_id == event.id)
+        .order_by(ScheduleRelease.version.desc())
+        .limit(1)
+    ).first()
+
+
+def _current_snapshot(event: Event, version: int) -> tuple[ScheduleData, dict[str, Any]]:
+    """The working schedule as release ``version`` would store it: (data, snapshot dict)."""
+    base_url = current_app.config.get("BASE_URL", "").rstrip("/")
+
+    def session_url(submission: Submission) -> str | None:
+        return f"{base_url}/{event.slug}/sessions/{submission.guid}" if base_url else None
+
+    data = build_schedule_data(
+        event, version=str(version), base_url=base_url or None, session_url=session_url
+    )
+    snapshot = data.to_dict()
+    snapshot[BLOCKS_KEY] = _blocks(event)
+    return data, snapshot
+
+
+def _same(stored: dict[str, Any], fresh: dict[str, Any]) -> bool:
+    """Whether two snapshots are equal apart from their version label.
+
+    ``stored`` went through the JSON column, ``fresh`` did not: compare both as JSON would
+    give them back (tuples become lists), so a mere round trip never counts as a change.
+    """
+
+    def comparable(snapshot: dict[str, Any]) -> Any:
+        return json.loads(json.dumps({k: v for k, v in snapshot.items() if k != "version"}))
+
+    return bool(comparable(stored) == comparable(fresh))
 
 
 def _blocks(event: Event) -> list[dict[str, Any]]:

@@ -137,7 +137,10 @@ def publish(slug: str) -> Any:
         return _render_editor(event, publish_form=form, status=400)
     try:
         release = services.publish_release(
-            event=event, actor=current_user._get_current_object(), comment=form.comment.data or ""
+            event=event,
+            actor=current_user._get_current_object(),
+            comment=form.comment.data or "",
+            allow_unchanged=bool(form.allow_unchanged.data),
         )
     except services.ScheduleError as exc:
         _field_error(form, exc)
@@ -216,6 +219,7 @@ def _render_editor(
         "publish_form": publish_form or PublishForm(formdata=None),
         "confirm_form": ConfirmForm(formdata=None),
         "next_version": services.next_release_version(event),
+        "unchanged_release": services.unchanged_release(event),
         "to_local": lambda instant: _to_local(instant, event),
     }
     return render_template("schedule/editor.html", **template_args), status

@@ -101,6 +101,30 @@ def test_schedule_grid_shows_rooms_times_and_zone(client: FlaskClient, published
     assert "<script>" not in html  # CSP: no inline script
 
 
+def test_schedule_grid_with_one_room_keeps_the_time_column_narrow(
+    client: FlaskClient, app: Flask
+) -> None:
+    import lxml.html
+
+    # podium.css keeps every .time-col cell at its content's width (the times) and lets the
+    # room columns share the rest; the zone name above it may break after each "/".
+    event = make_event(slug="solo")
+    (room,) = make_rooms(event, 1)
+    place(event, room, "2030-02-02 10:00", title="Only talk")
+    services.publish_release(event=event, actor=None)
+
+    html = client.get("/solo/schedule/?tz=America/Argentina/Buenos_Aires").get_data(as_text=True)
+    assert (
+        '<th scope="col" class="time-col">America/<wbr>Argentina/<wbr>Buenos_Aires</th>'
+        '<th scope="col">Room A</th>'
+    ) in html
+    (table,) = lxml.html.fromstring(html).find_class("schedule-grid")
+    header = table.xpath("./thead/tr/th")
+    assert [th.get("class") for th in header] == ["time-col", None]
+    rows = table.xpath("./tbody/tr")
+    assert rows and all(row.xpath("./th")[0].get("class") == "time-col" for row in rows)
+
+
 def test_schedule_grid_in_visitor_zone_keeps_tz_in_links(client: FlaskClient, published) -> None:
     html = squash(text(client.get("/demo/schedule/?tz=America/New_York")))
     assert 'Times are shown in <strong class="tz-name">America/New_York</strong>' in html

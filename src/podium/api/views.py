@@ -14,7 +14,6 @@ session, 400 naming the query parameter at fault.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import hashlib
 import json
 import re
@@ -27,6 +26,7 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 from podium.api import openapi, queries, serialize
 from podium.api.queries import ApiEvent
 from podium.program.cache import caches
+from podium.program.http import accepts_gzip, gzip_body, is_fresh
 from podium.program.queries import program_data
 from podium.program.timeline import ProgramData
 from podium.program.timezones import zone_info
@@ -35,7 +35,6 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 CACHE_CONTROL = "public, max-age=60"  # as the program's exports: a new release shows within 60 s
 JSON_TYPE = "application/json"
-GZIP_LEVEL = 6
 MAX_FILTER_LENGTH = 200
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
 # Headers a browser may send cross-origin (revalidation) and read back (validators).
@@ -272,10 +271,10 @@ def _from_release(
     if event.release_id is None:
         return _live(build(None))
     head = event.head
-    gzipped = _accepts_gzip()
+    gzipped = accepts_gzip()
     tag = hashlib.blake2b(repr(variant).encode(), digest_size=6).hexdigest()
     etag = f"{head.release_key}-api-{variant[0]}-{tag}" + ("-gz" if gzipped else "")
-    if _is_fresh(etag, event.published_at):
+    if is_fresh(etag, event.published_at):
         return _respond(b"", etag, event.published_at, gzipped, status=304)
     rendered = caches().rendered
     key = (head.release_key, "api", *variant)
@@ -285,18 +284,18 @@ def _from_release(
         body = rendered.put(key, _encode(build(program_data(head))))
     if gzipped:
         plain = body
-        body = rendered.get_or_build((*key, "gzip"), lambda: _gzip(plain))  # type: ignore[arg-type]
+        body = rendered.get_or_build((*key, "gzip"), lambda: gzip_body(plain))  # type: ignore[arg-type]
     return _respond(body, etag, event.published_at, gzipped)  # type: ignore[arg-type]
 
 
 def _live(document: dict[str, Any]) -> Response:
     """Serve a body built from live event fields, validated by a hash of its content."""
     body = _encode(document)
-    gzipped = _accepts_gzip() and len(body) > 1024
+    gzipped = accepts_gzip() and len(body) > 1024
     etag = "h-" + hashlib.blake2b(body, digest_size=10).hexdigest() + ("-gz" if gzipped else "")
-    if _is_fresh(etag, None):
+    if is_fresh(etag, None):
         return _respond(b"", etag, None, gzipped, status=304)
-    return _respond(_gzip(body) if gzipped else body, etag, None, gzipped)
+    return _respond(gzip_body(body) if gzipped else body, etag, None, gzipped)
 
 
 def _respond(
@@ -313,19 +312,3 @@ def _respond(
         response.last_modified = modified
     response.headers["Cache-Control"] = CACHE_CONTROL
     return response
-
-
-def _is_fresh(etag: str, modified: dt.datetime | None) -> bool:
-    """True when the client's copy is current (If-None-Match wins over If-Modified-Since)."""
-    if request.if_none_match:
-        return request.if_none_match.contains(etag)
-    since = request.if_modified_since
-    return since is not None and modified is not None and modified.replace(microsecond=0) <= since
-
-
-def _accepts_gzip() -> bool:
-    return request.accept_encodings["gzip"] > 0
-
-
-def _gzip(body: bytes) -> bytes:
-    return gzip.compress(body, GZIP_LEVEL, mtime=0)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
-import gzip
 import hashlib
 from collections.abc import Callable
 from functools import cache
@@ -27,6 +26,7 @@ from podium.exchange.ical import write_ical_person, write_ical_program, write_ic
 from podium.exchange.schedule_json import write_schedule_json
 from podium.program import queries, timezones
 from podium.program.cache import caches
+from podium.program.http import accepts_gzip, gzip_body, is_fresh
 from podium.program.queries import ProgramHead
 from podium.program.richtext import render_rich_text
 from podium.program.timeline import ProgramData, day_grid, local_range, local_when, speaker_ref
@@ -38,7 +38,6 @@ HTML_CACHE_CONTROL = "no-cache"  # always revalidate: cheap 304s, and a new rele
 EXPORT_CACHE_CONTROL = "public, max-age=60"
 MAX_QUERY_LENGTH = 200
 ICAL_TYPE = "text/calendar; charset=utf-8"
-GZIP_LEVEL = 6  # once per release and variant, so a good ratio is worth the CPU
 
 
 @bp.get("/<slug>/")
@@ -315,18 +314,6 @@ def _variant_tag(parts: tuple[Any, ...]) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=6).hexdigest()
 
 
-def _is_fresh(etag: str, head: ProgramHead) -> bool:
-    """True when the client's copy is current (If-None-Match wins over If-Modified-Since)."""
-    if request.if_none_match:
-        return request.if_none_match.contains(etag)
-    since = request.if_modified_since
-    return (
-        since is not None
-        and head.published_at is not None
-        and (head.published_at.replace(microsecond=0) <= since)
-    )
-
-
 def _not_modified(etag: str, head: ProgramHead, cache_control: str) -> Response:
     response = Response(status=304)
     _validators(response, etag, head, cache_control)
@@ -362,11 +349,11 @@ def _page(
         return render_template("program/unpublished.html", head=head, event=head), 200
     anonymous = not current_user.is_authenticated
     user_part = "anon" if anonymous else f"u{current_user.get_id()}"
-    gzipped = _accepts_gzip()
+    gzipped = accepts_gzip()
     etag = f"{head.release_key}-{view}-{_variant_tag((*variant, user_part))}"
     etag += "-gz" if gzipped else ""
     flashes = "_flashes" in session
-    if not flashes and _is_fresh(etag, head):
+    if not flashes and is_fresh(etag, head.published_at):
         return _not_modified(etag, head, HTML_CACHE_CONTROL)
     rendered = caches().rendered
     fragment_key = (head.release_key, "fragment", view, *variant)
@@ -387,7 +374,7 @@ def _page(
         body = _cached(key, lambda: page(rendered.get(fragment_key) or fragment()), gzipped)  # type: ignore[arg-type]
     else:
         body = page(rendered.get_or_build(fragment_key, fragment))  # type: ignore[arg-type]
-        body = gzip.compress(body, GZIP_LEVEL, mtime=0) if gzipped else body
+        body = gzip_body(body) if gzipped else body
     response = Response(body, mimetype="text/html")
     _validators(response, etag, head, HTML_CACHE_CONTROL, gzipped)
     response.vary.add("Cookie")
@@ -404,14 +391,14 @@ def _export(
     """Serve an export of the latest release from the cache, or 304, or 404 if unpublished."""
     if head.release_id is None:
         abort(404, description="This event has not published a schedule yet.")
-    gzipped = _accepts_gzip()
+    gzipped = accepts_gzip()
     etag = (
         f"{head.release_key}-{'-'.join(variant)}"
         if len(variant) == 1
         else (f"{head.release_key}-{variant[0]}-{_variant_tag(variant)}")
     )
     etag += "-gz" if gzipped else ""
-    if _is_fresh(etag, head):
+    if is_fresh(etag, head.published_at):
         return _not_modified(etag, head, EXPORT_CACHE_CONTROL)
     body = _cached(
         (head.release_key, "export", *variant), lambda: build(queries.program_data(head)), gzipped
@@ -421,10 +408,6 @@ def _export(
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Access-Control-Allow-Origin"] = "*"  # schedule apps and widgets fetch these
     return response
-
-
-def _accepts_gzip() -> bool:
-    return request.accept_encodings["gzip"] > 0
 
 
 def _cached(key: tuple[Any, ...], build: Callable[[], bytes], gzipped: bool) -> bytes:
@@ -441,7 +424,7 @@ def _cached(key: tuple[Any, ...], build: Callable[[], bytes], gzipped: bool) -> 
     if not gzipped:
         return body  # type: ignore[return-value]
     return rendered.get_or_build(  # type: ignore[return-value]
-        (*key, "gzip"), lambda: gzip.compress(body, GZIP_LEVEL, mtime=0)
+        (*key, "gzip"), lambda: gzip_body(body)
     )
 
 

@@ -260,6 +260,16 @@ def test_sessions_revalidate_with_304_until_the_next_release(client: FlaskClient
     assert fresh.get_json()["sessions"][0]["title"] == "Opening, renamed"
 
 
+def test_weakened_etag_from_a_proxy_still_revalidates(client: FlaskClient, demo) -> None:
+    # Proxies that compress (nginx gzip, CDNs) turn "tag" into W/"tag"; If-None-Match uses
+    # the weak comparison (RFC 9110 13.1.2), so such a client still gets 304.
+    for url in ("/api/v1/events/demo/sessions", "/api/v1/events/demo"):
+        etag = client.get(url).headers["ETag"]
+        again = client.get(url, headers={"If-None-Match": f"W/{etag}"})
+        assert (again.status_code, again.data) == (304, b""), url
+        assert client.get(url, headers={"If-None-Match": 'W/"other"'}).status_code == 200
+
+
 def test_gzip_variant_has_its_own_etag_and_the_same_body(client: FlaskClient, demo) -> None:
     url = "/api/v1/events/demo/sessions"
     plain = client.get(url)

@@ -188,6 +188,30 @@ def test_co_speaker_joining_a_draft_is_told_it_still_needs_submitting(app) -> No
     assert "It is still a draft" in mail.body_text
 
 
+@pytest.mark.parametrize("state", ["accepted", "rejected"])
+def test_co_speaker_joining_a_decided_proposal_is_not_told_they_can_edit_it(
+    app, state: str
+) -> None:
+    # The CfP is still open, but speakers edit only drafts and submitted proposals.
+    submitter, joiner = UserFactory(), UserFactory()
+    submission = services.create_submission(
+        event=EventFactory(), submitter=submitter, content=_content(duration_minutes=20)
+    )
+    invitation, _token = services.invite_co_speaker(
+        submission=submission, email=joiner.email, name="Jo", invited_by=submitter
+    )
+    services.change_state(submission=submission, to_state=state, actor=None)
+
+    services.accept_co_speaker_invitation(invitation=invitation, user=joiner)
+
+    [mail] = _mails("cfp_co_speaker_joined")
+    for body in (mail.body_text, mail.body_html):
+        assert "can edit" not in body
+        assert "closed on" not in body  # it has not closed
+        assert "You can read the proposal here:" in body
+        assert f"/me/submissions/{submission.id}/edit" in body
+
+
 # -- removing speakers and canceling invitations ----------------------------------------------
 
 

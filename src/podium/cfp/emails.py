@@ -24,12 +24,14 @@ from podium.mail.services import external_url, queue_mail
 def _submission_facts(
     submission: Submission, event: Event, *, now: datetime | None
 ) -> dict[str, Any]:
-    """What every speaker mail about ``submission`` says: event, title, type, deadline, link."""
+    """What every speaker mail about ``submission`` says: event, title, type, deadline, link,
+    and whether speakers may still edit it (``editable``)."""
     session_type = (
         db.session.get(SessionType, submission.session_type_id)
         if submission.session_type_id is not None
         else None
     )
+    cfp_open = cfp_is_open(event.cfp_opens_at, event.cfp_closes_at, now=now)
     return {
         "event_name": event.name,
         "submission_title": submission.title,
@@ -38,7 +40,9 @@ def _submission_facts(
         "state": submission.state,
         # "2026-12-01 23:59 NZDT (Pacific/Auckland)": the event's zone, named.
         "cfp_closes": describe_local(event.cfp_closes_at, event.time_zone),
-        "cfp_open": cfp_is_open(event.cfp_opens_at, event.cfp_closes_at, now=now),
+        "cfp_open": cfp_open,
+        # Speakers edit only drafts and submitted proposals, and only while the CfP is open.
+        "editable": cfp_open and submission.state in ("draft", "submitted"),
         "link": external_url("cfp.edit_submission", slug=event.slug, submission_id=submission.id),
     }
 

@@ -238,6 +238,45 @@ def test_remove_co_speaker_unlinks_and_mails_them(app) -> None:
     assert mail.recipients == ["co@example.org"]
 
 
+@pytest.mark.parametrize("as_organizer", [False, True])
+def test_removed_co_speaker_cannot_rejoin_through_an_invitation_they_sent(
+    app, as_organizer: bool
+) -> None:
+    submission, submitter, co, profile = _with_co_speaker()
+    second_account = UserFactory(email="co.alt@example.org")
+    sent, _token = services.invite_co_speaker(
+        submission=submission, email=second_account.email, name="Co again", invited_by=co
+    )
+    kept, _token = services.invite_co_speaker(
+        submission=submission, email="friend@example.org", name="Friend", invited_by=submitter
+    )
+
+    services.remove_speaker(
+        submission=submission, speaker=profile, actor=submitter, as_organizer=as_organizer
+    )
+
+    db.session.refresh(sent)
+    db.session.refresh(kept)
+    assert sent.canceled_at is not None
+    assert kept.canceled_at is None  # the remaining speakers' invitations stand
+    with pytest.raises(services.InvitationUsedError):
+        services.accept_co_speaker_invitation(invitation=sent, user=second_account)
+    assert _speaker_user_ids(submission.id) == {submitter.id}
+
+
+def test_co_speaker_leaving_keeps_the_invitations_they_sent(app) -> None:
+    # Leaving is their own choice; whoever they invited (a replacement) may still join.
+    submission, _submitter, co, profile = _with_co_speaker()
+    sent, _token = services.invite_co_speaker(
+        submission=submission, email="replacement@example.org", name="Rep", invited_by=co
+    )
+
+    services.remove_speaker(submission=submission, speaker=profile, actor=co)
+
+    db.session.refresh(sent)
+    assert sent.canceled_at is None
+
+
 def test_co_speaker_leaving_gets_no_mail(app) -> None:
     submission, submitter, co, profile = _with_co_speaker()
 

@@ -646,7 +646,8 @@ def remove_speaker(
     Who may remove whom is decided by the caller (:mod:`podium.cfp.permissions`); this keeps
     the rules that hold for everyone: the submitter is never removed, a submission keeps at
     least one speaker, and speakers (not organizers, ``as_organizer=True``) write only while
-    the CfP is open at ``now`` (aware UTC). A speaker removed by someone else is mailed.
+    the CfP is open at ``now`` (aware UTC). A speaker removed by someone else is mailed, and
+    the pending invitations they sent to this submission are canceled (one leaving keeps them).
 
     Raises:
         DeadlineError: a speaker writing outside the CfP window.
@@ -677,6 +678,19 @@ def remove_speaker(
     else:
         db.session.delete(link)
     if speaker.user_id is not None and speaker.user_id != actor.id:
+        # Removed by someone else: their pending invitations to this submission stop working,
+        # or they could rejoin at once through one sent to another address of theirs.
+        db.session.execute(
+            update(CoSpeakerInvitation)
+            .where(
+                CoSpeakerInvitation.submission_id == submission.id,
+                CoSpeakerInvitation.invited_by_id == speaker.user_id,
+                CoSpeakerInvitation.accepted_at.is_(None),
+                CoSpeakerInvitation.canceled_at.is_(None),
+            )
+            .values(canceled_at=now or utcnow())
+            .execution_options(synchronize_session=False)
+        )
         user = db.session.get(User, speaker.user_id)
         if user is not None:
             emails.queue_speaker_removed(

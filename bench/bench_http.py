@@ -324,7 +324,10 @@ def main() -> None:
         conditional = _conditional_rate(
             podium.port, urls["schedule.xml"], args.seconds, use_wrk, args.connections
         )
-        print(f"  {'schedule.xml revalidated (304)':44} {0:9d} {conditional:9.0f}")
+        if conditional is None:
+            print(f"  {'schedule.xml revalidated (304)':44} {0:9d} {'(needs wrk)':>9}")
+        else:
+            print(f"  {'schedule.xml revalidated (304)':44} {0:9d} {conditional:9.0f}")
         rss = podium.worker_rss_mb()
         print(f"\npodium worker RSS after load: {', '.join(f'{r:.1f} MB' for r in rss)}")
         print(f"ceiling worker RSS: {', '.join(f'{r:.1f} MB' for r in ceiling.worker_rss_mb())}")
@@ -347,7 +350,10 @@ def _get(port: int, path: str, headers: dict[str, str] | None = None) -> bytes:
     return body
 
 
-def _conditional_rate(port: int, path: str, seconds: int, use_wrk: bool, connections: int) -> float:
+def _conditional_rate(
+    port: int, path: str, seconds: int, use_wrk: bool, connections: int
+) -> float | None:
+    """Requests per second answered 304 to ``If-None-Match``; None without wrk."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("GET", path)
     response = conn.getresponse()
@@ -355,7 +361,7 @@ def _conditional_rate(port: int, path: str, seconds: int, use_wrk: bool, connect
     etag = response.getheader("ETag") or ""
     conn.close()
     if not use_wrk:
-        return 0.0
+        return None
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     script.write_text('wrk.headers["If-None-Match"] = [[' + etag + "]]\n")
     out = subprocess.run(

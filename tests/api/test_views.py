@@ -270,6 +270,27 @@ def test_weakened_etag_from_a_proxy_still_revalidates(client: FlaskClient, demo)
         assert client.get(url, headers={"If-None-Match": 'W/"other"'}).status_code == 200
 
 
+class TestWithoutBaseUrl:
+    @pytest.fixture
+    def app_config(self) -> dict[str, object]:
+        return {"BASE_URL": ""}
+
+    def test_a_forged_host_never_reaches_another_clients_cached_body(
+        self, client: FlaskClient, app: Flask
+    ) -> None:
+        publish_demo(app)
+        for url in ("/api/v1/events/demo/sessions", "/api/v1/events/demo/speakers"):
+            forged = client.get(url, base_url="http://evil.example")
+            assert "http://evil.example/demo/" in forged.get_data(as_text=True)
+            honest = client.get(url, base_url="http://podium.example")
+            assert "evil.example" not in honest.get_data(as_text=True), url
+            assert "http://podium.example/demo/" in honest.get_data(as_text=True)
+            # Nor does the forged copy's tag revalidate the honest one.
+            tag = {"If-None-Match": forged.headers["ETag"]}
+            again = client.get(url, base_url="http://podium.example", headers=tag)
+            assert again.status_code == 200
+
+
 def test_gzip_variant_has_its_own_etag_and_the_same_body(client: FlaskClient, demo) -> None:
     url = "/api/v1/events/demo/sessions"
     plain = client.get(url)

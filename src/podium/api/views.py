@@ -272,12 +272,15 @@ def _from_release(
         return _live(build(None))
     head = event.head
     gzipped = accepts_gzip()
-    tag = hashlib.blake2b(repr(variant).encode(), digest_size=6).hexdigest()
+    # The base of the URLs in the body is part of the variant: without BASE_URL it is the
+    # request's Host, and one client's forged Host must not reach another's cached body.
+    base = _base_url()
+    tag = hashlib.blake2b(repr((base, *variant)).encode(), digest_size=6).hexdigest()
     etag = f"{head.release_key}-api-{variant[0]}-{tag}" + ("-gz" if gzipped else "")
     if is_fresh(etag, event.published_at):
         return _respond(b"", etag, event.published_at, gzipped, status=304)
     rendered = caches().rendered
-    key = (head.release_key, "api", *variant)
+    key = (head.release_key, "api", base, *variant)
     body = rendered.get(key)
     if body is None:
         # Bad filters and unknown sessions abort inside build, so they are never cached.

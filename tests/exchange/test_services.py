@@ -36,7 +36,7 @@ def _count(model: type) -> int:
 
 
 def _comparable(session: SessionData) -> tuple[object, ...]:
-    """What survives the database: links, the source's local id, slug and URL do not."""
+    """What survives the database: the source's local id, slug and URL do not."""
     return (
         session.guid,
         session.title,
@@ -51,6 +51,8 @@ def _comparable(session: SessionData) -> tuple[object, ...]:
         session.language,
         tuple(p.name for p in session.persons),
         session.do_not_record,
+        session.links,
+        session.attachments,
     )
 
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from podium.db import utcnow
@@ -44,6 +54,10 @@ class Submission(db.Model):
     ``podium.cfp.services.change_state``. ``pending_state`` holds an organizer's decision
     (accepted/rejected) until decisions are released. ``guid`` is stable across exports and
     re-imports. ``duration_minutes`` defaults from the session type.
+
+    ``links`` holds the session's links and attachments (slides, video, chat...) in the order
+    the program shows them: a list of ``{"kind": "link" | "attachment", "title": str,
+    "url": str}`` with absolute http(s) URLs only (``podium.exchange`` fills and checks it).
     """
 
     __tablename__ = "submissions"
@@ -64,6 +78,11 @@ class Submission(db.Model):
     language: Mapped[str] = mapped_column(String(20), default="en")
     audience_level: Mapped[str] = mapped_column(String(20), default="all")
     do_not_record: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A JSON list on the row rather than a child table: it is only ever read and written
+    # whole, together with its submission, so it costs no extra query anywhere.
+    links: Mapped[list[dict[str, str]]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
     state: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     pending_state: Mapped[str | None] = mapped_column(String(20))
     submitted_at: Mapped[datetime | None]

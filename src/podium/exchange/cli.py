@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from podium.exchange.errors import ScheduleImportError
 
+_SHOWN_WARNINGS = 20  # a file with thousands of bad links should not flood the terminal
+
 
 @click.command("import-schedule")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -40,6 +42,10 @@ def import_schedule_command(
         click.echo(f"podium import-schedule: {file}: {exc}", err=True)
         sys.exit(1)
     click.echo(result.summary())
+    for line in result.warnings[:_SHOWN_WARNINGS]:
+        click.echo(f"  {line}")
+    if len(result.warnings) > _SHOWN_WARNINGS:
+        click.echo(f"  ... and {len(result.warnings) - _SHOWN_WARNINGS} more")
     if publish:
         event = db.session.scalar(select(Event).where(Event.slug == result.event_slug))
         try:

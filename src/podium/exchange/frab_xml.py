@@ -33,6 +33,7 @@ from podium.exchange.normalize import (
     derive_day_change,
     format_duration,
     is_uuid,
+    link_target,
     normalize_acronym,
     normalize_guid,
     parse_duration_minutes,
@@ -612,9 +613,11 @@ def _write_links(
     container = etree.SubElement(event, outer)
     for title, href in links:
         # Relative links are kept relative only when no base URL can anchor them; the XSD
-        # types href as a plain string, so either form validates.
-        target = absolute_url(href, base_url) or strip_control(href)
-        _sub(container, inner, title).set("href", target)
+        # types href as a plain string, so either form validates. Other schemes
+        # (javascript:, data:) are left out: schedule apps would open them.
+        target = link_target(href, base_url)
+        if target is not None:
+            _sub(container, inner, title).set("href", target)
 
 
 def _local_iso(instant: dt.datetime, tz: dt.tzinfo) -> str:

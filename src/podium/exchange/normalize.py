@@ -16,7 +16,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable
 from typing import Protocol
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 
 class SessionLike(Protocol):
@@ -35,6 +35,13 @@ _SLUG_XML = re.compile(r"[a-z0-9_]{4,}-[a-z0-9\-_]{4,}")
 _SLUG_JSON = re.compile(r"[a-z0-9_-]+[a-z0-9]")
 _ASCII_SPACE = re.compile(r"[ \t\n\r]+")
 _HTTP = re.compile(r"https?://\S+", re.IGNORECASE)
+# A URL scheme as browsers read it: they drop ASCII whitespace and controls first, so
+# "java\tscript:" is "javascript:".
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]")
+
+MAX_LINK_URL = 2000
+"""Longest link or attachment URL kept (characters); longer ones cannot be cut, so they go."""
 
 # Guids of sessions and people a file gives no UUID for are derived in this namespace, so
 # importing the same file twice yields the same guids.
@@ -181,6 +188,42 @@ def absolute_url(url: str | None, base_url: str | None) -> str | None:
         joined = urljoin(base_url.strip(), url)
         return joined if _HTTP.fullmatch(joined) else None
     return None
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` if it is an absolute http(s) URL with a host, at most ``MAX_LINK_URL`` long.
+
+    The scheme is lower-cased (``HTTPS://x`` -> ``https://x``); anything else (``javascript:``,
+    ``data:``, relative paths, whitespace inside, no host) gives None. Links stored and shown
+    by Podium pass through this, so no script URL reaches a page or an export.
+    """
+    if not url:
+        return None
+    url = url.strip()
+    if len(url) > MAX_LINK_URL or not _HTTP.fullmatch(url) or _IGNORED_IN_URL.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an invalid IPv6 host
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return parts.scheme.lower() + url[len(parts.scheme) :]
+
+
+def link_target(href: str, base_url: str | None) -> str | None:
+    """Where an exported link points: absolute http(s), or relative when no base anchors it.
+
+    A URL with any other scheme (``javascript:``, ``data:``, ``mailto:``...) gives None, so
+    writers leave the link out.
+    """
+    absolute = absolute_url(href, base_url)
+    if absolute:
+        return absolute
+    relative = strip_control(href).strip()
+    if not relative or _SCHEME.match(_IGNORED_IN_URL.sub("", relative)):
+        return None
+    return relative
 
 
 def zone_name_for_offsets(offsets: Iterable[dt.timedelta]) -> str | None:

@@ -32,6 +32,7 @@ from podium.exchange.normalize import (
     derive_day_change,
     format_duration,
     is_uuid,
+    link_target,
     normalize_acronym,
     normalize_guid,
     parse_duration_minutes,
@@ -663,10 +664,9 @@ def _person(person: PersonData) -> dict[str, Any]:
 
 
 def _references(links: Sequence[Link], base_url: str | None) -> list[dict[str, Any]]:
-    return [
-        {"title": _t(title), "url": absolute_url(href, base_url) or _t(href)}
-        for title, href in links
-    ]
+    # Links with a scheme other than http(s) (javascript:, data:) are left out.
+    targets = ((title, link_target(href, base_url)) for title, href in links)
+    return [{"title": _t(title), "url": url} for title, url in targets if url is not None]
 
 
 def _t(text: str | None) -> str:

@@ -26,9 +26,17 @@ from podium.cfp.services import change_state
 from podium.events.models import Event, Room, SessionType, Track
 from podium.exchange.errors import ScheduleImportError
 from podium.exchange.frab_xml import parse_frab_xml
-from podium.exchange.normalize import PODIUM_NAMESPACE, room_guid, session_slug
+from podium.exchange.normalize import (
+    MAX_LINK_URL,
+    PODIUM_NAMESPACE,
+    clean_line,
+    room_guid,
+    session_slug,
+    web_url,
+)
 from podium.exchange.schedule_data import (
     Conference,
+    Link,
     PersonData,
     RoomData,
     ScheduleData,
@@ -65,6 +73,9 @@ _PATH_TO_CONFIRMED = {
 _IMPORT_NOTE = "imported from a schedule file"
 _IN_CHUNK = 500  # rows per IN (...) lookup, well under every backend's parameter limit
 _HEX = "0123456789abcdefABCDEF"
+MAX_LINKS = 100
+"""Most links and attachments one session keeps (together); FOSDEM 2025 has at most 8."""
+_LINK_TITLE = 300  # characters, like a session title
 
 
 @dataclass
@@ -81,7 +92,9 @@ class ImportResult:
     session_types_created: int = 0
     speakers_created: int = 0
     speakers_updated: int = 0
+    links_skipped: int = 0
     missing_guids: list[str] = field(default_factory=list)
+    # One sentence per thing the file had that was not kept (a skipped link...).
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -96,6 +109,8 @@ class ImportResult:
         )
         if self.missing_guids:
             text += f"; {len(self.missing_guids)} scheduled sessions not in the file were kept"
+        if self.links_skipped:
+            text += f"; {self.links_skipped} links skipped"
         return text
 
 
@@ -124,8 +139,12 @@ def import_schedule(
     keeps its name, description and URL. New sessions reach "confirmed" through
     ``cfp.services.change_state`` (draft -> submitted -> accepted -> confirmed). Text longer
     than its column (titles over 300 characters, names over 200) is shortened with "…".
-    Links, the file's own session ids and slugs are not stored (the models have no place
-    for them); exports derive ids and slugs from the database.
+    Links and attachments are kept in order when their URL is absolute http or https and at
+    most ``MAX_LINK_URL`` characters (titles are shortened like session titles), up to
+    ``MAX_LINKS`` per session; any other link is skipped, counted in
+    ``ImportResult.links_skipped`` and named in ``ImportResult.warnings``.
+    The file's own session ids and slugs are not stored; exports derive them from the
+    database.
 
     Raises:
         ScheduleImportError: the event slug is empty or too long, or a session guid already
@@ -331,6 +350,7 @@ class _Importer:
                 do_not_record=session.do_not_record,
                 track=tracks.get(session.track) if session.track else None,
                 session_type=types.get(session.session_type) if session.session_type else None,
+                links=self._links(session),
             )
             changed |= self._set_speakers(submission, session, speakers)
             if created:
@@ -342,6 +362,35 @@ class _Importer:
                 self.unchanged.add(session.guid)
             submissions[session.guid] = submission
         return submissions, new
+
+    def _links(self, session: SessionData) -> list[dict[str, str]]:
+        """The stored form of the session's links and attachments; skipped ones are reported."""
+        rows: list[dict[str, str]] = []
+        for kind, pairs in (("link", session.links), ("attachment", session.attachments)):
+            for title, url in pairs:
+                safe = web_url(url)
+                if safe is None:
+                    too_long = len(url.strip()) > MAX_LINK_URL
+                    why = (
+                        f"it is longer than {MAX_LINK_URL} characters"
+                        if too_long
+                        else "only http and https addresses are kept"
+                    )
+                    self._skip_link(session, kind, url, why)
+                elif len(rows) >= MAX_LINKS:
+                    why = f"a session keeps at most {MAX_LINKS} links and attachments"
+                    self._skip_link(session, kind, url, why)
+                else:
+                    name = _fit(clean_line(title) or safe, _LINK_TITLE)
+                    rows.append({"kind": kind, "title": name, "url": safe})
+        return rows
+
+    def _skip_link(self, session: SessionData, kind: str, url: str, why: str) -> None:
+        self.result.links_skipped += 1
+        self.result.warnings.append(
+            f"session {session.guid} ({_fit(session.title, 80)!r}): {kind} "
+            f"{_fit(url, 80)!r} skipped: {why}"
+        )
 
     def _existing_submissions(self) -> dict[str, Submission]:
         found: dict[str, Submission] = {}
@@ -593,6 +642,19 @@ def _session_data(
         session_type=submission.session_type.name if submission.session_type else "",
         language=submission.language or None,
         persons=tuple(persons),
+        links=_stored_links(submission, "link"),
+        attachments=_stored_links(submission, "attachment"),
         do_not_record=submission.do_not_record,
         url=session_url(submission) if session_url else None,
     )
+
+
+def _stored_links(submission: Submission, kind: str) -> tuple[Link, ...]:
+    # Checked again on the way out: rows written by anything but the importer reach
+    # releases, pages and exports only with a web URL.
+    found = []
+    for row in submission.links or ():
+        url = web_url(row.get("url")) if row.get("kind") == kind else None
+        if url is not None:
+            found.append((row.get("title") or url, url))
+    return tuple(found)

@@ -50,4 +50,7 @@ def import_schedule(slug: str) -> Any:
         form.file.errors = [*form.file.errors, str(exc)]
         return render_template("exchange/import.html", event=event, form=form), 400
     flash(f"Imported: {result.summary()}.", "success")
+    if result.warnings:
+        more = len(result.warnings) - 1
+        flash(result.warnings[0] + (f" (and {more} more)" if more else ""), "warning")
     return redirect(url_for("schedule.editor", slug=event.slug))

@@ -46,7 +46,8 @@ class ProgramHead:
 
 def program_head(slug: str) -> ProgramHead | None:
     """The event with ``slug`` and its latest release in ONE query, or None."""
-    row = db.session.execute(_head_statement(), {"slug": slug}).first()
+    # Core execution: the ORM layer cost as much as the query itself on the cached path.
+    row = db.session.connection().execute(_head_statement(), {"slug": slug}).first()
     return ProgramHead(*row) if row is not None else None
 
 

@@ -248,6 +248,22 @@ def test_cli_publish_rerun_on_the_same_file_keeps_the_current_release(app: Flask
     assert db.session.scalars(select(ScheduleRelease.version)).all() == [1]
 
 
+def test_cli_rerun_without_publish_says_the_release_is_current(app: Flask) -> None:
+    path = SCHEDULES / "xml" / "romhack-camp-2026.schedule.xml"
+    runner = app.test_cli_runner()
+    assert (
+        runner.invoke(import_schedule_command, [str(path), "--event", "rh", "--publish"]).exit_code
+        == 0
+    )
+
+    result = runner.invoke(import_schedule_command, [str(path), "--event", "rh"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        "nothing to publish: the schedule is the same as release 1"
+    )
+
+
 def test_cli_publish_rerun_on_an_edited_file_publishes_the_change(app: Flask, tmp_path) -> None:  # type: ignore[no-untyped-def]
     original = (SCHEDULES / "xml" / "romhack-camp-2026.schedule.xml").read_bytes()
     path = tmp_path / "romhack.schedule.xml"

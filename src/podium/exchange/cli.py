@@ -33,7 +33,11 @@ def import_schedule_command(
     from podium.events.models import Event
     from podium.exchange.services import import_schedule, parse_schedule_file
     from podium.extensions import db
-    from podium.schedule.services import UnchangedScheduleError, publish_release
+    from podium.schedule.services import (
+        UnchangedScheduleError,
+        publish_release,
+        unchanged_release,
+    )
 
     try:
         data = parse_schedule_file(file.read_bytes(), time_zone=time_zone)
@@ -60,6 +64,11 @@ def import_schedule_command(
         else:
             click.echo(f"published as release {release.version}")
     else:
+        event = db.session.scalar(select(Event).where(Event.slug == result.event_slug))
+        current = unchanged_release(event)
+        if current is not None:
+            click.echo(f"nothing to publish: the schedule is the same as release {current.version}")
+            return
         # Without this line the import looks finished while the public program stays empty.
         base = current_app.config["BASE_URL"].rstrip("/")
         click.echo(

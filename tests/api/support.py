@@ -50,6 +50,10 @@ def publish_demo(app: Flask) -> dict[str, Any]:
     )
     late = place(event, room_a, "2030-02-03 23:30", minutes=60, title="Midnight hack")
     opening.submission.abstract = "Hello *world*"
+    opening.submission.links = [
+        {"kind": "link", "title": "Video", "url": "https://video.example/opening"},
+        {"kind": "attachment", "title": "Slides", "url": "https://files.example/opening.pdf"},
+    ]
     opening.submission.session_type = talk
     rusty.submission.track = rust
     late.submission.track = web

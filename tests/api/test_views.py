@@ -104,6 +104,11 @@ def test_sessions_list_times_speakers_and_text(client: FlaskClient, demo) -> Non
     assert opening["abstract_html"] == "<p>Hello <em>world</em></p>\n"
     assert (opening["session_type"], opening["track"], opening["room"]) == ("Talk", None, "Room A")
     assert opening["url"] == f"http://localhost/demo/sessions/{opening['guid']}"
+    assert (opening["links"], opening["attachments"]) == (
+        [{"title": "Video", "url": "https://video.example/opening"}],
+        [{"title": "Slides", "url": "https://files.example/opening.pdf"}],
+    )
+    assert (rusty["links"], rusty["attachments"]) == ([], [])
     assert [p["name"] for p in rusty["speakers"]] == ["Bob Byte", "Ada Lovelace"]
     assert rusty["speakers"][1]["id"] == opening["speakers"][0]["id"]
     assert set(rusty["speakers"][0]) == {"id", "name", "url"}  # biographies: /speakers

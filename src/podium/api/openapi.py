@@ -185,7 +185,16 @@ SCHEMAS: dict[str, Any] = {
             "duration_minutes": {"type": "integer", "minimum": 0, "description": "minutes"},
             "do_not_record": {"type": "boolean", "description": "the speakers opted out"},
             "speakers": {"type": "array", "items": _ref("SpeakerBrief")},
-            "links": {"type": "array", "items": _ref("Link")},
+            "links": {
+                "type": "array",
+                "items": _ref("Link"),
+                "description": "related pages (slides, video, chat), http(s) only",
+            },
+            "attachments": {
+                "type": "array",
+                "items": _ref("Link"),
+                "description": "files attached to the session, http(s) only",
+            },
             "url": _str("the session's page in the public program", format="uri"),
         },
         "A session of the current release.",

@@ -107,6 +107,7 @@ def session(
         "do_not_record": item.do_not_record,
         "speakers": [speaker_brief(p, slug, url) for p in item.persons],
         "links": [{"title": title, "url": href} for title, href in item.links],
+        "attachments": [{"title": title, "url": href} for title, href in item.attachments],
         "url": url("program.session", slug=slug, guid=item.guid),
     }
 

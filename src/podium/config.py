@@ -88,6 +88,18 @@ def _parse_database_url(value: Any) -> str:
     return url.render_as_string(hide_password=False)
 
 
+def _parse_base_url(value: Any) -> str:
+    """An absolute ``http``/``https`` URL with a host, without a trailing slash."""
+    text = str(value).strip().rstrip("/")
+    parts = urlsplit(text)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        # Links in mail and exports are built on it; a relative or empty one breaks them all.
+        raise ValueError(f"{text!r} is not an absolute http(s) URL such as https://cfp.example.org")
+    if parts.query or parts.fragment:
+        raise ValueError(f"{text!r} has a query or fragment; give only scheme, host and path")
+    return text
+
+
 def _parse_rate_limit(value: Any) -> str:
     """A Flask-Limiter limit such as ``10 per minute;100 per hour``, returned as given."""
     text = str(value).strip()
@@ -164,7 +176,7 @@ SETTINGS: tuple[Setting, ...] = (
         "BASE_URL",
         "PODIUM_BASE_URL",
         "http://127.0.0.1:5000",
-        _parse_str,
+        _parse_base_url,
         "public URL of the site, used in e-mail links and exports",
         "https://cfp.example.org",
     ),

@@ -276,13 +276,11 @@ def test_weakened_etag_from_a_proxy_still_revalidates(client: FlaskClient, demo)
 
 
 class TestWithoutBaseUrl:
-    @pytest.fixture
-    def app_config(self) -> dict[str, object]:
-        return {"BASE_URL": ""}
-
     def test_a_forged_host_never_reaches_another_clients_cached_body(
         self, client: FlaskClient, app: Flask
     ) -> None:
+        # Configuration refuses an empty BASE_URL; the API must not rely on that alone.
+        app.config["BASE_URL"] = ""
         publish_demo(app)
         for url in ("/api/v1/events/demo/sessions", "/api/v1/events/demo/speakers"):
             forged = client.get(url, base_url="http://evil.example")

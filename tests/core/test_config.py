@@ -211,3 +211,14 @@ def test_bad_rate_limit_setting_stops_create_app_naming_the_variable(
     assert message.startswith(f"configuration error: {variable} (from environment): ")
     assert problem in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize("value", ["", "cfp.example.org", "/podium", "ftp://x.org", "https://"])
+def test_base_url_must_be_absolute_http(tmp_path: Path, value: str) -> None:
+    with pytest.raises(ConfigError, match=r"PODIUM_BASE_URL.*not an absolute http\(s\) URL"):
+        load_config(environ=_environ(tmp_path, PODIUM_BASE_URL=value))
+
+
+def test_base_url_loses_its_trailing_slash(tmp_path: Path) -> None:
+    loaded = load_config(environ=_environ(tmp_path, PODIUM_BASE_URL=" https://cfp.example.org/ "))
+    assert loaded.values["BASE_URL"] == "https://cfp.example.org"

@@ -162,3 +162,25 @@ def client(app: Flask) -> FlaskClient:
 def db_session(app: Flask):  # type: ignore[no-untyped-def]
     """The SQLAlchemy session of ``app``."""
     return db.session
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the runs of ``@pytest.mark.backend(...)`` tests on other database backends.
+
+    Such a test checks something only that database has (row locks between connections,
+    SQLite's single write lock); on the other backend it has nothing to check, and a skip
+    there would read like a missing service.
+    """
+    keep: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        marker = item.get_closest_marker("backend")
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("database_url") if callspec is not None else None
+        if marker is not None and backend is not None and backend not in marker.args:
+            dropped.append(item)
+        else:
+            keep.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep

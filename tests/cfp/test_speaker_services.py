@@ -468,10 +468,8 @@ def test_same_account_accepting_twice_is_harmless(app: Flask) -> None:
     assert len(_mails("cfp_co_speaker_joined")) == 1
 
 
-@pytest.mark.postgres
+@pytest.mark.backend("postgresql")  # real concurrency; SQLite allows one writer
 def test_two_accounts_accepting_at_once_in_threads_one_wins(app: Flask) -> None:
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("real concurrency is tested on PostgreSQL; SQLite allows one writer")
     submitter = UserFactory()
     users = [UserFactory(), UserFactory()]
     submission = SubmissionFactory(speaker=SpeakerProfileFactory(user=submitter))

@@ -32,11 +32,6 @@ from tests.support.factories import EventFactory, MembershipFactory, UserFactory
 TIMEOUT = 60.0
 
 
-def _only_postgresql() -> None:
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("row locks between two connections: PostgreSQL only")
-
-
 @dataclass
 class _Run:
     """One thread's call: its result or the exception it raised, and its backend pid."""
@@ -214,8 +209,8 @@ def test_invitation_accepted_meanwhile_by_another_account_shows_used_page(app, c
     assert _roles_in(event) == []
 
 
+@pytest.mark.backend("postgresql")  # row locks between two connections
 def test_invitation_accepted_by_two_accounts_at_once_gives_one_role(app) -> None:
-    _only_postgresql()
     event = EventFactory()
     token = _invite(event)
     first_id, second_id = UserFactory().id, UserFactory().id
@@ -280,8 +275,8 @@ def test_removing_a_membership_someone_else_just_removed_is_not_an_error(app) ->
     assert _organizers(event) == 1
 
 
+@pytest.mark.backend("postgresql")  # row locks between two connections
 def test_two_organizers_removing_each_other_at_once_leave_one(app) -> None:
-    _only_postgresql()
     event = EventFactory()
     first = MembershipFactory(event=event, user=UserFactory())
     second = MembershipFactory(event=event, user=UserFactory())
@@ -305,9 +300,8 @@ def test_two_organizers_removing_each_other_at_once_leave_one(app) -> None:
     assert db.session.get(EventMembership, first_id) is not None
 
 
+@pytest.mark.backend("sqlite")  # SQLite's single write lock
 def test_remove_retries_when_sqlite_is_busy_instead_of_failing(app) -> None:
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's single write lock")
     event = EventFactory()
     MembershipFactory(event=event, user=UserFactory())
     leaving = MembershipFactory(event=event, user=UserFactory())

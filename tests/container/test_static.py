@@ -265,6 +265,7 @@ def test_dockerignore_keeps_private_and_generated_files_out(
     files = set(re.findall(r"(?m)^/context/(\S+)$", result.stdout))
     assert {f for f in files if not f.startswith(("src/", "migrations/"))} == {
         "pyproject.toml",
+        "requirements.lock",
         "README.md",
         "docker/entrypoint.sh",
         "docker/gunicorn.conf.py",

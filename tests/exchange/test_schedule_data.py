@@ -151,3 +151,53 @@ def test_from_dict_refuses_another_format_tag() -> None:
 
     with pytest.raises(ValueError, match="unsupported schedule snapshot format 'other/9'"):
         ScheduleData.from_dict(snapshot)
+
+
+def test_person_avatar_round_trips_and_is_left_out_when_unknown() -> None:
+    pictured = PersonData(name="Ada", guid="g-1", avatar="https://example.org/a.png")
+    plain = PersonData(name="Bob", id=2)
+
+    assert PersonData.from_dict(pictured.to_dict()) == pictured
+    assert pictured.to_dict()["avatar"] == "https://example.org/a.png"
+    # No key at all: a release without pictures keeps the snapshot it had before avatars.
+    assert "avatar" not in plain.to_dict()
+    assert PersonData.from_dict(plain.to_dict()) == plain
+
+
+def test_old_snapshot_without_avatars_still_loads() -> None:
+    old = {
+        "format": "podium.schedule/1",
+        "version": "3",
+        "conference": _conference().to_dict(),
+        "sessions": [
+            {
+                "guid": "a",
+                "id": 7,
+                "title": "Talk",
+                "start_utc": "2025-10-25T09:00:00Z",
+                "duration_minutes": 30,
+                "room": "Hall A",
+                "persons": [{"name": "Ada", "id": 1, "guid": None, "biography": "bio"}],
+            }
+        ],
+    }
+
+    data = ScheduleData.from_dict(old)
+
+    assert data.persons == (PersonData(name="Ada", id=1, biography="bio"),)
+    assert data.persons[0].avatar is None
+
+
+def test_persons_merged_by_key_keep_an_avatar_given_in_any_session() -> None:
+    first = _session(guid="a", persons=[PersonData(name="Ada", id=1, avatar="https://x.org/a")])
+    second = _session(guid="b", persons=[PersonData(name="Ada L.", id=1, biography="Bio")])
+    third = _session(guid="c", persons=[PersonData(name="Bob", guid="g-1")])
+    fourth = _session(
+        guid="d", persons=[PersonData(name="Bob", guid="g-1", avatar="https://x.org/b")]
+    )
+    data = ScheduleData(conference=_conference(), sessions=[first, second, third, fourth])
+
+    assert data.persons == (
+        PersonData(name="Ada L.", id=1, biography="Bio", avatar="https://x.org/a"),
+        PersonData(name="Bob", guid="g-1", avatar="https://x.org/b"),
+    )

@@ -280,3 +280,58 @@ def test_parse_pretalx_person_with_only_a_code_gets_a_stable_guid() -> None:
 
     assert first.guid is not None and first.id is None
     assert first == again
+
+
+def test_parse_person_avatar_keeps_web_urls_only() -> None:
+    persons = [
+        {"name": "Ada", "avatar": "https://cdn.example/ada.png"},
+        {"name": "Bob", "avatar": "/media/bob.jpg"},
+        {"name": "Cy", "avatar": "javascript:alert(1)"},
+        {"name": "Di", "avatar": None},
+    ]
+
+    parsed = parse_schedule_json(_document({"persons": persons})).sessions[0].persons
+
+    assert [p.avatar for p in parsed] == [
+        "https://cdn.example/ada.png",
+        "https://example.org/media/bob.jpg",  # relative to the document's base_url
+        None,
+        None,
+    ]
+
+
+def test_export_person_avatar_validates_and_round_trips(
+    make_schedule: Callable[..., ScheduleData], json_schema_validator: jsonschema.Draft6Validator
+) -> None:
+    session = SessionData(
+        guid="4f3c2b1a-0000-4000-8000-000000000003",
+        id=3,
+        title="Pictures",
+        start_utc=dt.datetime(2025, 10, 25, 9, 0, tzinfo=UTC),
+        duration_minutes=30,
+        room="Hall A",
+        persons=(
+            PersonData(
+                name="Ada",
+                guid="0b3d6a2e-1c9f-4e8a-9d7b-2a6c5e4f3b99",
+                avatar="https://example.org/speaker/avatars/ada.png",
+            ),
+            PersonData(name="Frab Bob", id=12, avatar="https://example.org/bob.jpg"),
+            PersonData(name="Cy"),
+        ),
+    )
+
+    exported = write_schedule_json(make_schedule(sessions=[session]))
+    persons = json.loads(exported)["schedule"]["conference"]["days"][0]["rooms"]["Hall A"][0][
+        "persons"
+    ]
+    again = parse_schedule_json(exported).sessions[0].persons
+
+    assert _errors(json_schema_validator, exported) == []
+    assert [p.get("avatar") for p in persons] == [
+        "https://example.org/speaker/avatars/ada.png",
+        "https://example.org/bob.jpg",
+        None,
+    ]
+    assert "avatar" not in persons[2]
+    assert again == session.persons

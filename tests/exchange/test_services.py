@@ -21,6 +21,7 @@ from podium.exchange.services import (
     build_schedule_data,
     import_schedule,
     parse_schedule_file,
+    speaker_person,
 )
 from podium.extensions import db
 from podium.schedule.models import ScheduleRelease, Slot
@@ -309,3 +310,40 @@ def test_demo_event_loads_once_and_is_public(app: Flask) -> None:
     ).all()
     assert [release.version for release in releases] == [1]
     assert len(releases[0].snapshot["sessions"]) == 943
+
+
+def test_speaker_person_avatar_only_for_own_uploads_on_the_base_url(app: Flask) -> None:
+    name = "0123456789abcdef0123456789abcdef.jpg"
+    own = SpeakerProfile(id=5, name="Ada", biography="", avatar_filename=name)
+    imported = SpeakerProfile(id=6, name="Bob", import_key="id:12", avatar_filename=name)
+    odd = SpeakerProfile(id=7, name="Cy", avatar_filename="../../etc/passwd")
+
+    assert speaker_person(own, base_url="https://conf.example/").avatar == (
+        f"https://conf.example/speaker/avatars/{name}"
+    )
+    assert speaker_person(own).avatar is None  # no base URL: no absolute address to give
+    assert speaker_person(imported, base_url="https://conf.example").avatar is None
+    assert speaker_person(odd, base_url="https://conf.example").avatar is None
+
+
+def test_imported_speakers_get_no_avatar_in_the_built_schedule(app: Flask) -> None:
+    # The file's avatar URLs are not kept in the database, so releases never show them.
+    parsed = parse_schedule_file(read_fixture("voc-pretalx-rc3.json"))
+    data = parsed.replace(
+        sessions=[
+            dataclasses.replace(
+                s,
+                persons=[
+                    dataclasses.replace(p, avatar="https://cdn.example/a.png") for p in s.persons
+                ],
+            )
+            for s in parsed.sessions
+        ]
+    )
+    assert data.persons and all(p.avatar for p in data.persons)
+    import_schedule(data=data, event_slug=None, actor=None)
+    event = db.session.scalar(select(Event).where(Event.slug == data.conference.slug))
+
+    built = build_schedule_data(event, base_url="https://conf.example")
+
+    assert built.persons and all(p.avatar is None for p in built.persons)

@@ -69,12 +69,15 @@ class PersonData:
 
     ``id`` is the source system's integer id, ``guid`` its UUID string; either, both or neither
     may be known. ``key`` is the identity used to merge the same person across sessions.
+    ``avatar`` is the absolute http(s) URL of the speaker's picture, or None (no picture, or a
+    source that gave none); it is not part of the identity.
     """
 
     name: str
     id: int | None = None
     guid: str | None = None
     biography: str = ""
+    avatar: str | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -86,17 +89,30 @@ class PersonData:
         return ("name", self.name)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe dict; inverse of ``from_dict``."""
-        return {"name": self.name, "id": self.id, "guid": self.guid, "biography": self.biography}
+        """JSON-safe dict; inverse of ``from_dict``.
+
+        ``avatar`` is written only when set, so a snapshot of a schedule without pictures is
+        the same as before avatars existed (and does not count as a change to publish).
+        """
+        result: dict[str, Any] = {
+            "name": self.name,
+            "id": self.id,
+            "guid": self.guid,
+            "biography": self.biography,
+        }
+        if self.avatar:
+            result["avatar"] = self.avatar
+        return result
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PersonData:
-        """Build from ``to_dict()`` output."""
+        """Build from ``to_dict()`` output (snapshots older than avatars have no ``avatar``)."""
         return cls(
             name=data["name"],
             id=data.get("id"),
             guid=data.get("guid"),
             biography=data.get("biography") or "",
+            avatar=data.get("avatar") or None,
         )
 
 
@@ -341,16 +357,21 @@ class ScheduleData:
     def persons(self) -> tuple[PersonData, ...]:
         """Distinct speakers across all sessions (merged by ``PersonData.key``), first seen first.
 
-        A person listed without a biography in one session and with one in another keeps the
-        biography.
+        A person listed without a biography (or avatar) in one session and with one in another
+        keeps it.
         """
         if self._persons is None:
             seen: dict[tuple[str, str], PersonData] = {}
             for session in self.sessions:
                 for person in session.persons:
                     known = seen.get(person.key)
-                    if known is None or (not known.biography and person.biography):
+                    if known is None:
                         seen[person.key] = person
+                    elif not known.biography and person.biography:
+                        avatar = person.avatar or known.avatar
+                        seen[person.key] = dataclasses.replace(person, avatar=avatar)
+                    elif not known.avatar and person.avatar:
+                        seen[person.key] = dataclasses.replace(known, avatar=person.avatar)
             object.__setattr__(self, "_persons", tuple(seen.values()))
         return self._persons  # type: ignore[return-value]
 

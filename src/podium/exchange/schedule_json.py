@@ -40,6 +40,7 @@ from podium.exchange.normalize import (
     session_slug,
     strip_control,
     unique_session_ids,
+    web_url,
     zone_name_for_offsets,
 )
 from podium.exchange.schedule_data import (
@@ -337,7 +338,9 @@ class _Reader:
             track=clean_line(_str(event.get("track"))) or None,
             session_type=clean_line(_str(event.get("type"))),
             language=clean_line(_str(event.get("language"))) or None,
-            persons=tuple(self._persons(event.get("persons"), (*path, "persons"), acronym)),
+            persons=tuple(
+                self._persons(event.get("persons"), (*path, "persons"), acronym, base_url)
+            ),
             links=tuple(self._links(event.get("links"), (*path, "links"), base_url)),
             attachments=tuple(
                 self._links(event.get("attachments"), (*path, "attachments"), base_url)
@@ -359,7 +362,9 @@ class _Reader:
             return int(value.strip())
         raise self.fail(path, f"{value!r} is not an integer")
 
-    def _persons(self, persons: Any, path: Path, acronym: str) -> Iterable[PersonData]:
+    def _persons(
+        self, persons: Any, path: Path, acronym: str, base_url: str | None
+    ) -> Iterable[PersonData]:
         if persons is None:
             return
         if not isinstance(persons, list):
@@ -388,6 +393,8 @@ class _Reader:
                 id=person_id,
                 guid=guid,
                 biography=clean_text(_str(person.get("biography"))),
+                # The schema allows a URL relative to base_url; anything but http(s) is dropped.
+                avatar=web_url(absolute_url(_str(person.get("avatar")), base_url)),
             )
 
     def _links(self, links: Any, path: Path, base_url: str | None) -> Iterable[Link]:
@@ -660,6 +667,10 @@ def _person(person: PersonData) -> dict[str, Any]:
     if person.guid and is_uuid(person.guid):
         result["guid"] = person.guid
     result["biography"] = _t(person.biography)
+    avatar = web_url(person.avatar)
+    if avatar:
+        # Schema 1 (PretalxPerson) has "avatar": an absolute URL or null; sent only when known.
+        result["avatar"] = avatar
     return result
 
 

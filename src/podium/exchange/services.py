@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from podium.accounts.models import User
+from podium.cfp.avatars import AVATAR_NAME
 from podium.cfp.enums import SubmissionState
 from podium.cfp.models import SpeakerProfile, Submission, SubmissionSpeaker
 from podium.cfp.services import change_state
@@ -527,19 +528,30 @@ def import_schedule_file(
 # --------------------------------------------------------------------------- build
 
 
-def speaker_person(profile: SpeakerProfile) -> PersonData:
+def speaker_person(profile: SpeakerProfile, *, base_url: str | None = None) -> PersonData:
     """The ``PersonData`` exports show for a speaker profile.
 
     Imported speakers keep the guid or id their file gave them (so a re-import of our export
-    finds them again); others get a UUIDv5 of their profile id.
+    finds them again); others get a UUIDv5 of their profile id. ``avatar`` is the public URL
+    of the uploaded picture on ``base_url`` (``<base_url>/speaker/avatars/<file>``), or None
+    without a ``base_url``, without a picture, or for an imported speaker.
     """
+    avatar = _avatar_url(profile, base_url)
     key = profile.import_key or ""
     if key.startswith("guid:"):
         return PersonData(name=profile.name, guid=key[5:], biography=profile.biography)
     if key.startswith("id:") and key[3:].lstrip("-").isdigit():
         return PersonData(name=profile.name, id=int(key[3:]), biography=profile.biography)
     guid = str(uuid.uuid5(PODIUM_NAMESPACE, f"podium/speaker/{profile.id}"))
-    return PersonData(name=profile.name, guid=guid, biography=profile.biography)
+    return PersonData(name=profile.name, guid=guid, biography=profile.biography, avatar=avatar)
+
+
+def _avatar_url(profile: SpeakerProfile, base_url: str | None) -> str | None:
+    # Same path as the ``cfp.avatar`` route; a name that is not one of ours never gets out.
+    name = profile.avatar_filename
+    if not base_url or not name or profile.import_key or not AVATAR_NAME.match(name):
+        return None
+    return web_url(f"{base_url.rstrip('/')}/speaker/avatars/{name}")
 
 
 def build_schedule_data(
@@ -554,6 +566,8 @@ def build_schedule_data(
     Includes every slot that has a room and a submission in state accepted or confirmed;
     breaks and other blocks without a submission are not sessions and are left out.
     ``session_url`` (e.g. a ``url_for`` wrapper) gives each session's public page.
+    Speakers' avatars are absolute URLs on ``base_url`` (none without it); only speakers of
+    the sessions included appear at all.
     Runs a fixed number of queries whatever the number of sessions.
     """
     slots = db.session.scalars(
@@ -581,7 +595,8 @@ def build_schedule_data(
         .order_by(SubmissionSpeaker.submission_id, SubmissionSpeaker.position, SubmissionSpeaker.id)
     ).all()
     for link in links:
-        speakers.setdefault(link.submission_id, []).append(speaker_person(link.speaker))
+        person = speaker_person(link.speaker, base_url=base_url)
+        speakers.setdefault(link.submission_id, []).append(person)
     rooms = db.session.scalars(
         select(Room).where(Room.event_id == event.id).order_by(Room.position, Room.id)
     ).all()

@@ -128,6 +128,26 @@ def test_session_detail_and_unknown_guid(client: FlaskClient, demo) -> None:
     assert error["error"]["message"] == "There is no such session in the published schedule."
 
 
+def test_speakers_list_gives_the_avatar_of_the_current_release(client: FlaskClient, demo) -> None:
+    ada = demo["opening"].submission.speakers[0].speaker
+    assert ada.name == "Ada Lovelace"
+    ada.avatar_filename = "0123456789abcdef0123456789abcdef.png"
+    db.session.commit()
+    before = get_json(client, "/api/v1/events/demo/speakers")
+    assert [s["avatar_url"] for s in before["speakers"]] == [None, None]
+
+    services.publish_release(event=demo["event"], actor=None, comment="Avatars")
+    body = get_json(client, "/api/v1/events/demo/speakers")
+
+    assert_valid(body, "SpeakerList")
+    assert [s["avatar_url"] for s in body["speakers"]] == [
+        "http://localhost/speaker/avatars/0123456789abcdef0123456789abcdef.png",
+        None,
+    ]
+    sessions = get_json(client, "/api/v1/events/demo/sessions")["sessions"]
+    assert all(set(p) == {"id", "name", "url"} for s in sessions for p in s["speakers"])
+
+
 def test_speakers_list_names_sessions_by_guid(client: FlaskClient, demo) -> None:
     body = get_json(client, "/api/v1/events/demo/speakers")
     assert_valid(body, "SpeakerList")

@@ -153,6 +153,11 @@ SCHEMAS: dict[str, Any] = {
             **_SPEAKER_BRIEF,
             "biography": _str("public biography as the speaker wrote it (Markdown)"),
             "biography_html": _str(_HTML),
+            "avatar_url": _nullable_str(
+                "the speaker's picture (absolute URL, a square-ish JPEG or PNG of at most "
+                "512x512 pixels), or null when the release has none",
+                format="uri",
+            ),
             "sessions": {
                 "type": "array",
                 "items": {"type": "string"},

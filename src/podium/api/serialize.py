@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from podium.api.queries import ApiEvent
+from podium.exchange.normalize import web_url
 from podium.exchange.schedule_data import PersonData, SessionData
 from podium.program.richtext import render_rich_text
 from podium.program.timeline import ProgramData, speaker_ref
@@ -119,10 +120,12 @@ def speaker_brief(person: PersonData, slug: str, url: Url) -> dict[str, Any]:
 
 
 def speaker(ref: str, person: PersonData, program: ProgramData, slug: str, url: Url) -> dict:
-    """A speaker of the release with biography and the guids of their sessions in time order."""
+    """A speaker of the release: biography, picture URL (or None) and the guids of their
+    sessions in time order."""
     found = speaker_brief(person, slug, url)
     found["biography"] = person.biography
     found["biography_html"] = str(render_rich_text(person.biography))
+    found["avatar_url"] = web_url(person.avatar)
     found["sessions"] = [s.guid for s in program.speaker_sessions.get(ref, [])]
     return found
 

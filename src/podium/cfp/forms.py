@@ -105,6 +105,8 @@ class ProfileForm(FlaskForm):
         "Biography", validators=[Length(max=MAX_BIOGRAPHY)], description="Markdown."
     )
     avatar = FileField(
-        "Avatar", description="JPEG, PNG, GIF or WebP, at most 2 MiB; shrunk to 512x512."
+        "Avatar",
+        description="JPEG, PNG, GIF or WebP, at most 2 MiB; shrunk to 512x512. The public "
+        "program shows it (and your name and biography) from the next schedule release.",
     )
     remove_avatar = BooleanField("Remove the current avatar")

@@ -6,14 +6,17 @@ from __future__ import annotations
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 
+from podium.accounts.models import User
 from podium.cfp import services as cfp_services
 from podium.cfp.models import SpeakerProfile
+from podium.extensions import db
 from podium.schedule import services
 from tests.schedule.builders import make_event, make_rooms, make_speaker, make_submission, place
 from tests.support.factories import UserFactory
@@ -128,3 +131,41 @@ def test_avatar_of_a_speaker_outside_the_program_is_never_exposed(
     ada_url = f"http://localhost/speaker/avatars/{program['ada'].avatar_filename}"
     assert persons["Ada Lovelace"]["avatar"] == ada_url
     assert "avatar" not in persons["Bob Byte"]
+
+
+def test_a_replaced_avatar_stays_while_the_current_release_shows_it(
+    client: FlaskClient, app: Flask, program
+) -> None:
+    services.publish_release(event=program["event"], actor=None, comment="Avatars")
+    ada_user = program["ada"].user_id
+    shown = program["ada"].avatar_filename
+    user = db.session.get(User, ada_user)
+
+    cfp_services.update_speaker_profile(
+        user=user, name="Ada Lovelace", biography="Hi", avatar=png()
+    )
+
+    # Release 2 still shows the old picture: it must keep loading until the next release.
+    with client.get(f"/speaker/avatars/{shown}") as image:
+        assert image.status_code == 200
+    newer = program["ada"].avatar_filename
+    assert newer != shown
+    services.publish_release(event=program["event"], actor=None, comment="New picture")
+    folder = Path(app.config["UPLOAD_FOLDER"]) / "avatars"
+
+    def upload_again() -> str:
+        cfp_services.update_speaker_profile(
+            user=user, name="Ada Lovelace", biography="Hi", avatar=png()
+        )
+        return program["ada"].avatar_filename
+
+    third = upload_again()
+    assert (folder / newer).exists()  # release 3 shows it
+    fourth = upload_again()
+    assert not (folder / third).exists()  # no release ever showed it
+    # An explicit removal deletes at once, even a picture the current release shows.
+    services.publish_release(event=program["event"], actor=None, comment="Fourth picture")
+    cfp_services.update_speaker_profile(
+        user=user, name="Ada Lovelace", biography="Hi", remove_avatar=True
+    )
+    assert not (folder / fourth).exists()

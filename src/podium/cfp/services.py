@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import Text, and_, cast, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from podium.accounts.models import User
@@ -752,7 +752,8 @@ def update_speaker_profile(
     """Save the user's speaker profile; ``avatar`` is the uploaded file's bytes (or None).
 
     The avatar is checked, shrunk and stored under ``UPLOAD_FOLDER/avatars`` with a random
-    name before the database changes; the previous file is deleted after the commit.
+    name before the database changes. After the commit the previous file is deleted, unless
+    it was replaced (not removed) while an event's current schedule release shows it.
 
     Raises:
         SubmissionError: empty or too long name (``name``) or a bad image (``avatar``).
@@ -778,6 +779,37 @@ def update_speaker_profile(
     elif remove_avatar:
         profile.avatar_filename = None
     db.session.commit()
-    if old_avatar and old_avatar != profile.avatar_filename:
+    # A removed picture goes at once, as the speaker asked. A replaced one stays while a
+    # published release still shows it: the public program changes with the next release,
+    # and deleting it now would leave a broken image there until then.
+    replaced_but_shown = (
+        encoded is not None and bool(old_avatar) and _shown_by_a_current_release(old_avatar)
+    )
+    if old_avatar and old_avatar != profile.avatar_filename and not replaced_but_shown:
         avatars.delete_avatar(folder, old_avatar)
     return profile
+
+
+def _shown_by_a_current_release(avatar_name: str) -> bool:
+    """True when the latest schedule release of some event links to this avatar file."""
+    from podium.schedule.models import ScheduleRelease  # schedule builds on cfp, not back
+
+    latest = (
+        select(ScheduleRelease.event_id, func.max(ScheduleRelease.version).label("version"))
+        .group_by(ScheduleRelease.event_id)
+        .subquery()
+    )
+    snapshot_text = cast(ScheduleRelease.snapshot, Text)
+    found = db.session.scalar(
+        select(ScheduleRelease.id)
+        .join(
+            latest,
+            and_(
+                ScheduleRelease.event_id == latest.c.event_id,
+                ScheduleRelease.version == latest.c.version,
+            ),
+        )
+        .where(snapshot_text.contains(f"/speaker/avatars/{avatar_name}", autoescape=True))
+        .limit(1)
+    )
+    return found is not None

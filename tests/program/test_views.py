@@ -154,6 +154,10 @@ def test_schedule_list_groups_by_conference_day(client: FlaskClient, published) 
     sunday = html.index("Day 2: Sunday 03 February 2030")
     assert saturday < html.index("Midnight hack") < sunday
     assert "<td>23:30-Sun 00:30</td><td>Room A</td>" in html
+    # One time line: the 12:00 break sits between the morning sessions and the late one.
+    rows = [">Opening</a>", ">Rust in space</a>", "<td>Lunch</td>", ">Midnight hack</a>"]
+    positions = [html.index(row) for row in rows]
+    assert positions == sorted(positions), html[saturday:sunday]
 
 
 def test_session_page_shows_time_room_speakers_and_calendar(client: FlaskClient, published) -> None:

@@ -120,6 +120,16 @@ class ProgramData:
             return self.days[0] if self.days else None
         return next((d for d in self.days if d.date == date), None)
 
+    def day_items(self, date: dt.date) -> list[tuple[str, SessionData | Block]]:
+        """Sessions and blocks of the conference day ``date`` in start order, as
+        ``("session", SessionData)`` / ``("block", Block)`` pairs; at the same start a block
+        (a break for every room) comes first, sessions keep their room order."""
+        blocks = [("block", b) for b in self.blocks_by_day.get(date, [])]
+        sessions = [("session", s) for s in self.sessions_by_day.get(date, [])]
+        return sorted(  # stable: each list is already in order
+            [*blocks, *sessions], key=lambda pair: (pair[1].start_utc, pair[0] != "block")
+        )
+
     def search(self, query: str) -> list[SessionData]:
         """Sessions whose title, subtitle or a speaker's name contains every word of
         ``query`` (case-insensitive), in time order, at most ``SEARCH_LIMIT``."""

@@ -180,7 +180,13 @@ def test_publish_release_numbers_versions_and_snapshots(app: Flask) -> None:
         }
     ]
     assert [e["title"] for e in first.changelog["new"]] == ["Kept"]
-    assert second.changelog == {"new": [], "moved": [], "room_changed": [], "canceled": []}
+    assert second.changelog == {
+        "new": [],
+        "moved": [],
+        "room_changed": [],
+        "canceled": [],
+        "blocks": [],
+    }
 
 
 def test_publish_release_refuses_a_release_identical_to_the_previous(app: Flask) -> None:
@@ -212,7 +218,13 @@ def test_publish_release_refuses_a_release_identical_to_the_previous(app: Flask)
         event=event, actor=None, comment="Fixed comment", allow_unchanged=True
     )
     assert again.version == 2 and again.comment == "Fixed comment"
-    assert again.changelog == {"new": [], "moved": [], "room_changed": [], "canceled": []}
+    assert again.changelog == {
+        "new": [],
+        "moved": [],
+        "room_changed": [],
+        "canceled": [],
+        "blocks": [],
+    }
     assert services.unchanged_release(event) == again
 
 
@@ -305,3 +317,38 @@ def test_publish_release_canceled_submission_leaves_the_program(app: Flask) -> N
     assert [e["title"] for e in release.changelog["canceled"]] == ["Gone"]
     assert ScheduleData.from_dict(release.snapshot).sessions == ()
     assert db.session.query(ScheduleRelease).count() == 2
+
+
+def test_publish_release_changelog_lists_added_and_removed_blocks(app: Flask) -> None:
+    event = make_event()
+    (room,) = make_rooms(event, 1)
+    place(event, room, "2030-02-02 10:00", title="Kept", speakers=(make_speaker("Ada"),))
+
+    def block(title: str, at: str, room_=None) -> Slot:  # type: ignore[no-untyped-def]
+        return services.add_block(
+            event=event,
+            title=title,
+            kind="break",
+            room=room_,
+            start_at=local(event, at),
+            duration_minutes=20,
+        )
+
+    lunch = block("Lunch", "2030-02-02 12:00")
+    first = services.publish_release(event=event, actor=None)
+    assert first.changelog["blocks"] == []  # a first release lists no changes
+    services.unschedule_slot(event=event, slot=lunch)
+    block("Coffee", "2030-02-02 10:40", room)
+
+    second = services.publish_release(event=event, actor=None)
+
+    assert second.changelog["blocks"] == [
+        {"change": "removed", "title": "Lunch", "start": "2030-02-02T11:00:00Z", "room": None},
+        {"change": "added", "title": "Coffee", "start": "2030-02-02T09:40:00Z", "room": room.name},
+    ]
+    assert [second.changelog[k] for k in ("new", "moved", "room_changed", "canceled")] == [
+        [],
+        [],
+        [],
+        [],
+    ]

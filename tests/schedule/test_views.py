@@ -10,8 +10,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import event as sa_event
 
 from podium.extensions import db
+from podium.schedule import services
 from podium.schedule.models import ScheduleRelease, Slot
-from tests.schedule.builders import make_event, make_rooms, make_speaker, make_submission, place
+from tests.schedule.builders import (
+    local,
+    make_event,
+    make_rooms,
+    make_speaker,
+    make_submission,
+    place,
+)
 from tests.support.auth import login
 from tests.support.factories import MembershipFactory, UserFactory
 from tests.support.permissions import Route, check_matrix
@@ -205,6 +213,28 @@ def test_move_and_unschedule_through_forms(client: FlaskClient, world) -> None: 
     html = squash(response.get_data(as_text=True))
     assert "Removed from the schedule." in html
     assert "Unscheduled sessions (1)" in html and "Mover" in html
+
+
+def test_a_release_that_only_adds_a_break_says_so(client: FlaskClient, world) -> None:  # type: ignore[no-untyped-def]
+    event, (room_a, _) = world["event"], world["rooms"]
+    place(event, room_a, "2030-02-02 10:00", title="Keynote")
+    services.publish_release(event=event, actor=None)
+    services.add_block(
+        event=event,
+        title="Coffee",
+        kind="break",
+        room=None,
+        start_at=local(event, "2030-02-02 10:40"),
+        duration_minutes=20,
+    )
+    login(client, world["users"]["organizer"])
+
+    response = client.post("/orga/conf/schedule/publish", data={}, follow_redirects=True)
+
+    html = squash(response.get_data(as_text=True))
+    assert "0 canceled, 1 break or block change." in html
+    assert "Breaks and blocks (1)" in html
+    assert "Coffee (added: Sat 02 Feb 10:40, all rooms)" in html
 
 
 def test_publish_button_creates_release_and_lists_it(client: FlaskClient, world) -> None:  # type: ignore[no-untyped-def]

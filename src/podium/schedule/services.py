@@ -165,7 +165,8 @@ def publish_release(
     The snapshot is ``ScheduleData.to_dict()`` of the accepted/confirmed sessions with a room,
     plus breaks and blocks under ``BLOCKS_KEY``; the changelog compares it with the previous
     release (``{"new", "moved", "room_changed", "canceled"}``, each a list of dicts with
-    ``guid``, ``title`` and the UTC times/rooms before and after). Versions count 1, 2, ...
+    ``guid``, ``title`` and the UTC times/rooms before and after, plus ``"blocks"`` from
+    :func:`block_changes`). Versions count 1, 2, ...
     per event. Runs a fixed number of queries whatever the number of sessions.
 
     A release identical to the previous one (same snapshot apart from its version label; see
@@ -191,7 +192,13 @@ def publish_release(
         comment=comment.strip()[:500],
         published_by_id=actor.id if actor is not None else None,
         snapshot=snapshot,
-        changelog=changelog(old, data),
+        changelog={
+            **changelog(old, data),
+            "blocks": block_changes(
+                previous.snapshot.get(BLOCKS_KEY) if previous is not None else None,
+                snapshot[BLOCKS_KEY],
+            ),
+        },
     )
     db.session.add(release)
     try:
@@ -219,6 +226,35 @@ def unchanged_release(event: Event) -> ScheduleRelease | None:
         return None
     _, snapshot = _current_snapshot(event, previous.version + 1)
     return previous if _same(previous.snapshot, snapshot) else None
+
+
+def block_changes(
+    old: list[dict[str, Any]] | None, new: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Breaks and other blocks added or removed between two snapshots' ``BLOCKS_KEY`` lists.
+
+    A moved or retitled block is one removed and one added. Each entry is ``{"change":
+    "added"|"removed", "title", "start" (ISO 8601 UTC), "room" (None: every room)}``, removed
+    ones first, each group in time order. A first release (``old`` None) lists none.
+    """
+    if old is None:
+        return []
+
+    def shape(block: dict[str, Any]) -> tuple[Any, ...]:
+        return (
+            block["start_utc"],
+            block["kind"],
+            block["title"],
+            block["duration_minutes"],
+            block["room"],
+        )
+
+    before, after = {shape(b) for b in old}, {shape(b) for b in new}
+    return [
+        {"change": change, "title": item[2], "start": item[0], "room": item[4]}
+        for change, items in (("removed", before - after), ("added", after - before))
+        for item in sorted(items, key=lambda i: (i[0], i[2]))
+    ]
 
 
 def changelog(old: ScheduleData | None, new: ScheduleData) -> dict[str, list[dict[str, Any]]]:

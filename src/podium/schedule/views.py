@@ -146,9 +146,11 @@ def publish(slug: str) -> Any:
         _field_error(form, exc)
         return _render_editor(event, publish_form=form, status=409)
     counts = {key: len(items) for key, items in release.changelog.items()}
+    blocks = counts.get("blocks", 0)
     flash(
         f"Published release {release.version}: {counts['new']} new, {counts['moved']} moved, "
-        f"{counts['room_changed']} changed room, {counts['canceled']} canceled.",
+        f"{counts['room_changed']} changed room, {counts['canceled']} canceled"
+        + (f", {blocks} break or block change{'s' if blocks > 1 else ''}." if blocks else "."),
         "success",
     )
     return redirect(url_for("schedule.releases", slug=event.slug))

@@ -25,6 +25,7 @@ from podium.cfp.models import (
 from podium.db import utcnow
 from podium.events.models import Event, SessionType, Track
 from podium.events.services import (
+    claim_invitation,
     find_open_invitation,
     invitation_link,
     new_token,
@@ -353,10 +354,7 @@ def update_submission(
             a speaker who reached the co-speaker invitation limit (nothing is saved).
     """
     event = db.session.get(Event, submission.event_id)
-    if not as_organizer:
-        check_cfp_open(event, now=now)
-        if S(submission.state) not in SPEAKER_EDITABLE_STATES:
-            raise SubmissionError("", f"A {submission.state} submission can no longer be edited.")
+    _check_speaker_write(submission, event, as_organizer=as_organizer, now=now, verb="edited")
     _session_type, duration = _checked_content(event, content)
     with _all_or_nothing():
         _apply_content(submission, content, duration)
@@ -546,12 +544,9 @@ def find_co_speaker_invitation(
     token: str, *, now: datetime | None = None
 ) -> CoSpeakerInvitation | None:
     """The open (unaccepted, uncanceled, unexpired) co-speaker invitation for ``token``."""
-    invitation = find_open_invitation(
+    return find_open_invitation(
         CoSpeakerInvitation, token, lifetime=CO_SPEAKER_INVITATION_LIFETIME, now=now
     )
-    if invitation is None or invitation.canceled_at is not None:
-        return None
-    return invitation
 
 
 def accept_co_speaker_invitation(
@@ -575,16 +570,9 @@ def accept_co_speaker_invitation(
     if S(submission.state) in (S.WITHDRAWN, S.CANCELED):
         raise SubmissionError("", f"This submission was {submission.state}.")
     accepted_at = now or utcnow()
-    claimed = db.session.execute(
-        update(CoSpeakerInvitation)
-        .where(
-            CoSpeakerInvitation.id == invitation.id,
-            CoSpeakerInvitation.accepted_at.is_(None),
-            CoSpeakerInvitation.canceled_at.is_(None),
-        )
-        .values(accepted_at=accepted_at, accepted_by_id=user.id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = claim_invitation(
+        CoSpeakerInvitation, invitation.id, user_id=user.id, accepted_at=accepted_at
+    )
     if not claimed:
         db.session.rollback()  # also expires the stale ``invitation``
         if invitation.accepted_by_id == user.id:
@@ -623,14 +611,25 @@ def accept_co_speaker_invitation(
 
 
 def _check_speaker_write(
-    submission: Submission, event: Event, *, as_organizer: bool, now: datetime | None
+    submission: Submission,
+    event: Event,
+    *,
+    as_organizer: bool,
+    now: datetime | None,
+    verb: str = "changed",
 ) -> None:
-    """Speakers change a submission only while the CfP is open and it is draft/submitted."""
+    """Speakers change a submission only while the CfP is open and it is draft/submitted;
+    organizers at any time. ``verb`` completes "can no longer be …" in the error.
+
+    Raises:
+        DeadlineError: a speaker writing outside the CfP window (at ``now``, aware UTC).
+        SubmissionError: a speaker and a state outside :data:`SPEAKER_EDITABLE_STATES`.
+    """
     if as_organizer:
         return
     check_cfp_open(event, now=now)
     if S(submission.state) not in SPEAKER_EDITABLE_STATES:
-        raise SubmissionError("", f"A {submission.state} submission can no longer be changed.")
+        raise SubmissionError("", f"A {submission.state} submission can no longer be {verb}.")
 
 
 def remove_speaker(

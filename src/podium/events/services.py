@@ -298,10 +298,13 @@ def find_open_invitation(
     lifetime: timedelta = INVITATION_LIFETIME,
     now: datetime | None = None,
 ) -> InvitationT | None:
-    """The unaccepted invitation of ``model`` (team or co-speaker) for the mailed ``token``,
-    unless it is older than ``lifetime``; ``None`` otherwise. ``now`` is a UTC instant."""
+    """The unaccepted (and, where the model has it, uncanceled) invitation of ``model`` (team
+    or co-speaker) for the mailed ``token``, unless it is older than ``lifetime``; ``None``
+    otherwise. ``now`` is a UTC instant."""
     invitation = db.session.scalar(select(model).where(model.token == hash_token(token)))
     if invitation is None or invitation.accepted_at is not None:
+        return None
+    if getattr(invitation, "canceled_at", None) is not None:  # co-speaker links can be canceled
         return None
     if invitation.created_at + lifetime < (now or utcnow()):
         return None
@@ -319,14 +322,20 @@ def claim_invitation(
     """Mark invitation ``invitation_id`` of ``model`` (team or co-speaker) as accepted by
     ``user_id`` at ``accepted_at`` (aware UTC), unless it already is; does not commit.
 
-    One conditional UPDATE (``... WHERE id = :id AND accepted_at IS NULL``): when two requests
-    accept the same link at once, the database lets exactly one of them change the row, so
-    exactly one gets ``True``. On ``False`` the caller rolls back and grants nothing. It must be
-    the transaction's first write: on SQLite that takes the write lock before anything is read.
+    One conditional UPDATE (``... WHERE id = :id AND accepted_at IS NULL``, and ``canceled_at
+    IS NULL`` for models that can be canceled): when two requests accept the same link at once,
+    or one cancels it meanwhile, the database lets exactly one of them change the row, so at
+    most one acceptance gets ``True``. On ``False`` the caller rolls back and grants nothing. It
+    must be the transaction's first write: on SQLite that takes the write lock before anything
+    is read.
     """
+    still_open = [model.id == invitation_id, model.accepted_at.is_(None)]
+    canceled_at = getattr(model, "canceled_at", None)
+    if canceled_at is not None:
+        still_open.append(canceled_at.is_(None))
     result = db.session.execute(
         update(model)
-        .where(model.id == invitation_id, model.accepted_at.is_(None))
+        .where(*still_open)
         .values(accepted_at=accepted_at, accepted_by_id=user_id)
         .execution_options(synchronize_session=False)
     )

@@ -25,8 +25,7 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 
 from podium.api import openapi, queries, serialize
 from podium.api.queries import ApiEvent
-from podium.program.cache import caches
-from podium.program.http import accepts_gzip, gzip_body, is_fresh
+from podium.program.http import accepts_gzip, cached_body, gzip_body, is_fresh, variant_tag
 from podium.program.queries import program_data
 from podium.program.timeline import ProgramData
 from podium.program.timezones import zone_info
@@ -275,20 +274,17 @@ def _from_release(
     # The base of the URLs in the body is part of the variant: without BASE_URL it is the
     # request's Host, and one client's forged Host must not reach another's cached body.
     base = _base_url()
-    tag = hashlib.blake2b(repr((base, *variant)).encode(), digest_size=6).hexdigest()
+    tag = variant_tag((base, *variant))
     etag = f"{head.release_key}-api-{variant[0]}-{tag}" + ("-gz" if gzipped else "")
     if is_fresh(etag, event.published_at):
         return _respond(b"", etag, event.published_at, gzipped, status=304)
-    rendered = caches().rendered
-    key = (head.release_key, "api", base, *variant)
-    body = rendered.get(key)
-    if body is None:
-        # Bad filters and unknown sessions abort inside build, so they are never cached.
-        body = rendered.put(key, _encode(build(program_data(head))))
-    if gzipped:
-        plain = body
-        body = rendered.get_or_build((*key, "gzip"), lambda: gzip_body(plain))  # type: ignore[arg-type]
-    return _respond(body, etag, event.published_at, gzipped)  # type: ignore[arg-type]
+    # Bad filters and unknown sessions abort inside build, so they are never cached.
+    body = cached_body(
+        (head.release_key, "api", base, *variant),
+        lambda: _encode(build(program_data(head))),
+        gzipped,
+    )
+    return _respond(body, etag, event.published_at, gzipped)
 
 
 def _live(document: dict[str, Any]) -> Response:

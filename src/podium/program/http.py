@@ -1,4 +1,4 @@
-"""HTTP revalidation and compression shared by the public program and the JSON API.
+"""HTTP revalidation, compression and cached bodies shared by the public program and the API.
 
 Both serve bodies that never change within a schedule release, so both answer conditional
 requests (RFC 9110 §13) and send gzip bodies compressed once per release and variant.
@@ -6,10 +6,16 @@ requests (RFC 9110 §13) and send gzip bodies compressed once per release and va
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import gzip
+import hashlib
+from collections.abc import Callable, Hashable
+from typing import Any
 
 from flask import request
+
+from podium.program.cache import caches
 
 GZIP_LEVEL = 6  # once per release and variant, so a good ratio is worth the CPU
 
@@ -37,3 +43,43 @@ def accepts_gzip() -> bool:
 def gzip_body(body: bytes) -> bytes:
     """``body`` gzip-compressed with a zero timestamp, so equal bodies give equal bytes."""
     return gzip.compress(body, GZIP_LEVEL, mtime=0)
+
+
+def variant_tag(parts: tuple[Any, ...]) -> str:
+    """A short, stable hex digest of ``parts`` (their ``repr``) for an ETag."""
+    return hashlib.blake2b(repr(parts).encode(), digest_size=6).hexdigest()
+
+
+def cached_body(key: tuple[Hashable, ...], build: Callable[[], bytes], gzipped: bool) -> bytes:
+    """The cached bytes for ``key`` (or their gzip form), building and keeping them on a miss.
+
+    ``key`` must start with the release key. A miss allocates a lot briefly (an lxml tree, a
+    list of calendar lines, a large JSON document); handing the freed memory back to the
+    system afterwards keeps a worker's resident size near its steady state.
+    """
+    rendered = caches().rendered
+    body = rendered.get(key)
+    if body is None:
+        body = rendered.put(key, build())
+        _release_memory()
+    if not gzipped:
+        return body  # type: ignore[return-value]
+    return rendered.get_or_build(  # type: ignore[return-value]
+        (*key, "gzip"), lambda: gzip_body(body)
+    )
+
+
+def _release_memory() -> None:
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    # glibc only (Linux); elsewhere the memory simply stays with the process.
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim  # type: ignore[no-any-return]
+    except (OSError, AttributeError):
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()

@@ -8,9 +8,7 @@ Last-Modified. A cached request runs one SQL query: the event and its latest rel
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
@@ -26,7 +24,7 @@ from podium.exchange.ical import write_ical_person, write_ical_program, write_ic
 from podium.exchange.schedule_json import write_schedule_json
 from podium.program import queries, timezones
 from podium.program.cache import caches
-from podium.program.http import accepts_gzip, gzip_body, is_fresh
+from podium.program.http import accepts_gzip, cached_body, gzip_body, is_fresh, variant_tag
 from podium.program.queries import ProgramHead
 from podium.program.richtext import render_rich_text
 from podium.program.timeline import ProgramData, day_grid, local_range, local_when, speaker_ref
@@ -310,10 +308,6 @@ def _markdown(text: str) -> Markup:
     return render_rich_text(text)
 
 
-def _variant_tag(parts: tuple[Any, ...]) -> str:
-    return hashlib.blake2b(repr(parts).encode(), digest_size=6).hexdigest()
-
-
 def _not_modified(etag: str, head: ProgramHead, cache_control: str) -> Response:
     response = Response(status=304)
     _validators(response, etag, head, cache_control)
@@ -350,7 +344,7 @@ def _page(
     anonymous = not current_user.is_authenticated
     user_part = "anon" if anonymous else f"u{current_user.get_id()}"
     gzipped = accepts_gzip()
-    etag = f"{head.release_key}-{view}-{_variant_tag((*variant, user_part))}"
+    etag = f"{head.release_key}-{view}-{variant_tag((*variant, user_part))}"
     etag += "-gz" if gzipped else ""
     flashes = "_flashes" in session
     if not flashes and is_fresh(etag, head.published_at):
@@ -371,7 +365,7 @@ def _page(
     if anonymous and not flashes:
         # The whole page is cached, so its fragment need not be kept as well.
         key = (head.release_key, "page", view, *variant)
-        body = _cached(key, lambda: page(rendered.get(fragment_key) or fragment()), gzipped)  # type: ignore[arg-type]
+        body = cached_body(key, lambda: page(rendered.get(fragment_key) or fragment()), gzipped)  # type: ignore[arg-type]
     else:
         body = page(rendered.get_or_build(fragment_key, fragment))  # type: ignore[arg-type]
         body = gzip_body(body) if gzipped else body
@@ -395,12 +389,12 @@ def _export(
     etag = (
         f"{head.release_key}-{'-'.join(variant)}"
         if len(variant) == 1
-        else (f"{head.release_key}-{variant[0]}-{_variant_tag(variant)}")
+        else (f"{head.release_key}-{variant[0]}-{variant_tag(variant)}")
     )
     etag += "-gz" if gzipped else ""
     if is_fresh(etag, head.published_at):
         return _not_modified(etag, head, EXPORT_CACHE_CONTROL)
-    body = _cached(
+    body = cached_body(
         (head.release_key, "export", *variant), lambda: build(queries.program_data(head)), gzipped
     )
     response = Response(body, content_type=mimetype)
@@ -408,40 +402,6 @@ def _export(
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Access-Control-Allow-Origin"] = "*"  # schedule apps and widgets fetch these
     return response
-
-
-def _cached(key: tuple[Any, ...], build: Callable[[], bytes], gzipped: bool) -> bytes:
-    """The cached bytes for ``key`` (or their gzip form), building and keeping them on a miss.
-
-    A miss allocates a lot briefly (an lxml tree, a list of calendar lines); handing the freed
-    memory back to the system afterwards keeps a worker's resident size near its steady state.
-    """
-    rendered = caches().rendered
-    body = rendered.get(key)
-    if body is None:
-        body = rendered.put(key, build())
-        _release_memory()
-    if not gzipped:
-        return body  # type: ignore[return-value]
-    return rendered.get_or_build(  # type: ignore[return-value]
-        (*key, "gzip"), lambda: gzip_body(body)
-    )
-
-
-def _release_memory() -> None:
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
-
-
-def _malloc_trim() -> Callable[[int], int] | None:
-    # glibc only (Linux); elsewhere the memory simply stays with the process.
-    try:
-        return ctypes.CDLL("libc.so.6").malloc_trim  # type: ignore[no-any-return]
-    except (OSError, AttributeError):
-        return None
-
-
-_MALLOC_TRIM = _malloc_trim()
 
 
 @cache

@@ -70,6 +70,13 @@ def _parse_int(value: Any) -> int:
         raise ValueError(f"{value!r} is not a whole number") from None
 
 
+def _parse_positive_int(value: Any) -> int:
+    number = _parse_int(value)
+    if number < 1:
+        raise ValueError(f"{value!r} must be at least 1")
+    return number
+
+
 def _parse_database_url(value: Any) -> str:
     text = str(value).strip()
     try:
@@ -289,6 +296,14 @@ SETTINGS: tuple[Setting, ...] = (
         _parse_rate_limit,
         "sign-ups allowed per client address",
         "5 per minute;30 per hour",
+    ),
+    Setting(
+        "MAIL_PER_RECIPIENT_PER_HOUR",
+        "PODIUM_MAIL_PER_RECIPIENT_PER_HOUR",
+        10,
+        _parse_positive_int,
+        "mails one address may receive per clock hour (organizers' mails to speakers excepted)",
+        "10",
     ),
     Setting(
         "LOG_LEVEL",

@@ -3,9 +3,9 @@
 A token is an itsdangerous ``URLSafeTimedSerializer`` payload signed with ``SECRET_KEY`` and a
 per-purpose salt, so a reset token never confirms an address and vice versa. It carries the
 user id, optional data (the address being confirmed) and a *fingerprint*: a hash of the account
-state the link is about to change (e-mail and its confirmation time; password hash and security
-stamp). Using the link changes that state, so the fingerprint no longer matches and the same
-link is refused the second time without storing anything.
+state the link is about to change (e-mail and its confirmation time; password hash, security
+stamp and e-mail). Using the link changes that state, so the fingerprint no longer matches and
+the same link is refused the second time without storing anything.
 """
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ def _fingerprint(user: User, purpose: TokenPurpose) -> str:
         confirmed = user.email_confirmed_at.isoformat() if user.email_confirmed_at else ""
         state = f"{user.email}|{confirmed}"
     else:
-        state = f"{user.password_hash}|{user.security_stamp}"
+        # The address too: a reset link mailed to an old address must die when it changes.
+        state = f"{user.password_hash}|{user.security_stamp}|{user.email}"
     # Keyed so the fingerprint reveals nothing about the password hash to a token holder.
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, state.encode(), hashlib.sha256).hexdigest()[:32]

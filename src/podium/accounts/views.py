@@ -31,6 +31,7 @@ from podium.accounts.forms import (
 )
 from podium.accounts.tokens import TokenError
 from podium.extensions import limiter
+from podium.mail.caps import canonical_address
 
 bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="templates")
 
@@ -50,7 +51,8 @@ def _limit(setting: str, **options):  # type: ignore[no-untyped-def]
 
 def _reset_address_key() -> str:
     # A second limit per target address stops one person flooding someone's inbox from many IPs.
-    return "reset:" + request.form.get("email", "").strip().lower()
+    # Counted in canonical form, so the address with a full-width "e" (U+FF45) shares the bucket.
+    return "reset:" + canonical_address(request.form.get("email", ""))
 
 
 # Session key: where a new account goes after confirming its address (see signup).

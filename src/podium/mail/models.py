@@ -41,3 +41,19 @@ class OutboxMail(db.Model):
     locked_until: Mapped[datetime | None]
     locked_by: Mapped[str] = mapped_column(String(100), default="")
     sent_at: Mapped[datetime | None]
+
+
+class MailRecipientCount(db.Model):
+    """How many mails one recipient address was given in one clock hour (UTC).
+
+    ``address_hash`` is the SHA-256 (hex) of the address in its canonical form (see
+    :func:`podium.mail.caps.canonical_address`), so the table never holds addresses;
+    ``hour`` is the hour number since the Unix epoch (``int(timestamp // 3600)``).
+    An address's rows of past hours are deleted when its first mail of a new hour is counted.
+    """
+
+    __tablename__ = "mail_recipient_counts"
+
+    address_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

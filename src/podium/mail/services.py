@@ -17,6 +17,7 @@ from sqlalchemy import update
 
 from podium.db import utcnow
 from podium.extensions import db
+from podium.mail.caps import CAP_SETTING, take_mail_allowance
 from podium.mail.enums import MailState
 from podium.mail.models import OutboxMail
 
@@ -77,6 +78,7 @@ def queue_mail(
     event_id: int | None = None,
     hold: bool = False,
     commit: bool = True,
+    recipient_cap: bool = True,
 ) -> OutboxMail:
     """Render a mail and add it to the outbox.
 
@@ -88,10 +90,19 @@ def queue_mail(
         hold: keep it ``held`` until an organizer releases it (decision mails) instead of
             ``queued`` for the worker.
         commit: commit the session (pass False to commit together with the caller's change).
+        recipient_cap: count the mail against each recipient's hourly cap (see
+            :mod:`podium.mail.caps`); recipients over it are left out, and a mail left with
+            none is stored ``failed`` (an administrator may still send it with "Retry").
+            Only mails organizers write or release to the speakers of their own event pass
+            False.
     """
     subject, text, html = render_mail(template, context)
+    recipients, capped = list(to), []
+    if recipient_cap:
+        capped = [address for address in recipients if not take_mail_allowance(address)]
+        recipients = [address for address in recipients if address not in capped] or capped
     mail = OutboxMail(
-        recipients=list(to),
+        recipients=recipients,
         subject=subject,
         body_text=text,
         body_html=html,
@@ -101,10 +112,23 @@ def queue_mail(
         state=MailState.HELD if hold else MailState.QUEUED,
         message_id=new_message_id(),
     )
+    if capped:
+        _note_capped(mail, capped, every_recipient=recipients == capped)
     db.session.add(mail)
     if commit:
         db.session.commit()
     return mail
+
+
+def _note_capped(mail: OutboxMail, capped: list[str], *, every_recipient: bool) -> None:
+    # Whoever triggered the mail sees the usual answer (it must not tell whether an address
+    # has an account); the operator finds the reason here and in the log.
+    limit = current_app.config[CAP_SETTING]
+    note = f"not sent to {len(capped)} recipient(s): more than {limit} mails in this hour"
+    current_app.logger.warning("%s mail %s", mail.kind, note)
+    if every_recipient:
+        mail.state = MailState.FAILED
+        mail.last_error = f"{note} ({CAP_SETTING})"
 
 
 def requeue_mail(*, mail: OutboxMail) -> bool:

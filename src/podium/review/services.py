@@ -442,6 +442,9 @@ def release_decisions(*, event: Event, actor: User) -> ReleaseResult:
                 event_id=event.id,
                 hold=True,
                 commit=False,
+                # Organizers release these to their own speakers (own flow, not a stranger's
+                # inbox): the per-recipient hourly cap does not apply.
+                recipient_cap=False,
             )
             new_rows.append(mail)
             mails += 1

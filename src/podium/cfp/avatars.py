@@ -1,7 +1,9 @@
 """Avatar images: check an upload really is a small image, shrink it, store it under a random name.
 
-Re-encoding with Pillow drops metadata (EXIF location) and anything smuggled after the image
-data; the stored name is random so it reveals nothing and cannot collide or traverse paths.
+The size is checked from the header before decoding (decompression bombs); re-encoding with
+Pillow, with its ``info`` emptied, drops metadata (EXIF location, comments, ICC profiles, text
+chunks) and anything smuggled after the image data; the stored name is random so it reveals
+nothing and cannot collide or traverse paths.
 """
 
 from __future__ import annotations
@@ -15,7 +17,13 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_AVATAR_BYTES = 2 * 1024 * 1024
-MAX_AVATAR_PIXELS = 40_000_000  # decoded size guard against decompression bombs
+# Pixels allowed, checked from the header before anything is decoded. A decoded pixel costs
+# 3-4 bytes (more while converting), so 16 MP stays near 100 MB at worst; a highly
+# compressible PNG of 6300x6300 is 150 KB on the wire and 40 MP decoded.
+MAX_AVATAR_PIXELS = 16_000_000
+# JPEG decodes at 1/2..1/8 scale straight from the DCT (``Image.draft``), so camera photos up
+# to this size cost a few MB whatever their resolution.
+MAX_JPEG_PIXELS = 64_000_000
 AVATAR_BOX = (512, 512)
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "GIF", "WEBP"})
 AVATAR_NAME = re.compile(r"^[0-9a-f]{32}\.(?:png|jpg)$")
@@ -32,14 +40,55 @@ def avatar_folder(upload_folder: str) -> Path:
     return folder
 
 
+def _check_pixels(image: Image.Image) -> None:
+    """Refuse by the header's size, before decoding (``Image.open`` reads only the header)."""
+    limit = MAX_JPEG_PIXELS if image.format == "JPEG" else MAX_AVATAR_PIXELS
+    pixels = image.width * image.height
+    if pixels > limit:
+        raise AvatarError(
+            f"The image is {image.width}x{image.height} pixels ({pixels / 1e6:.0f} megapixels); "
+            f"the limit is {limit // 1_000_000} megapixels. Upload a smaller copy."
+        )
+
+
+def _decode(data: bytes) -> Image.Image:
+    """Open, size-check and decode ``data``; every Pillow complaint becomes an AvatarError."""
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns below 2x its own MAX_IMAGE_PIXELS; a warning is a refusal here.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.format not in ACCEPTED_FORMATS:
+                raise AvatarError("Upload a JPEG, PNG, GIF or WebP image.")
+            _check_pixels(image)
+            if image.format == "JPEG":
+                image.draft("RGB", (AVATAR_BOX[0] * 2, AVATAR_BOX[1] * 2))
+            image.load()
+    except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise AvatarError("Upload a JPEG, PNG, GIF or WebP image.") from None
+    except AvatarError:
+        raise
+    except ValueError:
+        # Pillow refuses text chunks that decompress beyond ImageFile.MAX_TEXT_CHUNK (1 MB).
+        raise AvatarError("The image carries too much embedded text or metadata.") from None
+    except (OSError, SyntaxError, EOFError):
+        raise AvatarError("The image file is damaged.") from None
+    return image
+
+
 def process_avatar(data: bytes) -> tuple[bytes, str]:
-    """Validate and shrink an uploaded image to fit 512x512 pixels.
+    """Validate and shrink an uploaded image to fit 512x512 pixels, without its metadata.
+
+    The pixel count is checked from the header before decoding; the stored image is a new
+    encoding without EXIF, comments, ICC profile or text chunks.
 
     Returns:
         ``(encoded bytes, extension)``: PNG when the image has transparency, else JPEG.
 
     Raises:
-        AvatarError: empty, larger than 2 MiB, not JPEG/PNG/GIF/WebP, or too many pixels.
+        AvatarError: empty, larger than 2 MiB, not JPEG/PNG/GIF/WebP, more than
+            :data:`MAX_AVATAR_PIXELS` (JPEG: :data:`MAX_JPEG_PIXELS`) pixels, oversized
+            embedded text, or damaged.
     """
     if not data:
         raise AvatarError("The file is empty.")
@@ -48,23 +97,13 @@ def process_avatar(data: bytes) -> tuple[bytes, str]:
             f"The image is {len(data) / 1024 / 1024:.1f} MiB; the limit is "
             f"{MAX_AVATAR_BYTES // 1024 // 1024} MiB."
         )
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            if image.format not in ACCEPTED_FORMATS:
-                raise AvatarError("Upload a JPEG, PNG, GIF or WebP image.")
-            if image.width * image.height > MAX_AVATAR_PIXELS:
-                raise AvatarError("The image has too many pixels.")
-            image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise AvatarError("Upload a JPEG, PNG, GIF or WebP image.") from None
-    except OSError:
-        raise AvatarError("The image file is damaged.") from None
+    image = _decode(data)
     image = ImageOps.exif_transpose(image)
     has_alpha = image.mode in ("RGBA", "LA") or "transparency" in image.info
     image = image.convert("RGBA" if has_alpha else "RGB")
     image.thumbnail(AVATAR_BOX)
+    # Pillow copies comments and ICC profiles from ``info`` into the saved file.
+    image.info = {}
     out = io.BytesIO()
     if has_alpha:
         image.save(out, format="PNG", optimize=True)

@@ -13,6 +13,7 @@ from podium.cfp.models import (
 )
 from podium.events.models import Event, EventMembership, Room, SessionType, TeamInvitation, Track
 from podium.mail.models import OutboxMail
+from podium.once import FormSubmission
 from podium.review.models import Review, ReviewConflict, ReviewerAssignment
 from podium.schedule.models import ScheduleRelease, Slot
 
@@ -20,6 +21,7 @@ __all__ = [
     "CoSpeakerInvitation",
     "Event",
     "EventMembership",
+    "FormSubmission",
     "OutboxMail",
     "Review",
     "ReviewConflict",

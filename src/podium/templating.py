@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from markupsafe import Markup
 
+from podium.once import new_form_token
 from podium.text import render_markdown
 
 
@@ -27,6 +28,9 @@ def register_template_helpers(app: Flask) -> None:
     """Expose ``markdown`` and ``localtime`` filters to every template."""
     app.add_template_filter(markdown_filter, "markdown")
     app.add_template_filter(format_local, "localtime")
+    # One-time token of a form that creates something (see podium.once): hidden field
+    # ``form_token`` so that a double submit creates one object.
+    app.add_template_global(new_form_token, "new_form_token")
 
     @app.context_processor
     def _endpoints() -> dict[str, object]:

@@ -129,7 +129,18 @@ class CoSpeakerInvitation(db.Model):
 
     __tablename__ = "co_speaker_invitations"
     # The sending limit counts an inviter's invitations of the last hours.
-    __table_args__ = (Index(None, "invited_by_id", "created_at"),)
+    __table_args__ = (
+        Index(None, "invited_by_id", "created_at"),
+        # One open invitation per address and submission, even when two saves race.
+        Index(
+            "uq_co_speaker_invitations_open",
+            "submission_id",
+            "email",
+            unique=True,
+            sqlite_where=text("accepted_at IS NULL AND canceled_at IS NULL"),
+            postgresql_where=text("accepted_at IS NULL AND canceled_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(

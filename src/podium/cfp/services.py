@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import Text, and_, cast, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from podium.accounts.models import User
@@ -33,6 +34,7 @@ from podium.events.services import (
 from podium.events.times import cfp_is_open, describe_local
 from podium.extensions import db
 from podium.mail.services import queue_mail
+from podium.once import claim
 
 # Which states a submission may move to from each state. Organizers can revert a rejection
 # (a mistake) and cancel confirmed sessions; nothing leaves withdrawn or canceled.
@@ -285,6 +287,7 @@ def create_submission(
     submit: bool = True,
     co_speaker: CoSpeakerInput | None = None,
     now: datetime | None = None,
+    form_token: str | None = None,
 ) -> Submission:
     """Create a submission with ``submitter`` as first speaker, submitted or as a draft.
 
@@ -292,6 +295,8 @@ def create_submission(
         submit: True submits at once (state ``submitted``); False keeps a ``draft``.
         co_speaker: someone to invite as co-speaker (mailed; they must accept).
         now: the instant to check the CfP window against (aware UTC; default: now).
+        form_token: the form's one-time token (see :mod:`podium.once`): a second request
+            with it creates nothing and returns the submission the first one created.
 
     Submitting queues "we received your proposal" to the submitter (see :func:`change_state`).
 
@@ -302,6 +307,9 @@ def create_submission(
     """
     check_cfp_open(event, now=now)
     _session_type, duration = _checked_content(event, content)
+    claimed = claim(token=form_token, kind="submission", user_id=submitter.id)
+    if isinstance(claimed, int) and (earlier := db.session.get(Submission, claimed)):
+        return earlier
     with _all_or_nothing():
         profile = speaker_profile_for(submitter)
         submission = Submission(event_id=event.id, guid=str(uuid.uuid4()), state=S.DRAFT.value)
@@ -329,6 +337,8 @@ def create_submission(
                 commit=False,
                 by_speaker=True,
             )
+        if not isinstance(claimed, int):
+            claimed.done(submission.id)
     db.session.commit()
     return submission
 
@@ -342,11 +352,14 @@ def update_submission(
     co_speaker: CoSpeakerInput | None = None,
     as_organizer: bool = False,
     now: datetime | None = None,
+    form_token: str | None = None,
 ) -> Submission:
     """Save edits; ``submit=True`` also moves a draft to ``submitted``.
 
     Speakers may edit drafts and submitted proposals while the CfP is open; organizers
     (``as_organizer=True``, checked by the caller) may edit any submission at any time.
+    ``form_token`` (see :mod:`podium.once`): the same form saved again changes nothing more
+    (one co-speaker invitation, one state change).
 
     Raises:
         DeadlineError: a speaker writing outside the CfP window (at ``now``, aware UTC).
@@ -356,27 +369,54 @@ def update_submission(
     event = db.session.get(Event, submission.event_id)
     _check_speaker_write(submission, event, as_organizer=as_organizer, now=now, verb="edited")
     _session_type, duration = _checked_content(event, content)
-    with _all_or_nothing():
-        _apply_content(submission, content, duration)
-        if co_speaker is not None:
-            _invite(
+    claimed = claim(token=form_token, kind="submission_edit", user_id=actor.id)
+    if isinstance(claimed, int):
+        db.session.refresh(submission)
+        return submission
+    claimed.done(submission.id)
+    try:
+        with _all_or_nothing():
+            _apply_content(submission, content, duration)
+            if co_speaker is not None:
+                _invite(
+                    submission=submission,
+                    event=event,
+                    invite=co_speaker,
+                    invited_by=actor,
+                    limited=not as_organizer,
+                    now=now,
+                )
+        if submit and submission.state == S.DRAFT:
+            change_state(
                 submission=submission,
-                event=event,
-                invite=co_speaker,
-                invited_by=actor,
-                limited=not as_organizer,
-                now=now,
+                to_state=S.SUBMITTED,
+                actor=actor,
+                commit=False,
+                by_speaker=not as_organizer,
             )
-    if submit and submission.state == S.DRAFT:
-        change_state(
-            submission=submission,
-            to_state=S.SUBMITTED,
-            actor=actor,
-            commit=False,
-            by_speaker=not as_organizer,
-        )
-    db.session.commit()
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if co_speaker is None or not _open_invitation(submission, co_speaker.email):
+            raise
+        # The same form saved twice at once (a double click): the other save committed the
+        # same edits and the one invitation the unique index allows.
+        db.session.refresh(submission)
     return submission
+
+
+def _open_invitation(submission: Submission, email: str) -> bool:
+    return (
+        db.session.scalar(
+            select(CoSpeakerInvitation.id).where(
+                CoSpeakerInvitation.submission_id == submission.id,
+                CoSpeakerInvitation.email == email.strip().lower(),
+                CoSpeakerInvitation.accepted_at.is_(None),
+                CoSpeakerInvitation.canceled_at.is_(None),
+            )
+        )
+        is not None
+    )
 
 
 def withdraw_submission(

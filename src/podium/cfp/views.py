@@ -107,6 +107,7 @@ def submit(slug: str):  # type: ignore[no-untyped-def]
                 content=_content(form),
                 submit=request.form.get("action") != "draft",
                 co_speaker=_co_speaker(form),
+                form_token=request.form.get("form_token"),
             )
         except services.DeadlineError as error:
             _attach(form, error)
@@ -188,6 +189,7 @@ def edit_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-d
                 content=_content(form),
                 submit=request.form.get("action") == "submit",
                 co_speaker=_co_speaker(form),
+                form_token=request.form.get("form_token"),
             )
         except services.DeadlineError as error:
             _attach(form, error)

@@ -29,6 +29,7 @@ from podium.events.models import Event, EventMembership, Track
 from podium.extensions import db
 from podium.mail.models import OutboxMail
 from podium.mail.services import queue_mail, render_mail
+from podium.once import claim
 from podium.review import queries
 from podium.review.emails import DEFAULT_TEMPLATES, fill_placeholders, unknown_placeholders
 from podium.review.enums import (
@@ -126,8 +127,13 @@ def add_assignment(
     scope: AssignmentScope | str,
     track_id: int | None = None,
     submission_id: int | None = None,
+    actor_id: int | None = None,
+    form_token: str | None = None,
 ) -> ReviewerAssignment:
     """Assign a reviewer to all submissions, one track or one submission of ``event``.
+
+    ``form_token`` (see :mod:`podium.once`, claimed for user ``actor_id``): a second request
+    with it adds nothing and returns the assignment the first one added.
 
     Raises:
         ReviewError: the user is not a reviewer of the event, or the track/submission is
@@ -143,6 +149,9 @@ def add_assignment(
     )
     if is_reviewer is None:
         raise ReviewError("choose one of the event's reviewers", "reviewer_id")
+    claimed = claim(token=form_token, kind="reviewer_assignment", user_id=actor_id)
+    if isinstance(claimed, int) and (earlier := db.session.get(ReviewerAssignment, claimed)):
+        return earlier
     assignment = ReviewerAssignment(event_id=event.id, reviewer_id=reviewer_id)
     if scope is AssignmentScope.TRACK:
         track = db.session.get(Track, track_id) if track_id else None
@@ -155,6 +164,9 @@ def add_assignment(
             raise ReviewError("choose a submission of this event", "submission_id")
         assignment.submission_id = submission.id
     db.session.add(assignment)
+    db.session.flush()
+    if not isinstance(claimed, int):
+        claimed.done(assignment.id)
     db.session.commit()
     return assignment
 
@@ -265,23 +277,32 @@ def set_decisions(
     ).all()
     value = decision.value if decision is not None else None
     now = utcnow()
-    changed = 0
-    for submission in submissions:
-        if submission.pending_state == value:
-            continue
-        submission.pending_state = value
+    # Change only rows whose pending state differs, in one conditional UPDATE: a second,
+    # simultaneous request with the same decision (a double click) waits for the first's row
+    # locks, then finds nothing left to change, so it records no second decision.
+    changed_ids = db.session.scalars(
+        update(Submission)
+        .where(
+            Submission.id.in_([submission.id for submission in submissions]),
+            Submission.state.in_(DECIDABLE_STATES),
+            Submission.pending_state.is_distinct_from(value),
+        )
+        .values(pending_state=value)
+        .returning(Submission.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    for submission_id in sorted(changed_ids):
         db.session.add(
             Decision(
                 event_id=event.id,
-                submission_id=submission.id,
+                submission_id=submission_id,
                 decision=value or "cleared",
                 decided_by_id=actor.id,
                 decided_at=now,
             )
         )
-        changed += 1
     db.session.commit()
-    return changed
+    return len(changed_ids)
 
 
 def save_decision_template(*, event: Event, kind: str, subject: str, body: str) -> None:

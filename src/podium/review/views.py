@@ -337,6 +337,8 @@ def create_assignment(slug: str) -> RENDERED:
                 scope=form.scope.data,
                 track_id=form.track_id.data or None,
                 submission_id=form.submission_id.data or None,
+                actor_id=current_user.id,
+                form_token=request.form.get("form_token"),
             )
         except services.ReviewError as error:
             _fail(form, error)

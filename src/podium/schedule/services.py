@@ -21,6 +21,7 @@ from podium.events.models import Event, Room
 from podium.exchange.schedule_data import ScheduleData
 from podium.exchange.services import build_schedule_data
 from podium.extensions import db
+from podium.once import claim
 from podium.schedule.enums import PUBLISHABLE_STATES, SlotKind
 from podium.schedule.models import ScheduleRelease, Slot
 
@@ -111,8 +112,13 @@ def add_block(
     room: Room | None,
     start_at: dt.datetime,
     duration_minutes: int,
+    actor_id: int | None = None,
+    form_token: str | None = None,
 ) -> Slot:
     """Add a break or other non-session block; ``room`` None means it concerns every room.
+
+    ``form_token`` (see :mod:`podium.once`, claimed for user ``actor_id``): a second request
+    with it adds nothing and returns the block the first one added.
 
     Raises:
         ScheduleError: empty title, a kind that is not break/other, a duration outside
@@ -128,6 +134,9 @@ def add_block(
     if room is not None:
         _check_same_event(event, room=room)
     start = _aware_utc(start_at)
+    claimed = claim(token=form_token, kind="schedule_block", user_id=actor_id)
+    if isinstance(claimed, int) and (earlier := db.session.get(Slot, claimed)):
+        return earlier
     slot = Slot(
         event_id=event.id,
         room_id=room.id if room is not None else None,
@@ -137,6 +146,9 @@ def add_block(
         end_at=start + dt.timedelta(minutes=duration_minutes),
     )
     db.session.add(slot)
+    db.session.flush()
+    if not isinstance(claimed, int):
+        claimed.done(slot.id)
     db.session.commit()
     return slot
 

@@ -120,6 +120,8 @@ def add_block(slug: str) -> Any:
             room=room,
             start_at=start,
             duration_minutes=form.duration_minutes.data or 0,
+            actor_id=current_user.id,
+            form_token=request.form.get("form_token"),
         )
     except services.ScheduleError as exc:
         _field_error(form, exc)

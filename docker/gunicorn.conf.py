@@ -3,8 +3,9 @@
 Variables: PODIUM_BIND (default ``0.0.0.0:8000``), GUNICORN_WORKERS (processes, default 2),
 GUNICORN_THREADS (threads per process, default 1), GUNICORN_TIMEOUT (seconds a request may take
 before its worker is restarted, default 30), GUNICORN_RELOAD (``true`` restarts workers when code
-changes: development only), FORWARDED_ALLOW_IPS (proxies whose X-Forwarded-* headers are
-trusted, default 127.0.0.1). GUNICORN_CMD_ARGS is honoured by gunicorn itself.
+changes: development only), FORWARDED_ALLOW_IPS (addresses gunicorn takes X-Forwarded-Proto
+from, default 127.0.0.1; the client's address comes from Podium's PODIUM_PROXY_HOPS, not from
+this). GUNICORN_CMD_ARGS is honoured by gunicorn itself.
 """
 
 import os

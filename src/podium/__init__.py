@@ -56,6 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     # Before the blueprints: their <int:...> routes take the bounded converter set here.
     security.register_input_hygiene(app)
+    _trust_proxies(app, loaded.values["PROXY_HOPS"])
     _register_extensions(app)
     _register_blueprints(app)
     errors.register_error_handlers(app)
@@ -84,6 +85,18 @@ def _apply_config(app: Flask, loaded: Any, overrides: Mapping[str, Any]) -> None
     for key, value in overrides.items():
         if key not in values:
             app.config[key] = value
+
+
+def _trust_proxies(app: Flask, hops: int) -> None:
+    """Take the client's address, scheme and host from the last ``hops`` proxies' headers.
+
+    Rate limits, logs and Flask-Login's session protection read ``request.remote_addr``; with
+    ``hops`` 0 it stays the TCP peer, so a client cannot forge it with ``X-Forwarded-For``.
+    """
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def _register_extensions(app: Flask) -> None:

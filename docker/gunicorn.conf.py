@@ -9,6 +9,8 @@ this). GUNICORN_CMD_ARGS is honoured by gunicorn itself.
 """
 
 import os
+import subprocess
+import sys
 
 
 def _int(name: str, default: int) -> int:
@@ -56,3 +58,15 @@ if reload:
         for path in Path(folder).rglob("*")
         if path.suffix in {".html", ".txt", ".xml", ".json", ".css", ".js"}
     ]
+
+
+def on_starting(server):  # type: ignore[no-untyped-def]  # gunicorn's hook signature
+    """Check Podium's settings and database once, before the port opens; exit on a problem.
+
+    In a child process, so the master stays small (it never imports Flask); the child prints
+    the one-line error itself. Without this a bad setting made every worker exit at boot and
+    gunicorn respawn them about once a second, port open and /healthz hanging.
+    """
+    check = subprocess.run([sys.executable, "-m", "podium.startup"], check=False)
+    if check.returncode != 0:
+        raise SystemExit(check.returncode)

@@ -74,8 +74,11 @@ def _apply_config(app: Flask, loaded: Any, overrides: Mapping[str, Any]) -> None
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(values["DATABASE_URL"])
     app.config["RATELIMIT_STORAGE_URI"] = values["RATELIMIT_STORAGE_URL"]
     app.config["RATELIMIT_HEADERS_ENABLED"] = True
-    # A Redis outage must not lock everybody out of logging in: limits fail open (and log).
+    # A Redis outage must not lock everybody out of logging in, nor turn requests into 500s:
+    # each worker then counts in its own memory (limits per process, not shared, but limits)
+    # and goes back to Redis once it answers; what cannot be counted at all is let through.
     app.config["RATELIMIT_SWALLOW_ERRORS"] = True
+    app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["REMEMBER_COOKIE_SECURE"] = values["SESSION_COOKIE_SECURE"]

@@ -2,7 +2,8 @@
 # Make a Docker engine and the tools the container tests need available on this machine.
 #
 # Installs Debian's docker.io, docker-compose (1.29, the only Compose here), debootstrap, npm
-# (MailDev's stand-in) and shellcheck (the tests lint the shell scripts) when missing, then
+# (MailDev's stand-in), shellcheck (the tests lint the shell scripts), wrk (load through the
+# proxy) and openssl (a throw-away certificate for the TLS configuration) when missing, then
 # starts dockerd in the background if no engine answers. Idempotent: on a machine where all of
 # this already runs it only checks and returns within a second.
 # Needs root (CI and the development machines run as root). Exit status 0 means
@@ -16,6 +17,8 @@ command -v docker-compose >/dev/null || missing+=(docker-compose)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 command -v npm >/dev/null || missing+=(npm)
 command -v shellcheck >/dev/null || missing+=(shellcheck)
+command -v wrk >/dev/null || missing+=(wrk)
+command -v openssl >/dev/null || missing+=(openssl)
 
 if ((${#missing[@]})); then
     echo "ensure-docker: installing ${missing[*]}" >&2

@@ -8,11 +8,20 @@
 # warns about a folder it cannot write, so that the web server still starts and the operator
 # reads what to fix.
 #
-# Shortcuts: `web` (gunicorn), `worker` (mail sender), `migrate` (podium db upgrade); anything
-# else is run as given, e.g. `podium create-admin`.
+# Shortcuts: `web` (gunicorn), `worker` (mail sender), `migrate` (podium db upgrade; first it
+# copies the static files to PODIUM_STATIC_EXPORT when set, the volume the proxy serves
+# /static from); anything else is run as given, e.g. `podium create-admin`.
 set -eu
 
-data_dirs="${PODIUM_INSTANCE_PATH:-/var/lib/podium/instance} ${PODIUM_UPLOAD_FOLDER:-/var/lib/podium/uploads}"
+data_dirs="${PODIUM_INSTANCE_PATH:-/var/lib/podium/instance} ${PODIUM_UPLOAD_FOLDER:-/var/lib/podium/uploads} ${PODIUM_STATIC_EXPORT:-}"
+
+export_static() {
+    # Files are added and replaced, never removed: during a rolling upgrade the replicas still
+    # running the previous version keep finding the files their pages link to.
+    static_source=$(python -c 'import importlib.resources as r; print(r.files("podium") / "static")')
+    cp -R "$static_source/." "$PODIUM_STATIC_EXPORT/"
+    echo "entrypoint: static files copied to $PODIUM_STATIC_EXPORT" >&2
+}
 
 if [ "$(id -u)" = 0 ]; then
     podium_uid=$(id -u podium)
@@ -46,6 +55,9 @@ case "${1:-}" in
         ;;
     migrate)
         shift
+        if [ -n "${PODIUM_STATIC_EXPORT:-}" ]; then
+            export_static
+        fi
         set -- podium db upgrade "$@"
         ;;
 esac

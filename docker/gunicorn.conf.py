@@ -3,11 +3,14 @@
 Variables: PODIUM_BIND (default ``0.0.0.0:8000``), GUNICORN_WORKERS (processes, default 2),
 GUNICORN_THREADS (threads per process, default 1), GUNICORN_TIMEOUT (seconds a request may take
 before its worker is restarted, default 30), GUNICORN_RELOAD (``true`` restarts workers when code
-changes: development only), FORWARDED_ALLOW_IPS (proxies whose X-Forwarded-* headers are
-trusted, default 127.0.0.1). GUNICORN_CMD_ARGS is honoured by gunicorn itself.
+changes: development only), FORWARDED_ALLOW_IPS (addresses gunicorn takes X-Forwarded-Proto
+from, default 127.0.0.1; the client's address comes from Podium's PODIUM_PROXY_HOPS, not from
+this). GUNICORN_CMD_ARGS is honoured by gunicorn itself.
 """
 
 import os
+import subprocess
+import sys
 
 
 def _int(name: str, default: int) -> int:
@@ -55,3 +58,15 @@ if reload:
         for path in Path(folder).rglob("*")
         if path.suffix in {".html", ".txt", ".xml", ".json", ".css", ".js"}
     ]
+
+
+def on_starting(server):  # type: ignore[no-untyped-def]  # gunicorn's hook signature
+    """Check Podium's settings and database once, before the port opens; exit on a problem.
+
+    In a child process, so the master stays small (it never imports Flask); the child prints
+    the one-line error itself. Without this a bad setting made every worker exit at boot and
+    gunicorn respawn them about once a second, port open and /healthz hanging.
+    """
+    check = subprocess.run([sys.executable, "-m", "podium.startup"], check=False)
+    if check.returncode != 0:
+        raise SystemExit(check.returncode)

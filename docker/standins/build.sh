@@ -10,6 +10,8 @@
 #   postgres:15-bookworm          Debian's PostgreSQL 15 with an entrypoint honouring the official
 #                                 image's POSTGRES_USER/POSTGRES_PASSWORD(_FILE)/POSTGRES_DB/PGDATA
 #   maildev/maildev:2.2.1         MailDev from npm (package-lock.json here) on Debian's Node.js
+#   redis:7.0-bookworm            Debian's redis-server 7.0 (rate-limit counters shared by replicas)
+#   nginx:1.22-bookworm           Debian's nginx 1.22 laid out like the official image (the proxy)
 #
 # Where a registry is reachable, none of this is needed: `docker compose pull` gets the real ones.
 #
@@ -34,6 +36,8 @@ DEBIAN_IMAGE=debian:bookworm-slim
 PYTHON_IMAGE=python:3.11-slim-bookworm
 POSTGRES_IMAGE=postgres:15-bookworm
 MAILDEV_IMAGE=maildev/maildev:2.2.1
+REDIS_IMAGE=redis:7.0-bookworm
+NGINX_IMAGE=nginx:1.22-bookworm
 
 say() { printf 'standins: %s\n' "$*" >&2; }
 
@@ -190,6 +194,8 @@ main() {
     build_dockerfile_image "$POSTGRES_IMAGE" "$here/postgres"
     prepare_maildev
     build_dockerfile_image "$MAILDEV_IMAGE" "$here/maildev"
+    build_dockerfile_image "$REDIS_IMAGE" "$here/redis"
+    build_dockerfile_image "$NGINX_IMAGE" "$here/nginx"
     # Images replaced by a rebuild keep nothing but disk space busy.
     "$docker" image prune --force --filter "label=$label" >/dev/null
 }

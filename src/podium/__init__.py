@@ -56,6 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     # Before the blueprints: their <int:...> routes take the bounded converter set here.
     security.register_input_hygiene(app)
+    _trust_proxies(app, loaded.values["PROXY_HOPS"])
     _register_extensions(app)
     _register_blueprints(app)
     errors.register_error_handlers(app)
@@ -70,11 +71,14 @@ def _apply_config(app: Flask, loaded: Any, overrides: Mapping[str, Any]) -> None
     app.config["PODIUM_CONFIG"] = loaded
     app.config["DEBUG"] = False
     app.config["SQLALCHEMY_DATABASE_URI"] = values["DATABASE_URL"]
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(values["DATABASE_URL"])
     app.config["RATELIMIT_STORAGE_URI"] = values["RATELIMIT_STORAGE_URL"]
     app.config["RATELIMIT_HEADERS_ENABLED"] = True
-    # A Redis outage must not lock everybody out of logging in: limits fail open (and log).
+    # A Redis outage must not lock everybody out of logging in, nor turn requests into 500s:
+    # each worker then counts in its own memory (limits per process, not shared, but limits)
+    # and goes back to Redis once it answers; what cannot be counted at all is let through.
     app.config["RATELIMIT_SWALLOW_ERRORS"] = True
+    app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["REMEMBER_COOKIE_SECURE"] = values["SESSION_COOKIE_SECURE"]
@@ -84,6 +88,28 @@ def _apply_config(app: Flask, loaded: Any, overrides: Mapping[str, Any]) -> None
     for key, value in overrides.items():
         if key not in values:
             app.config[key] = value
+
+
+def _engine_options(database_url: str) -> dict[str, Any]:
+    """Pool settings: a dead pooled connection is replaced (``pool_pre_ping``), and PostgreSQL
+    connections give up after 5 s, so an unreachable server answers 503 long before gunicorn's
+    30 s worker time-out (a host that drops packets would otherwise hang ~2 minutes)."""
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if database_url.startswith("postgresql"):
+        options["connect_args"] = {"connect_timeout": 5}
+    return options
+
+
+def _trust_proxies(app: Flask, hops: int) -> None:
+    """Take the client's address, scheme and host from the last ``hops`` proxies' headers.
+
+    Rate limits, logs and Flask-Login's session protection read ``request.remote_addr``; with
+    ``hops`` 0 it stays the TCP peer, so a client cannot forge it with ``X-Forwarded-For``.
+    """
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def _register_extensions(app: Flask) -> None:

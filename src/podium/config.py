@@ -119,6 +119,18 @@ def _parse_rate_limit(value: Any) -> str:
     return text
 
 
+MAX_PROXY_HOPS = 5
+
+
+def _parse_proxy_hops(value: Any) -> int:
+    """How many reverse proxies in front of Podium append to ``X-Forwarded-For``: 0 to 5."""
+    hops = _parse_int(value)
+    if not 0 <= hops <= MAX_PROXY_HOPS:
+        # More than a handful of proxies is a misconfiguration, and a negative count is a typo.
+        raise ValueError(f"{hops} is not between 0 and {MAX_PROXY_HOPS}")
+    return hops
+
+
 def _parse_ratelimit_storage(value: Any) -> str:
     """A rate-limit storage URL whose scheme the limits library knows (not an asyncio one)."""
     text = str(value).strip()
@@ -264,6 +276,15 @@ SETTINGS: tuple[Setting, ...] = (
         _parse_ratelimit_storage,
         "where rate-limit counters live; Redis to share them between workers",
         "redis://127.0.0.1:6379/0",
+    ),
+    Setting(
+        "PROXY_HOPS",
+        "PODIUM_PROXY_HOPS",
+        0,
+        _parse_proxy_hops,
+        "trusted reverse proxies in front of Podium; their X-Forwarded-For/-Proto/-Host give "
+        "the client address, scheme and host (0: the TCP peer is the client, headers ignored)",
+        "1",
     ),
     Setting(
         "LOGIN_RATE_LIMIT",

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
-from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
+from contextlib import suppress
 
-from podium.extensions import db
+from flask import Flask, Response, g, jsonify, render_template, request
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from werkzeug.exceptions import Conflict, HTTPException, InternalServerError, ServiceUnavailable
+
+from podium.database import describe_database_error
+from podium.extensions import db, login_manager
+
+# Seconds a client (or the reverse proxy) is asked to wait while the database is unreachable.
+RETRY_AFTER_SECONDS = 10
 
 TITLES = {
     400: "Bad request",
@@ -18,6 +25,7 @@ TITLES = {
     413: "File too large",
     429: "Too many requests",
     500: "Something went wrong",
+    503: "Temporarily unavailable",
 }
 
 
@@ -56,6 +64,9 @@ def register_error_handlers(app: Flask) -> None:
         )
 
     app.register_error_handler(IntegrityError, _concurrent_change)
+    # Connection refused or lost, server restarting, pool exhausted: the database is away.
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(PoolTimeoutError, _database_unavailable)
 
     def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
@@ -63,3 +74,37 @@ def register_error_handlers(app: Flask) -> None:
 
     if not app.testing:
         app.register_error_handler(Exception, _unexpected)
+
+
+def _database_unavailable(exc: Exception) -> Response:
+    """503 with ``Retry-After`` while the database is unreachable, never a 500.
+
+    The driver's message (host, port, user) goes to the log only. Nothing here may touch the
+    database again: the page is drawn for an anonymous visitor (Flask-Login would load the
+    user to draw the header), and if even that fails a plain page is sent.
+    """
+    from flask import current_app
+
+    current_app.logger.warning(
+        "database unavailable on %s %s: %s", request.method, request.path,
+        describe_database_error(exc),
+    )  # fmt: skip
+    with suppress(SQLAlchemyError):  # the connection is gone; the pool discards it
+        db.session.rollback()
+    # Flask-Login's per-request cache of the user: set, so the layout never asks the database.
+    g._login_user = login_manager.anonymous_user()
+    unavailable = ServiceUnavailable(
+        "The database does not answer at the moment. Nothing you sent was saved; please try "
+        "again in a few seconds."
+    )
+    try:
+        body, code, _ = render_error(unavailable)
+        response = current_app.make_response((body, code))
+    except Exception:  # any failure drawing the page must still give the 503
+        current_app.logger.exception("the 503 page could not be rendered")
+        response = Response(
+            f"503 {TITLES[503]}: {unavailable.description}\n", 503, mimetype="text/plain"
+        )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -164,6 +164,26 @@ class TestRateLimitStorageDown:
         assert response.headers["Location"].endswith("/account/")
 
 
+class TestRateLimitStorageDownFallsBackToMemory:
+    @pytest.fixture
+    def app_config(self) -> dict[str, object]:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        return {
+            "RATELIMIT_STORAGE_URL": f"redis://127.0.0.1:{port}/0",
+            "LOGIN_RATE_LIMIT": "2/minute",
+        }
+
+    def test_limits_still_apply_per_process_while_redis_is_down(
+        self, app: Flask, client: FlaskClient
+    ) -> None:
+        ip = _random_ip()
+        wrong = {"email": "nobody@example.org", "password": "guess guess guess"}
+        codes = [_post(client, "/account/login", wrong, ip).status_code for _ in range(4)]
+        assert codes == [400, 400, 429, 429]
+
+
 class TestCsrf:
     @pytest.fixture
     def app_config(self) -> dict[str, object]:

@@ -22,7 +22,21 @@ from pathlib import Path
 import pytest
 
 from tests.container import docker
-from tests.container.support import FIGURES, REPO, BuiltImage, copy_project, require_or_skip
+from tests.container.support import (
+    FIGURES,
+    REPO,
+    BuiltImage,
+    Stack,
+    copy_project,
+    free_port,
+    make_root_owned_uploads_volume,
+    require_or_skip,
+    write_env,
+)
+
+# The production layout the stack runs in: this many web replicas behind the proxy.
+WEB_REPLICAS = 3
+STACK_SERVICES = ("db", "redis", "mail", "web", "proxy")
 
 _STARTED = pytest.StashKey[float]()
 
@@ -91,6 +105,35 @@ def built_image(standin_images: None, project_copy: Path) -> Iterator[BuiltImage
         config=inspect["Config"],
     )
     docker.run_docker(["image", "rm", "--force", tag], check=False)
+
+
+@pytest.fixture(scope="session")
+def stack(built_image: BuiltImage) -> Iterator[Stack]:
+    """compose.yaml (production settings) up with 3 web replicas and healthy; `down -v` after.
+
+    One stack for the whole run (test_proxy.py, then test_stack.py): starting it is the
+    expensive part of these tests.
+    """
+    name = f"podiumct{os.getpid()}"
+    web_port, mail_port = free_port(), free_port()
+    write_env(built_image.project, built_image.tag, web_port, mail_port)
+    compose = docker.Compose(built_image.project, name)
+    try:
+        make_root_owned_uploads_volume(compose)
+        started = time.monotonic()
+        compose.run("up", "-d", "--no-build", "--scale", f"web={WEB_REPLICAS}", timeout=300)
+        compose.wait_healthy(STACK_SERVICES)
+        FIGURES["stack start on empty volumes until healthy"] = (time.monotonic() - started, "s")
+        yield Stack(
+            compose=compose,
+            project=built_image.project,
+            web_url=f"http://127.0.0.1:{web_port}",
+            maildev_url=f"http://127.0.0.1:{mail_port}",
+            web_port=web_port,
+            mail_port=mail_port,
+        )
+    finally:
+        compose.run("down", "--volumes", "--remove-orphans", "--timeout", "5", check=False)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -1,26 +1,24 @@
 """The whole stack, really running: compose.yaml with the image built by the fixtures.
 
-Order matters in the last test only: it stops and starts the stack, so it runs last.
+The stack (conftest.py) is shared with test_proxy.py, which runs first. Order matters in the
+last tests only: they stop and start the stack, so they run last.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import socket
 import tarfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.container import docker, flows
-from tests.container.support import FIGURES, BuiltImage
+from tests.container import flows
+from tests.container.support import FIGURES, Stack, free_port, write_env
+
+__all__ = ["Stack", "free_port", "write_env"]  # imported from here by the other stack tests
 
 pytestmark = pytest.mark.container
 
@@ -30,89 +28,6 @@ SPEAKER_EMAIL = "speaker@example.org"
 SPEAKER_PASSWORD = "container-speaker-password-1"
 EVENT_SLUG = "containerconf"
 PROPOSAL_TITLE = "Shipping conference software in containers"
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass
-class Stack:
-    """A running Compose project and the loopback URLs of its published services."""
-
-    compose: docker.Compose
-    project: Path
-    web_url: str
-    maildev_url: str
-    web_port: int
-    mail_port: int
-
-
-def write_env(project: Path, image: str, web_port: int, mail_port: int) -> None:
-    """The .env an operator would write, with the secret key in a file (SECRET_KEY_FILE)."""
-    secret_file = project / "docker" / "secrets" / "secret_key"
-    secret_file.write_text(secrets.token_urlsafe(48) + "\n", encoding="utf-8")
-    secret_file.chmod(0o644)  # read by uid 10001 inside the container
-    (project / ".env").write_text(
-        "\n".join(
-            [
-                f"PODIUM_IMAGE={image}",
-                "SECRET_KEY_FILE=/run/secrets/podium/secret_key",
-                f"POSTGRES_PASSWORD={secrets.token_hex(16)}",
-                f"PODIUM_HTTP_PORT={web_port}",
-                f"MAILDEV_WEB_PORT={mail_port}",
-                f"PODIUM_BASE_URL=http://127.0.0.1:{web_port}",
-                # The test talks plain HTTP; production keeps the secure default.
-                "PODIUM_SESSION_COOKIE_SECURE=false",
-            ]
-        )
-        + "\n",
-        encoding="utf-8",
-    )
-
-
-def make_root_owned_uploads_volume(compose: docker.Compose) -> None:
-    """Let compose create the uploads volume, then hand it to root with a file in it.
-
-    Docker gives a volume the image folder's owner only while the volume is empty, so a
-    non-empty root-owned volume stays root's: as if another (root) container had used it
-    first. (``up --no-start`` would be the obvious way to create the volumes, but
-    docker-compose 1.29 then waits forever for the health conditions of services it does
-    not start.)
-    """
-    compose.run(
-        "run", "--rm", "--no-deps", "--user", "0:0", "--entrypoint", "sh", "migrate", "-c",
-        'touch "$PODIUM_UPLOAD_FOLDER/left-by-root" && chown -R 0:0 "$PODIUM_UPLOAD_FOLDER"'
-        ' && chmod 0755 "$PODIUM_UPLOAD_FOLDER"',
-    )  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def stack(built_image: BuiltImage) -> Iterator[Stack]:
-    """compose.yaml (production settings) up and healthy; `down -v` afterwards."""
-    name = f"podiumct{os.getpid()}"
-    web_port, mail_port = free_port(), free_port()
-    write_env(built_image.project, built_image.tag, web_port, mail_port)
-    compose = docker.Compose(built_image.project, name)
-    try:
-        make_root_owned_uploads_volume(compose)
-        started = time.monotonic()
-        compose.run("up", "-d", "--no-build", timeout=300)
-        compose.wait_healthy(("db", "mail", "web"))
-        FIGURES["stack start on empty volumes until healthy"] = (time.monotonic() - started, "s")
-        yield Stack(
-            compose=compose,
-            project=built_image.project,
-            web_url=f"http://127.0.0.1:{web_port}",
-            maildev_url=f"http://127.0.0.1:{mail_port}",
-            web_port=web_port,
-            mail_port=mail_port,
-        )
-    finally:
-        compose.run("down", "--volumes", "--remove-orphans", "--timeout", "5", check=False)
 
 
 def get_json(url: str) -> tuple[int, dict]:
@@ -130,7 +45,9 @@ def test_web_answers_health_and_readiness(stack: Stack) -> None:
 
 
 def test_ports_are_published_on_loopback_only(stack: Stack) -> None:
-    assert stack.compose.published_port("web", 8000) == ("127.0.0.1", stack.web_port)
+    assert stack.compose.published_port("proxy", 80) == ("127.0.0.1", stack.web_port)
+    assert stack.compose.inspect("web")["NetworkSettings"]["Ports"] == {"8000/tcp": None}
+    assert stack.compose.inspect("redis")["NetworkSettings"]["Ports"] == {"6379/tcp": None}
     assert stack.compose.published_port("mail", 1080) == ("127.0.0.1", stack.mail_port)
     assert stack.compose.inspect("db")["NetworkSettings"]["Ports"] == {"5432/tcp": None}
 
@@ -229,7 +146,7 @@ def test_proposal_survives_down_and_up(stack: Stack) -> None:
     stack.compose.run("down", "--timeout", "10")
     started = time.monotonic()
     stack.compose.run("up", "-d", "--no-build", timeout=300)
-    stack.compose.wait_healthy(("db", "mail", "web"))
+    stack.compose.wait_healthy(("db", "redis", "mail", "web", "proxy"))
     FIGURES["stack restart (down, up) until healthy"] = (time.monotonic() - started, "s")
 
     fresh = flows.Browser(stack.web_url)
@@ -276,7 +193,7 @@ def test_backup_and_restore_as_documented(stack: Stack, tmp_path: Path) -> None:
         input_bytes=files,
     )  # fmt: skip
     compose.run("up", "-d", "--no-build", timeout=300)
-    compose.wait_healthy(("db", "mail", "web"))
+    compose.wait_healthy(("db", "redis", "mail", "web", "proxy"))
 
     restored = flows.Browser(stack.web_url)
     assert flows.log_in(restored, email=SPEAKER_EMAIL, password=SPEAKER_PASSWORD).status == 200

@@ -46,7 +46,8 @@ def test_development_override_serves_the_mounted_source_and_reloads_it(
     compose = docker.Compose(project, f"podiumdev{os.getpid()}", files=files)
     url = f"http://127.0.0.1:{web_port}/healthz"
     try:
-        compose.run("up", "--detach", "--no-build", "web", timeout=300)
+        # The proxy, and so web and what web needs (the published port is the proxy's).
+        compose.run("up", "--detach", "--no-build", "proxy", timeout=300)
         assert wait_for_health(url, {"status": "ok"}, timeout=120) == {"status": "ok"}
         settings = compose.run("exec", "-T", "web", "printenv", "PODIUM_ENV", "PYTHONPATH")
         assert settings.stdout.split() == ["development", "/app/src"]

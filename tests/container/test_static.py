@@ -64,6 +64,7 @@ SHELL_SCRIPTS = [
     REPO / "docker" / "entrypoint.sh",
     REPO / "docker" / "standins" / "build.sh",
     REPO / "docker" / "standins" / "postgres" / "docker-entrypoint.sh",
+    REPO / "docker" / "nginx" / "start.sh",
 ]
 
 
@@ -105,6 +106,8 @@ def test_standin_image_names_match_dockerfile_and_compose() -> None:
     assert f"ARG PYTHON_IMAGE={names['PYTHON_IMAGE']}" in dockerfile
     assert f"${{POSTGRES_IMAGE:-{names['POSTGRES_IMAGE']}}}" in compose
     assert f"${{MAILDEV_IMAGE:-{names['MAILDEV_IMAGE']}}}" in compose
+    assert f"${{REDIS_IMAGE:-{names['REDIS_IMAGE']}}}" in compose
+    assert f"${{NGINX_IMAGE:-{names['NGINX_IMAGE']}}}" in compose
     for standin in STANDIN_DOCKERFILES:
         assert "FROM debian:bookworm-slim" in standin.read_text(encoding="utf-8")
     assert names["DEBIAN_IMAGE"] == "debian:bookworm-slim"
@@ -116,7 +119,7 @@ def test_compose_ports_are_published_on_loopback_by_default() -> None:
         for name in COMPOSE_FILES
     }
     items = [item for found in blocks.values() for b in found for item in re.findall(r"- (.*)", b)]
-    assert len(blocks["compose.yaml"]) == 2  # web and MailDev's web UI
+    assert len(blocks["compose.yaml"]) == 2  # the proxy (HTTP, HTTPS) and MailDev's web UI
     assert [i for i in items if not i.startswith('"${PODIUM_BIND_ADDRESS:-127.0.0.1}:')] == []
 
 
@@ -272,3 +275,43 @@ def test_dockerignore_keeps_private_and_generated_files_out(
         "docker/healthcheck.py",
     }
     assert [f for f in files if "__pycache__" in f or f.endswith(".pyc")] == []
+
+
+def test_web_service_can_be_scaled() -> None:
+    # `--scale web=3` needs no fixed container name and no host port on web: the proxy is the
+    # only way in, and Redis holds the rate-limit counters all replicas share.
+    text = (REPO / "compose.yaml").read_text(encoding="utf-8")
+    web = re.search(r"(?ms)^  web:\n(.*?)(?=^  \w)", text).group(1)
+    assert (re.findall(r"(?m)^    (ports|container_name):", web)) == []
+    assert "${PODIUM_RATELIMIT_STORAGE_URL:-redis://redis:6379/0" in text
+    assert "PODIUM_PROXY_HOPS: ${PODIUM_PROXY_HOPS:-1}" in text
+
+
+def test_nginx_configuration_is_accepted_by_the_standin(
+    standin_images: None, tmp_path: Path
+) -> None:
+    # start.sh installs the files as the proxy service does; `nginx -t` then checks them, with
+    # and without certificates (a throw-away self-signed pair), a replica name resolving or not.
+    tls = tmp_path / "tls"
+    tls.mkdir()
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+         "/CN=localhost", "-keyout", str(tls / "privkey.pem"), "-out", str(tls / "fullchain.pem")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    (tls / "privkey.pem").chmod(0o644)
+    for certificates in (str(tmp_path / "none"), str(tls)):
+        result = docker.run_docker(
+            [
+                "run", "--rm",
+                "-v", f"{REPO / 'docker' / 'nginx'}:/etc/nginx/podium:ro",
+                "-v", f"{certificates}:/etc/nginx/tls:ro",
+                "-e", "PODIUM_UPSTREAM_HOST=localhost",
+                "--entrypoint", "sh", "nginx:1.22-bookworm", "-c",
+                "sed 's/^exec nginx.*/exec nginx -t/' /etc/nginx/podium/start.sh > /tmp/check.sh"
+                " && sh /tmp/check.sh",
+            ],
+            check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert "test is successful" in result.stderr

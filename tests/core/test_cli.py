@@ -48,7 +48,8 @@ def test_malformed_database_url_stops_with_one_line(tmp_path: Path) -> None:
 
 def test_unreachable_database_stops_server_start_with_one_line(tmp_path: Path) -> None:
     url = f"postgresql+psycopg://podium@127.0.0.1:{_closed_port()}/podium"
-    result = _run([sys.executable, "-c", "import podium.wsgi"], tmp_path, DATABASE_URL=url)
+    # The check gunicorn's master runs before opening its port (docker/gunicorn.conf.py).
+    result = _run([sys.executable, "-m", "podium.startup"], tmp_path, DATABASE_URL=url)
     assert result.returncode == 2
     line = _single_line(result.stderr)
     assert line.startswith(
@@ -59,7 +60,7 @@ def test_unreachable_database_stops_server_start_with_one_line(tmp_path: Path) -
 
 
 def test_production_without_secret_key_stops_with_one_line(tmp_path: Path) -> None:
-    result = _run([sys.executable, "-c", "import podium.wsgi"], tmp_path, PODIUM_ENV="production")
+    result = _run([sys.executable, "-m", "podium.startup"], tmp_path, PODIUM_ENV="production")
     assert result.returncode == 2
     assert _single_line(result.stderr).startswith(
         "podium: configuration error: SECRET_KEY (from default): production needs a secret key"
@@ -195,3 +196,12 @@ def test_run_keeps_a_configured_base_url(tmp_path: Path) -> None:
     app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "BASE_URL": "https://x.org"})
     follow_served_address(app, host="127.0.0.1", port=5123)
     assert app.config["BASE_URL"] == "https://x.org"
+
+
+def test_gunicorn_worker_with_a_bad_setting_exits_with_boot_error(tmp_path: Path) -> None:
+    # Status 3 is gunicorn's "worker failed to boot": the master stops instead of respawning.
+    result = _run([sys.executable, "-c", "import podium.wsgi"], tmp_path, PODIUM_ENV="production")
+    assert result.returncode == 3
+    assert _single_line(result.stderr).startswith(
+        "podium: configuration error: SECRET_KEY (from default): production needs a secret key"
+    )

@@ -33,6 +33,9 @@ from podium.text import render_markdown
 bp = Blueprint("program", __name__, template_folder="templates")
 
 HTML_CACHE_CONTROL = "no-cache"  # always revalidate: cheap 304s, and a new release shows at once
+# The same page for every anonymous visitor: a shared cache (the compose stack's proxy) may keep
+# it too; browsers still revalidate every time. Logged-in pages stay unmarked, so never shared.
+ANONYMOUS_HTML_CACHE_CONTROL = "public, no-cache"
 EXPORT_CACHE_CONTROL = "public, max-age=60"
 MAX_QUERY_LENGTH = 200
 ICAL_TYPE = "text/calendar; charset=utf-8"
@@ -347,8 +350,11 @@ def _page(
     etag = f"{head.release_key}-{view}-{variant_tag((*variant, user_part))}"
     etag += "-gz" if gzipped else ""
     flashes = "_flashes" in session
+    cache_control = (
+        ANONYMOUS_HTML_CACHE_CONTROL if anonymous and not flashes else HTML_CACHE_CONTROL
+    )
     if not flashes and is_fresh(etag, head.published_at):
-        return _not_modified(etag, head, HTML_CACHE_CONTROL)
+        return _not_modified(etag, head, cache_control)
     rendered = caches().rendered
     fragment_key = (head.release_key, "fragment", view, *variant)
 
@@ -370,7 +376,7 @@ def _page(
         body = page(rendered.get_or_build(fragment_key, fragment))  # type: ignore[arg-type]
         body = gzip_body(body) if gzipped else body
     response = Response(body, mimetype="text/html")
-    _validators(response, etag, head, HTML_CACHE_CONTROL, gzipped)
+    _validators(response, etag, head, cache_control, gzipped)
     response.vary.add("Cookie")
     return response
 

@@ -61,6 +61,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.register_error_handlers(app)
     security.register_security_headers(app)
     templating.register_template_helpers(app)
+    from podium.events.navigation import register_navigation
+
+    register_navigation(app)
     return app
 
 

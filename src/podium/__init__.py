@@ -18,6 +18,7 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
     "podium.health",
     "podium.home",
     "podium.accounts.views",
+    "podium.accounts.aliases",
     "podium.mail.views",
     "podium.events.views",
     "podium.cfp.views",

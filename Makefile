@@ -30,7 +30,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(BIN)/podium db upgrade
-	$(BIN)/podium demo
+	$(BIN)/podium demo --host $(HOST) --port $(PORT)
 	$(BIN)/podium run --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-dev

@@ -18,6 +18,7 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
     "podium.health",
     "podium.home",
     "podium.accounts.views",
+    "podium.accounts.aliases",
     "podium.mail.views",
     "podium.events.views",
     "podium.cfp.views",
@@ -62,6 +63,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.register_error_handlers(app)
     security.register_security_headers(app)
     templating.register_template_helpers(app)
+    from podium.events.navigation import register_navigation
+
+    register_navigation(app)
     return app
 
 

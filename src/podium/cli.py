@@ -250,9 +250,18 @@ def create_admin_command(email: str, name: str, password_file) -> None:  # type:
 
 
 @cli.command("demo")
+@click.option("--host", default=None, help="Address `podium run` will serve on (for links).")
+@click.option("--port", default=None, type=int, help="Port `podium run` will serve on.")
 @with_appcontext
-def demo_command() -> None:
-    """Set up the demo: an administrator (credentials printed) and the demo conference."""
+def demo_command(host: str | None, port: int | None) -> None:
+    """Set up the demo: an administrator (credentials printed) and the demo conference.
+
+    With ``--host``/``--port`` (``make run`` passes its own), a default ``BASE_URL`` follows
+    them as ``podium run`` does, so the demo's release and the printed links use the address
+    that will be served.
+    """
+    if host is not None or port is not None:
+        follow_served_address(current_app, host=host or "127.0.0.1", port=port or 5000)
     password_path = Path(current_app.instance_path) / "demo-admin-password.txt"
     if password_path.exists():
         password = password_path.read_text(encoding="utf-8").strip()
@@ -268,6 +277,10 @@ def demo_command() -> None:
     if demo is not None:
         click.echo(demo.load_demo_event())
     click.echo(f"Demo administrator: {DEMO_ADMIN_EMAIL} / password: {password}")
+    if demo is not None:
+        base = current_app.config["BASE_URL"].rstrip("/")
+        dashboard = f"{base}/orga/{demo.DEMO_EVENT_SLUG}/"
+        click.echo(f"Next: open {dashboard} (the demo event's organizer dashboard) and log in")
 
 
 def _register_feature_commands() -> None:

@@ -310,22 +310,6 @@ def test_team_remove_last_organizer_refused(app, client, db_session) -> None:
     assert db_session.get(EventMembership, membership.id) is not None
 
 
-def test_my_events_lists_only_organized_events(app, client) -> None:
-    organizer = UserFactory()
-    mine = EventFactory(name="Mine")
-    EventFactory(name="Theirs")
-    MembershipFactory(event=mine, user=organizer)
-    MembershipFactory(event=EventFactory(name="Reviewed"), user=organizer, role="reviewer")
-    login(client, organizer)
-
-    page = client.get("/orga/").get_data(as_text=True)
-
-    assert "Mine" in page
-    assert "Theirs" not in page
-    assert "Reviewed" not in page
-    assert "New event" not in page
-
-
 def _delete_where(table_clause):  # type: ignore[no-untyped-def]
     """A matrix ``setup``: remove what a previous role created so the next one can again."""
 

@@ -24,5 +24,7 @@ RESERVED_SLUGS: frozenset[str] = frozenset(
         "speaker",
         "healthz",
         "readyz",
+        "login",  # nav: /login and /signup are aliases of the account pages
+        "signup",
     }
 )

@@ -6,7 +6,7 @@ services and tests can ask the same questions outside a request.
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, g, has_request_context
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,15 +17,24 @@ from podium.extensions import db, login_manager
 
 
 def team_roles(user: User | None, event: Event) -> set[str]:
-    """The team roles (``organizer``, ``reviewer``) ``user`` holds in ``event``."""
+    """The team roles (``organizer``, ``reviewer``) ``user`` holds in ``event``.
+
+    Inside a request the answer is remembered for the rest of that request (one query).
+    """
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
-    rows = db.session.scalars(
-        select(EventMembership.role).where(
-            EventMembership.event_id == event.id, EventMembership.user_id == user.id
+    # nav: asked by the view's check and again by the layout's organizer menu; one query per
+    # request (roles only change in another request: accepting an invitation redirects).
+    memo = g.setdefault("_podium_team_roles", {}) if has_request_context() else {}
+    key = (user.id, event.id)
+    if key not in memo:
+        rows = db.session.scalars(
+            select(EventMembership.role).where(
+                EventMembership.event_id == event.id, EventMembership.user_id == user.id
+            )
         )
-    )
-    return set(rows)
+        memo[key] = frozenset(rows)
+    return set(memo[key])
 
 
 def is_organizer(user: User | None, event: Event) -> bool:

@@ -71,3 +71,44 @@ def submission_counts_by_state(event: Event) -> dict[str, int]:
         .group_by(Submission.state)
     )
     return {state: count for state, count in rows}
+
+
+# -- nav: the events of the header's "Organize" page ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkspaceEvent:
+    """An event on a user's "Organize" page: the team roles held (sorted; empty for a site
+    administrator who is on no team of it) and whether the user may open its dashboard."""
+
+    event: Event
+    roles: tuple[str, ...]
+    organizes: bool
+
+
+def workspace_events(user: User) -> list[WorkspaceEvent]:
+    """Events ``user`` organizes or reviews (every event for site administrators), newest
+    first (1 query)."""
+    query = (
+        select(Event, EventMembership.role)
+        .outerjoin(
+            EventMembership,
+            (EventMembership.event_id == Event.id) & (EventMembership.user_id == user.id),
+        )
+        .order_by(Event.start_date.desc(), Event.id.desc(), EventMembership.role)
+    )
+    if not user.is_admin:
+        query = query.where(EventMembership.id.is_not(None))
+    by_event: dict[int, tuple[Event, list[str]]] = {}
+    for event, role in db.session.execute(query):
+        roles = by_event.setdefault(event.id, (event, []))[1]
+        if role is not None:
+            roles.append(role)
+    return [
+        WorkspaceEvent(
+            event=event,
+            roles=tuple(sorted(roles)),
+            organizes=bool(user.is_admin) or TeamRole.ORGANIZER.value in roles,
+        )
+        for event, roles in by_event.values()
+    ]

@@ -86,11 +86,12 @@ def _details_from(form: EventForm) -> services.EventDetails:
 
 @bp.get("/orga/")
 def my_events():  # type: ignore[no-untyped-def]
-    """The events the current user organizes and, for administrators, a "new event" link."""
+    """The header's "Organize" page: events the user organizes or reviews, with roles and
+    links, and (site administrators) "New event"."""
     require_login()
     return render_template(
         "events/my_events.html",
-        events=queries.events_organized_by(current_user),
+        events=queries.workspace_events(current_user),
         can_create=can_create_events(current_user),
     )
 

@@ -13,6 +13,7 @@ from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import defer
 
 from podium.events.models import Event
+from podium.exchange.rebase import base_tag, current_base_url, rebase_snapshot
 from podium.extensions import db
 from podium.program.cache import caches
 from podium.program.timeline import ProgramData
@@ -38,10 +39,12 @@ class ProgramHead:
 
     @property
     def release_key(self) -> str:
-        """Identifies the release across workers and database id reuse: ``"<id>.<µs>"``."""
+        """Identifies the release across workers and database id reuse, and the address it is
+        served under (its URLs follow ``BASE_URL``): ``"<id>.<µs>.<base tag>"``."""
         if self.release_id is None or self.published_at is None:
             return "none"
-        return f"{self.release_id}.{int(self.published_at.timestamp() * 1_000_000)}"
+        published = int(self.published_at.timestamp() * 1_000_000)
+        return f"{self.release_id}.{published}.{base_tag()}"
 
 
 def program_head(slug: str) -> ProgramHead | None:
@@ -93,7 +96,7 @@ def program_data(head: ProgramHead) -> ProgramData:
         snapshot = db.session.scalar(
             select(ScheduleRelease.snapshot).where(ScheduleRelease.id == head.release_id)
         )
-        program = ProgramData.from_snapshot(snapshot or {})
+        program = ProgramData.from_snapshot(rebase_snapshot(snapshot or {}, current_base_url()))
         # The indexed release is a large, long-lived object graph: without this, every full
         # garbage collection walks it again (~50 ms for FOSDEM), which showed up as p99 stalls
         # of cached requests. Frozen objects are still freed by reference counting (the index

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from podium.accounts.models import User
 from podium.cfp.models import Submission
 from podium.events.models import Event, Room
+from podium.exchange.rebase import rebase_snapshot
 from podium.exchange.schedule_data import ScheduleData
 from podium.exchange.services import build_schedule_data
 from podium.extensions import db
@@ -354,6 +355,8 @@ def _same(stored: dict[str, Any], fresh: dict[str, Any]) -> bool:
     def comparable(snapshot: dict[str, Any]) -> Any:
         return json.loads(json.dumps({k: v for k, v in snapshot.items() if k != "version"}))
 
+    # nav: a release published under another BASE_URL is the same schedule at a new address.
+    stored = rebase_snapshot(stored, str(fresh.get("conference", {}).get("base_url") or ""))
     return bool(comparable(stored) == comparable(fresh))
 
 

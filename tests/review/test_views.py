@@ -138,6 +138,10 @@ def test_permission_matrix_every_route(app: Flask, world: World) -> None:
             ),
             Route("GET", f"/orga/{slug}/ranking", allowed=ORGA),
             Route("GET", f"/orga/{slug}/ranking.csv", allowed=ORGA),
+            # dash: every review (scores and comments) is for organizers only.
+            Route("GET", f"/orga/{slug}/ranking?detail=1", allowed=ORGA),
+            Route("GET", f"/orga/{slug}/ranking.csv?detail=1", allowed=ORGA),
+            Route("GET", f"/orga/{slug}/submissions/{sub.id}", allowed=ORGA),
             Route("GET", f"/orga/{slug}/decisions", allowed=ORGA),
             Route(
                 "POST",

@@ -41,6 +41,7 @@ from podium.events.models import Event
 from podium.events.permissions import require_login
 from podium.events.times import cfp_is_open, describe_local
 from podium.extensions import db
+from podium.review import queries as review_queries
 from podium.security import parse_id
 
 bp = Blueprint("cfp", __name__, template_folder="templates")
@@ -458,6 +459,7 @@ def orga_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-d
         form=form,
         invitations=queries.pending_invitations(submission),
         history=queries.state_history(submission),
+        reviews=review_queries.submission_reviews(submission.id),
     ), status
 
 

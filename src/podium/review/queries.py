@@ -15,6 +15,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select
@@ -208,12 +209,67 @@ def is_visible_to(event_id: int, reviewer_id: int, submission_id: int) -> bool:
 # --- organizer side -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One review as organizers read it: who, the score, the comment and when.
+
+    ``reviewer`` is the account's name (its e-mail when the name is empty); ``updated_at`` is
+    the aware UTC instant of the last change (equal to ``created_at`` when never edited).
+    Reviews have a single overall score today; a per-category model would add its scores here.
+    """
+
+    submission_id: int
+    reviewer_id: int
+    reviewer: str
+    score: int
+    comment: str
+    created_at: datetime
+    updated_at: datetime
+
+
+def _review_entries(where: Any) -> list[ReviewEntry]:
+    stmt = (
+        select(
+            Review.submission_id,
+            Review.reviewer_id,
+            User.name,
+            User.email,
+            Review.score,
+            Review.comment,
+            Review.created_at,
+            Review.updated_at,
+        )
+        .join(User, User.id == Review.reviewer_id)
+        .join(Submission, Submission.id == Review.submission_id)
+        .where(where)
+        .order_by(Review.submission_id, func.lower(User.name), User.email, Review.id)
+    )
+    return [
+        ReviewEntry(
+            submission_id=row.submission_id,
+            reviewer_id=row.reviewer_id,
+            reviewer=row.name or row.email,
+            score=row.score,
+            comment=row.comment or "",
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+        for row in db.session.execute(stmt)
+    ]
+
+
+def submission_reviews(submission_id: int) -> list[ReviewEntry]:
+    """Every review of one submission, by reviewer name (one query). For organizers only."""
+    return _review_entries(Review.submission_id == submission_id)
+
+
 @dataclass
 class RankingRow:
     """One submission's review figures for organizers.
 
     ``mean``/``median``/``stddev`` (population) and ``spread`` (max - min) are ``None``
-    without reviews; ``missing`` names the assigned reviewers who have not scored it yet.
+    without reviews; ``missing`` names the assigned reviewers who have not scored it yet;
+    ``reviews`` holds every review (reviewer, score, comment, time) by reviewer name.
     """
 
     id: int
@@ -225,6 +281,7 @@ class RankingRow:
     speakers: list[str]
     scores: list[int]
     missing: list[str]
+    reviews: list[ReviewEntry] = field(default_factory=list)
     mean: float | None = None
     median: float | None = None
     spread: int | None = None
@@ -320,14 +377,11 @@ def ranking(event: Event, filters: RankingFilters | None = None) -> list[Ranking
         for r in db.session.execute(stmt)
     }
     reviewed: set[tuple[int, int]] = set()
-    for sub_id, reviewer_id, score in db.session.execute(
-        select(Review.submission_id, Review.reviewer_id, Review.score)
-        .join(s, s.id == Review.submission_id)
-        .where(s.event_id == event.id)
-    ):
-        reviewed.add((reviewer_id, sub_id))
-        if sub_id in rows:
-            rows[sub_id].scores.append(score)
+    for entry in _review_entries(s.event_id == event.id):
+        reviewed.add((entry.reviewer_id, entry.submission_id))
+        if entry.submission_id in rows:
+            rows[entry.submission_id].scores.append(entry.score)
+            rows[entry.submission_id].reviews.append(entry)
     pairs = db.session.execute(visible_pairs(event.id)).all()
     names = reviewer_names(event.id)
     for reviewer_id, sub_id in pairs:
@@ -352,6 +406,15 @@ def ranking(event: Event, filters: RankingFilters | None = None) -> list[Ranking
             continue
         result.append(row)
     return _sorted(result, filters)
+
+
+def ranking_reviewers(rows: Sequence[RankingRow]) -> list[tuple[int, str]]:
+    """``(reviewer id, name)`` of everyone who reviewed one of ``rows``, by name then id.
+
+    The columns of the per-reviewer detail (page and CSV); no query.
+    """
+    seen = {e.reviewer_id: e.reviewer for row in rows for e in row.reviews}
+    return sorted(seen.items(), key=lambda p: (p[1].casefold(), p[0]))
 
 
 def _fill_figures(row: RankingRow) -> None:

@@ -370,24 +370,36 @@ def ranking(slug: str) -> RENDERED:
     event = event_or_404(slug)
     require_organizer(event)
     filters = queries.RankingFilters.from_args(request.args)
+    rows = queries.ranking(event, filters)
+    detail = request.args.get("detail") == "1"
     return render_template(
         "review/ranking.html",
         event=event,
-        rows=queries.ranking(event, filters),
+        rows=rows,
         filters=filters,
         states=sorted(REVIEWABLE_STATES),
         sort_keys=queries.SORT_KEYS,
+        detail=detail,
+        reviewers=queries.ranking_reviewers(rows) if detail else [],
     )
 
 
 @bp.get("/orga/<slug>/ranking.csv")
 def ranking_csv(slug: str) -> RENDERED:
-    """The ranking as CSV, with the same filters and order as the page."""
+    """The ranking as CSV, with the same filters and order as the page.
+
+    After the figures come one ``score: <reviewer>`` column per reviewer who reviewed any of
+    the rows (empty where they did not) and a ``comments`` column with one
+    ``<reviewer> (<score>): <comment>`` line per non-empty comment.
+    """
     event = event_or_404(slug)
     require_organizer(event)
     rows = queries.ranking(event, queries.RankingFilters.from_args(request.args))
+    reviewers = queries.ranking_reviewers(rows)
     header = ["id", "title", "speakers", "track", "state", "pending_decision", "reviews"]
     header += ["mean", "median", "spread", "stddev", "missing_reviewers"]
+    header += [_csv_cell(f"score: {name}") for _, name in reviewers]
+    header += ["comments"]
     return _csv_response(
         header,
         (
@@ -404,11 +416,22 @@ def ranking_csv(slug: str) -> RENDERED:
                 r.spread,
                 r.stddev,
                 "; ".join(r.missing),
+                *_scores_by_reviewer(r, reviewers),
+                _comments_cell(r),
             ]
             for r in rows
         ),
         f"{event.slug}-ranking.csv",
     )
+
+
+def _scores_by_reviewer(row: queries.RankingRow, reviewers: Sequence[tuple[int, str]]) -> list[Any]:
+    scores = {e.reviewer_id: e.score for e in row.reviews}
+    return [scores.get(reviewer_id) for reviewer_id, _ in reviewers]
+
+
+def _comments_cell(row: queries.RankingRow) -> str:
+    return "\n".join(f"{e.reviewer} ({e.score}): {e.comment}" for e in row.reviews if e.comment)
 
 
 # --- organizers: decisions ---------------------------------------------------------------------

@@ -81,6 +81,7 @@ def update_review_settings(
     score_min: int,
     score_max: int,
     labels: Mapping[int, str],
+    reviews_per_submission: int | None = None,
 ) -> None:
     """Store the event's review settings.
 
@@ -88,9 +89,11 @@ def update_review_settings(
         closes_at: aware UTC instant after which reviews can no longer be edited, or None.
         score_min, score_max: inclusive score range, at most :data:`MAX_SCALE_VALUES` values.
         labels: label per score value (values outside the range are refused).
+        reviews_per_submission: reviews each submission should get (1-50); None keeps it.
 
     Raises:
-        ReviewError: the range is empty or too wide, a label is outside it, or an existing
+        ReviewError: the range is empty or too wide, a label is outside it, the reviews
+            wanted are outside 1-50, or an existing
             review's score would fall outside the new range.
     """
     if closes_at is not None and closes_at.tzinfo is None:
@@ -102,6 +105,8 @@ def update_review_settings(
     outside = sorted(v for v in labels if not score_min <= v <= score_max)
     if outside:
         raise ReviewError(f"labels for values outside the scale: {outside}", "score_labels")
+    if reviews_per_submission is not None and not 1 <= reviews_per_submission <= 50:
+        raise ReviewError("enter between 1 and 50 reviews", "reviews_per_submission")
     clash = db.session.scalar(
         select(Review.id)
         .join(Submission, Submission.id == Review.submission_id)
@@ -116,6 +121,8 @@ def update_review_settings(
     event.score_min = score_min
     event.score_max = score_max
     event.score_labels = {str(k): v.strip() for k, v in sorted(labels.items()) if v.strip()}
+    if reviews_per_submission is not None:
+        event.reviews_per_submission = reviews_per_submission
     db.session.commit()
 
 

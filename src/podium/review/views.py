@@ -254,6 +254,7 @@ def _settings_form(event: Event) -> ReviewSettingsForm:
             ),
             "score_min": event.score_min,
             "score_max": event.score_max,
+            "reviews_per_submission": event.reviews_per_submission,
             "score_labels": "\n".join(
                 f"{k} = {v}" for k, v in sorted(labels.items(), key=lambda p: int(p[0]))
             ),
@@ -314,6 +315,7 @@ def update_settings(slug: str) -> RENDERED:
                 score_min=form.score_min.data,
                 score_max=form.score_max.data,
                 labels=labels,
+                reviews_per_submission=form.reviews_per_submission.data,
             )
         except services.ReviewError as error:
             _fail(form, error)

@@ -88,7 +88,8 @@ def test_dashboard_lists_what_to_do_next_with_links(app: Flask, world: World) ->
             [f"/orga/{slug}/decisions"],
         ),
         "todo-held-mails": (
-            "1 decision mail(s) held, not sent",
+            "1 decision mail(s) held, not sent; 1 released decision(s) not visible to their "
+            "speakers until then",
             [f"/orga/{slug}/decisions/mails"],
         ),
         "todo-unconfirmed": (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 
 from flask import (
     Blueprint,
@@ -127,12 +128,23 @@ def my_submissions(slug: str):  # type: ignore[no-untyped-def]
     """The current user's submissions to this event and their states."""
     event = visible_event_or_404(slug)
     require_login()
+    submissions = queries.submissions_for_user(current_user, event=event)
     return render_template(
         "cfp/my_submissions.html",
         event=event,
-        submissions=queries.submissions_for_user(current_user, event=event),
+        submissions=submissions,
+        shown_state=_speaker_states(submissions),
         **_window(event),
     )
+
+
+def _speaker_states(submissions: list[Submission]) -> Callable[[Submission], str]:
+    """The state each submission shows its speakers: a decision whose mail is still held
+    reads as "submitted" (see :func:`podium.review.queries.unannounced_decisions`)."""
+    hidden = review_queries.unannounced_decisions(
+        s.id for s in submissions if s.state in review_queries.DECIDED_STATES
+    )
+    return lambda s: review_queries.speaker_state(s.state, s.id in hidden)
 
 
 def _speaker_can_edit(event: Event, submission: Submission) -> bool:
@@ -151,6 +163,7 @@ def _render_edit(event: Event, submission: Submission, form: SubmissionForm, sta
         form=form,
         editable=editable,
         invitations=invitations,
+        shown_state=_speaker_states([submission]),
         removable={
             link.speaker_id
             for link in submission.speakers

@@ -18,7 +18,7 @@ from podium.extensions import db
 from podium.mail.models import OutboxMail
 from podium.review.enums import DECISION_MAIL_KIND
 from podium.review.models import Review
-from podium.review.queries import reviewer_names, visible_pairs
+from podium.review.queries import reviewer_names, unannounced_count, visible_pairs
 from podium.schedule.models import ScheduleRelease, Slot
 from podium.schedule.queries import event_conflicts, unscheduled_submissions
 from podium.schedule.services import unchanged_release
@@ -51,8 +51,9 @@ class Dashboard:
     ``under_review`` counts submissions in state ``submitted``; ``short_of_reviews`` those of
     them with fewer than ``reviews_wanted`` reviews. ``pending_accept``/``pending_reject`` are
     decisions taken but not released; ``held_decision_mails`` released decisions' mails not
-    sent yet. ``unconfirmed`` are accepted submissions whose speakers have not answered
-    (titles, by title). ``schedule_state`` is ``"none"`` (no slot, never published),
+    sent yet; ``unannounced`` released decisions the speakers cannot see yet (mail held).
+    ``unconfirmed`` are accepted submissions whose speakers have not answered (id, title).
+    ``schedule_state`` is ``"none"`` (no slot, never published),
     ``"unpublished"`` (slots but no release), ``"changed"`` (differs from release
     ``release_version``) or ``"published"`` (same as it).
     """
@@ -67,6 +68,7 @@ class Dashboard:
     pending_accept: int = 0
     pending_reject: int = 0
     held_decision_mails: int = 0
+    unannounced: int = 0
     unconfirmed: list[tuple[int, str]] = field(default_factory=list)
     unscheduled: list[tuple[int, str]] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
@@ -103,6 +105,7 @@ def build_dashboard(event: Event) -> Dashboard:
     board.pending_accept = pending.get(SubmissionState.ACCEPTED.value, 0)
     board.pending_reject = pending.get(SubmissionState.REJECTED.value, 0)
     board.held_decision_mails = _held_decision_mails(event)
+    board.unannounced = unannounced_count(event.id)
     board.unconfirmed = _titles_in_state(event, SubmissionState.ACCEPTED)
     board.unscheduled = [(s.id, s.title) for s in unscheduled_submissions(event)]
     board.conflicts = [c.message for c in event_conflicts(event)]

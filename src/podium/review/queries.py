@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,13 +21,20 @@ from typing import Any
 from sqlalchemy import Select, and_, exists, func, or_, select
 
 from podium.accounts.models import User
+from podium.cfp.enums import SubmissionState
 from podium.cfp.models import SpeakerProfile, Submission, SubmissionSpeaker
 from podium.events.enums import TeamRole
 from podium.events.models import Event, EventMembership, SessionType, Track
 from podium.extensions import db
 from podium.mail.models import OutboxMail
 from podium.review.enums import DECISION_MAIL_KIND, REVIEWABLE_STATES
-from podium.review.models import DecisionMailTemplate, Review, ReviewConflict, ReviewerAssignment
+from podium.review.models import (
+    Decision,
+    DecisionMailTemplate,
+    Review,
+    ReviewConflict,
+    ReviewerAssignment,
+)
 from podium.security import parse_id
 
 
@@ -509,6 +516,48 @@ def submission_choices(event_id: int) -> Sequence[tuple[int, str]]:
         .order_by(Submission.title)
     )
     return [(i, t) for i, t in db.session.execute(stmt)]
+
+
+DECIDED_STATES = frozenset({SubmissionState.ACCEPTED.value, SubmissionState.REJECTED.value})
+"""States a released decision leads to; only these can be hidden from speakers."""
+
+
+def unannounced_decisions(submission_ids: Iterable[int]) -> set[int]:
+    """Those of ``submission_ids`` whose released decision speakers may not see yet (1 query).
+
+    A decision is released but unannounced while its mails are held (see
+    ``Decision.announced_at``); speaker-facing pages show such a submission as still under
+    review (``submitted``) and confirmation links do not work yet.
+    """
+    ids = sorted(set(submission_ids))
+    if not ids:
+        return set()  # no query: callers pass only submissions in DECIDED_STATES
+    return set(
+        db.session.scalars(
+            select(Decision.submission_id)
+            .join(Submission, Submission.id == Decision.submission_id)
+            .where(Decision.submission_id.in_(ids), Decision.decision == Submission.state)
+            .where(Decision.released_at.is_not(None), Decision.announced_at.is_(None))
+        )
+    )
+
+
+def unannounced_count(event_id: int) -> int:
+    """How many submissions of the event have a released decision speakers can't see yet."""
+    stmt = (
+        select(func.count(func.distinct(Decision.submission_id)))
+        .join(Submission, Submission.id == Decision.submission_id)
+        .where(Decision.event_id == event_id, Decision.decision == Submission.state)
+        .where(Decision.released_at.is_not(None), Decision.announced_at.is_(None))
+    )
+    return int(db.session.scalar(stmt) or 0)
+
+
+def speaker_state(state: str, hidden: bool) -> str:
+    """The state a speaker sees: ``submitted`` while an accept/reject is not announced."""
+    if hidden and state in DECIDED_STATES:
+        return SubmissionState.SUBMITTED.value
+    return state
 
 
 def is_speaker_of(user_id: int, submission_id: int) -> bool:

@@ -539,7 +539,14 @@ def release(slug: str) -> RENDERED:
     require_organizer(event)
     if not CsrfForm().validate():
         abort(400, "the form expired; reload the page")
-    result = services.release_decisions(event=event, actor=current_user)
+    with_mail = request.form.get("without_mail") != "1"
+    result = services.release_decisions(event=event, actor=current_user, with_mail=with_mail)
+    if not with_mail:
+        flash(
+            f"{result.released} decision(s) released without mail; speakers see them now.",
+            "success",
+        )
+        return redirect(url_for("review.decisions", slug=event.slug))
     message = f"{result.released} decision(s) released, {result.mails} mail(s) held for checking."
     if result.skipped:
         message += f" {result.skipped} skipped (state no longer allows it or unchanged)."
@@ -564,8 +571,25 @@ def decision_mails(slug: str) -> RENDERED:
         for m in mails
     }
     return render_template(
-        "review/mails.html", event=event, mails=mails, forms=forms, csrf_form=CsrfForm()
+        "review/mails.html",
+        event=event,
+        mails=mails,
+        forms=forms,
+        csrf_form=CsrfForm(),
+        unannounced=queries.unannounced_count(event.id),
     )
+
+
+@bp.post("/orga/<slug>/decisions/announce")
+def announce(slug: str) -> RENDERED:
+    """Show every released decision to its speakers without sending (more) mail."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    if not CsrfForm().validate():
+        abort(400, "the form expired; reload the page")
+    count = services.announce_decisions(event=event)
+    flash(f"{count} decision(s) are now visible to their speakers, without mail.", "success")
+    return redirect(url_for("review.decision_mails", slug=event.slug))
 
 
 @bp.post("/orga/<slug>/decisions/mails/<int:mail_id>")
@@ -652,8 +676,8 @@ def confirm_page(slug: str, token: str) -> RENDERED:
     submission_id = _confirm_target(event, token)
     require_login()
     submission = queries.event_submission(event.id, submission_id)
-    if submission is None:
-        abort(404)
+    if submission is None or queries.unannounced_decisions([submission.id]):
+        abort(404)  # an unannounced decision does not exist for speakers yet
     if not queries.is_speaker_of(current_user.id, submission.id):
         abort(403)
     return render_template(

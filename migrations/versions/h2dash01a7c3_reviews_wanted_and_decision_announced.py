@@ -19,17 +19,19 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        # The server default gives existing events the same default as new ones.
-        batch_op.add_column(
-            sa.Column(
-                "reviews_per_submission", sa.Integer(), server_default=sa.text("2"), nullable=False
-            )
-        )
-    with op.batch_alter_table("review_decisions", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("announced_at", podium.db.UTCDateTime(timezone=True), nullable=True)
-        )
+    # Plain ADD/DROP COLUMN, no batch: on SQLite a batch operation may copy and drop the table,
+    # and with foreign keys on, dropping "events" would cascade-delete every submission.
+    # The server default gives existing events the same default as new ones.
+    op.add_column(
+        "events",
+        sa.Column(
+            "reviews_per_submission", sa.Integer(), server_default=sa.text("2"), nullable=False
+        ),
+    )
+    op.add_column(
+        "review_decisions",
+        sa.Column("announced_at", podium.db.UTCDateTime(timezone=True), nullable=True),
+    )
     # Decisions released before this revision were visible to their speakers at once: keep
     # them visible (announced when released).
     op.execute(
@@ -38,7 +40,5 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("review_decisions", schema=None) as batch_op:
-        batch_op.drop_column("announced_at")
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.drop_column("reviews_per_submission")
+    op.drop_column("review_decisions", "announced_at")
+    op.drop_column("events", "reviews_per_submission")

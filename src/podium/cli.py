@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import secrets
 import smtplib
+import ssl
 import sys
 from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command, with_appcontext
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.serving import run_simple
 
@@ -162,27 +164,90 @@ def _folder_problems() -> list[str]:
 
 
 def _smtp_problem() -> str | None:
+    """Open a real SMTP session as the mail worker would (connect, EHLO, STARTTLS, login).
+
+    ``None`` when it works or no server is configured; otherwise one line naming the setting
+    to fix: ``PODIUM_SMTP_SECURITY`` for a TLS failure (no STARTTLS offered, handshake or
+    certificate refused), host and port when the server cannot be reached.
+    """
+    from podium.mail.sending import DeliveryError, SmtpConnection, SmtpSettings
+
     config = current_app.config
-    host, port = config["SMTP_HOST"], config["SMTP_PORT"]
-    if not host:
+    if not config["SMTP_HOST"]:
         return None
+    settings = SmtpSettings.from_config(config)
     try:
-        smtp_class = smtplib.SMTP_SSL if config["SMTP_SECURITY"] == "tls" else smtplib.SMTP
-        with smtp_class(host, port, timeout=config["SMTP_TIMEOUT"]) as smtp:
-            smtp.noop()
-    except (TimeoutError, OSError, smtplib.SMTPException) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return (
-            f"mail: cannot reach SMTP server {host}:{port} ({reason}); check PODIUM_SMTP_HOST "
-            "and PODIUM_SMTP_PORT, or unset PODIUM_SMTP_HOST to keep mail in the outbox"
-        )
+        with SmtpConnection(settings):
+            pass
+    except DeliveryError as error:
+        return _describe_smtp_failure(settings, error)
     return None
+
+
+def _describe_smtp_failure(settings: Any, error: BaseException) -> str:
+    cause = error.__cause__
+    if isinstance(cause, ssl.SSLError | smtplib.SMTPNotSupportedError):
+        reason = (
+            "the server does not offer STARTTLS"
+            if isinstance(cause, smtplib.SMTPNotSupportedError)
+            else f"TLS failed: {getattr(cause, 'reason', None) or cause}"
+        )
+        return (
+            f"mail: {reason} (SMTP server {settings.address}); check PODIUM_SMTP_SECURITY "
+            f"(now {settings.security!r}; one of none, starttls, tls)"
+        )
+    if isinstance(cause, smtplib.SMTPAuthenticationError):
+        return f"mail: {error}"
+    reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else str(error)
+    return (
+        f"mail: cannot reach SMTP server {settings.address} ({reason}); check PODIUM_SMTP_HOST "
+        "and PODIUM_SMTP_PORT, or unset PODIUM_SMTP_HOST to keep mail in the outbox"
+    )
+
+
+def _mail_report() -> list[str]:
+    """Lines about the outbox: counts per state, the last error, and the no-sender trap.
+
+    A ``WARN`` line when mail is waiting to be sent (queued or sending) and no SMTP server is
+    configured: without ``PODIUM_SMTP_HOST`` it stays in the outbox forever (pretalx#692).
+    """
+    from podium.mail.models import OutboxMail
+
+    counts = dict(
+        db.session.execute(
+            select(OutboxMail.state, func.count(OutboxMail.id)).group_by(OutboxMail.state)
+        ).all()
+    )
+    waiting = counts.get("queued", 0) + counts.get("sending", 0)
+    line = (
+        f"mail: {waiting} queued, {counts.get('held', 0)} held, {counts.get('failed', 0)} failed,"
+        f" {counts.get('sent', 0)} sent"
+    )
+    if counts.get("failed"):
+        last = db.session.scalar(
+            select(OutboxMail.last_error)
+            .where(OutboxMail.state == "failed")
+            .order_by(OutboxMail.id.desc())
+            .limit(1)
+        )
+        line += f"; last error: {last or 'not recorded'}"
+    lines = [line]
+    if waiting and not current_app.config["SMTP_HOST"]:
+        lines.append(
+            f"WARN mail: {waiting} mail(s) waiting but no sender is configured; they will never "
+            "leave the outbox: set PODIUM_SMTP_HOST (and PODIUM_SMTP_PORT, PODIUM_SMTP_SECURITY)"
+        )
+    return lines
 
 
 @cli.command("check")
 @with_appcontext
 def check_command() -> None:
-    """Check database, migrations, folders and SMTP; exit 1 if anything fails."""
+    """Check database, migrations, folders and SMTP; exit 1 if anything fails.
+
+    Then print the outbox's counts (queued, held, failed with the last error, sent) and warn
+    when mail is waiting with no SMTP server configured.
+    """
     problems = _database_problems() + _folder_problems()
     smtp = _smtp_problem()
     if smtp:
@@ -198,6 +263,8 @@ def check_command() -> None:
         else ("no SMTP server: mail is kept in the outbox")
     )
     click.echo(f"OK database, migrations, folders; {mail}")
+    for line in _mail_report():
+        click.echo(line, err=line.startswith("WARN"))
 
 
 def _ensure_admin(email: str, password: str, name: str) -> bool:

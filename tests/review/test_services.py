@@ -361,6 +361,7 @@ def test_answer_confirmation_records_speaker_and_time(world: World) -> None:
         decision=DecisionKind.ACCEPT,
     )
     services.release_decisions(event=world.event, actor=world.organizer)
+    services.send_held_mails(event=world.event)  # dash: speakers may answer once told
     services.answer_confirmation(
         event=world.event, user=world.co_speaker, submission_id=world.subs[0].id, answer="confirmed"
     )

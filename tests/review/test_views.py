@@ -138,6 +138,10 @@ def test_permission_matrix_every_route(app: Flask, world: World) -> None:
             ),
             Route("GET", f"/orga/{slug}/ranking", allowed=ORGA),
             Route("GET", f"/orga/{slug}/ranking.csv", allowed=ORGA),
+            # dash: every review (scores and comments) is for organizers only.
+            Route("GET", f"/orga/{slug}/ranking?detail=1", allowed=ORGA),
+            Route("GET", f"/orga/{slug}/ranking.csv?detail=1", allowed=ORGA),
+            Route("GET", f"/orga/{slug}/submissions/{sub.id}", allowed=ORGA),
             Route("GET", f"/orga/{slug}/decisions", allowed=ORGA),
             Route(
                 "POST",
@@ -167,6 +171,7 @@ def test_permission_matrix_every_route(app: Flask, world: World) -> None:
                 setup=lambda: _recreate_held_mail(world),
             ),
             Route("POST", f"/orga/{slug}/decisions/mails/send", allowed=ORGA),
+            Route("POST", f"/orga/{slug}/decisions/announce", allowed=ORGA),  # dash
             Route("GET", f"/review/{slug}/confirm/{token}", allowed={"speaker"}),
             Route(
                 "POST",
@@ -605,6 +610,7 @@ def test_decisions_page_lists_unanswered_acceptances(app: Flask, world: World) -
         decision=DecisionKind.ACCEPT,
     )
     services.release_decisions(event=world.event, actor=world.organizer)
+    services.send_held_mails(event=world.event)  # dash: speakers may answer once told
     services.answer_confirmation(
         event=world.event, user=world.speaker, submission_id=world.subs[1].id, answer="confirmed"
     )
@@ -661,6 +667,7 @@ def _accept_and_release(world: World) -> str:
         decision=DecisionKind.ACCEPT,
     )
     services.release_decisions(event=world.event, actor=world.organizer)
+    services.send_held_mails(event=world.event)  # dash: the link works once the mail is sent
     mail = next(
         m for m in db.session.scalars(select(OutboxMail)) if m.recipients == [SPEAKER_EMAIL]
     )

@@ -32,6 +32,7 @@ from podium.accounts.forms import (
 from podium.accounts.tokens import TokenError
 from podium.extensions import limiter
 from podium.mail.caps import canonical_address
+from podium.review.queries import DECIDED_STATES, speaker_state, unannounced_decisions
 
 bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="templates")
 
@@ -201,10 +202,14 @@ def reset_password(token: str):  # type: ignore[no-untyped-def]
 @login_required
 def dashboard():  # type: ignore[no-untyped-def]
     """The user's events (team roles) and submissions."""
+    submissions = queries.own_submissions(current_user)
+    # A decision whose mail is still held reads as "submitted" to its speakers.
+    hidden = unannounced_decisions(s.id for s, _ in submissions if s.state in DECIDED_STATES)
     return render_template(
         "accounts/dashboard.html",
         team_events=queries.team_events(current_user),
-        submissions=queries.own_submissions(current_user),
+        submissions=submissions,
+        shown_state=lambda s: speaker_state(s.state, s.id in hidden),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 
 from flask import (
     Blueprint,
@@ -41,6 +42,7 @@ from podium.events.models import Event
 from podium.events.permissions import require_login
 from podium.events.times import cfp_is_open, describe_local
 from podium.extensions import db
+from podium.review import queries as review_queries
 from podium.security import parse_id
 
 bp = Blueprint("cfp", __name__, template_folder="templates")
@@ -127,12 +129,23 @@ def my_submissions(slug: str):  # type: ignore[no-untyped-def]
     """The current user's submissions to this event and their states."""
     event = visible_event_or_404(slug)
     require_login()
+    submissions = queries.submissions_for_user(current_user, event=event)
     return render_template(
         "cfp/my_submissions.html",
         event=event,
-        submissions=queries.submissions_for_user(current_user, event=event),
+        submissions=submissions,
+        shown_state=_speaker_states(submissions),
         **_window(event),
     )
+
+
+def _speaker_states(submissions: list[Submission]) -> Callable[[Submission], str]:
+    """The state each submission shows its speakers: a decision whose mail is still held
+    reads as "submitted" (see :func:`podium.review.queries.unannounced_decisions`)."""
+    hidden = review_queries.unannounced_decisions(
+        s.id for s in submissions if s.state in review_queries.DECIDED_STATES
+    )
+    return lambda s: review_queries.speaker_state(s.state, s.id in hidden)
 
 
 def _speaker_can_edit(event: Event, submission: Submission) -> bool:
@@ -151,6 +164,7 @@ def _render_edit(event: Event, submission: Submission, form: SubmissionForm, sta
         form=form,
         editable=editable,
         invitations=invitations,
+        shown_state=_speaker_states([submission]),
         removable={
             link.speaker_id
             for link in submission.speakers
@@ -460,6 +474,7 @@ def orga_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-d
         form=form,
         invitations=queries.pending_invitations(submission),
         history=queries.state_history(submission),
+        reviews=review_queries.submission_reviews(submission.id),
     ), status
 
 

@@ -42,6 +42,8 @@ class Event(db.Model):
     score_min: Mapped[int] = mapped_column(Integer, default=0)
     score_max: Mapped[int] = mapped_column(Integer, default=3)
     score_labels: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # How many reviews each submission should get; the dashboard lists those with fewer.
+    reviews_per_submission: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     tracks: Mapped[list[Track]] = relationship(

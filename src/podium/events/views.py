@@ -19,6 +19,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from podium.events import queries, services
+from podium.events.dashboard import build_dashboard
 from podium.events.enums import TeamRole
 from podium.events.forms import (
     EventForm,
@@ -119,11 +120,13 @@ def new_event():  # type: ignore[no-untyped-def]
 
 @bp.get("/orga/<slug>/")
 def dashboard(slug: str):  # type: ignore[no-untyped-def]
-    """One event's overview: CfP window in its zone, submission counts, settings links."""
+    """One event's overview: CfP window in its zone, submission counts, settings links,
+    and what the team should do next (see :mod:`podium.events.dashboard`)."""
     event = _organized_event(slug)
     return render_template(
         "events/dashboard.html",
         event=event,
+        board=build_dashboard(event),
         counts=queries.submission_counts_by_state(event),
         cfp_opens=describe_local(event.cfp_opens_at, event.time_zone),
         cfp_closes=describe_local(event.cfp_closes_at, event.time_zone),

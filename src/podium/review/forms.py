@@ -60,6 +60,11 @@ class ReviewSettingsForm(FlaskForm):
         "Labels, one per line as 'value = label' (e.g. '3 = Must have')",
         validators=[Optional(), Length(max=5000)],
     )
+    reviews_per_submission = IntegerField(
+        "Reviews wanted per submission (the dashboard lists submissions with fewer)",
+        default=2,
+        validators=[Optional(), NumberRange(min=1, max=50)],
+    )
 
     def closes_at_utc(self, time_zone: str) -> datetime | None:
         """The closing instant as aware UTC, reading the field in IANA ``time_zone``.

@@ -64,6 +64,10 @@ class Decision(db.Model):
     The newest unreleased row of a submission mirrors ``Submission.pending_state``; releasing
     decisions stamps ``released_at``/``released_by_id`` (UTC) on every unreleased row, so the
     history of decisions and their release stays visible after the submission's state moved.
+
+    ``announced_at`` (UTC) is when the speakers may see the released decision: when its mail
+    was queued for sending, or when the organizer released without mail. Until then speakers
+    still see the submission as under review.
     """
 
     __tablename__ = "review_decisions"
@@ -78,6 +82,7 @@ class Decision(db.Model):
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
     released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     released_at: Mapped[datetime | None]
+    announced_at: Mapped[datetime | None]
 
 
 class DecisionMailTemplate(db.Model):

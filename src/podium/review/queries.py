@@ -13,20 +13,28 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select
 
 from podium.accounts.models import User
+from podium.cfp.enums import SubmissionState
 from podium.cfp.models import SpeakerProfile, Submission, SubmissionSpeaker
 from podium.events.enums import TeamRole
 from podium.events.models import Event, EventMembership, SessionType, Track
 from podium.extensions import db
 from podium.mail.models import OutboxMail
 from podium.review.enums import DECISION_MAIL_KIND, REVIEWABLE_STATES
-from podium.review.models import DecisionMailTemplate, Review, ReviewConflict, ReviewerAssignment
+from podium.review.models import (
+    Decision,
+    DecisionMailTemplate,
+    Review,
+    ReviewConflict,
+    ReviewerAssignment,
+)
 from podium.security import parse_id
 
 
@@ -208,12 +216,67 @@ def is_visible_to(event_id: int, reviewer_id: int, submission_id: int) -> bool:
 # --- organizer side -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One review as organizers read it: who, the score, the comment and when.
+
+    ``reviewer`` is the account's name (its e-mail when the name is empty); ``updated_at`` is
+    the aware UTC instant of the last change (equal to ``created_at`` when never edited).
+    Reviews have a single overall score today; a per-category model would add its scores here.
+    """
+
+    submission_id: int
+    reviewer_id: int
+    reviewer: str
+    score: int
+    comment: str
+    created_at: datetime
+    updated_at: datetime
+
+
+def _review_entries(where: Any) -> list[ReviewEntry]:
+    stmt = (
+        select(
+            Review.submission_id,
+            Review.reviewer_id,
+            User.name,
+            User.email,
+            Review.score,
+            Review.comment,
+            Review.created_at,
+            Review.updated_at,
+        )
+        .join(User, User.id == Review.reviewer_id)
+        .join(Submission, Submission.id == Review.submission_id)
+        .where(where)
+        .order_by(Review.submission_id, func.lower(User.name), User.email, Review.id)
+    )
+    return [
+        ReviewEntry(
+            submission_id=row.submission_id,
+            reviewer_id=row.reviewer_id,
+            reviewer=row.name or row.email,
+            score=row.score,
+            comment=row.comment or "",
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+        for row in db.session.execute(stmt)
+    ]
+
+
+def submission_reviews(submission_id: int) -> list[ReviewEntry]:
+    """Every review of one submission, by reviewer name (one query). For organizers only."""
+    return _review_entries(Review.submission_id == submission_id)
+
+
 @dataclass
 class RankingRow:
     """One submission's review figures for organizers.
 
     ``mean``/``median``/``stddev`` (population) and ``spread`` (max - min) are ``None``
-    without reviews; ``missing`` names the assigned reviewers who have not scored it yet.
+    without reviews; ``missing`` names the assigned reviewers who have not scored it yet;
+    ``reviews`` holds every review (reviewer, score, comment, time) by reviewer name.
     """
 
     id: int
@@ -225,6 +288,7 @@ class RankingRow:
     speakers: list[str]
     scores: list[int]
     missing: list[str]
+    reviews: list[ReviewEntry] = field(default_factory=list)
     mean: float | None = None
     median: float | None = None
     spread: int | None = None
@@ -320,14 +384,11 @@ def ranking(event: Event, filters: RankingFilters | None = None) -> list[Ranking
         for r in db.session.execute(stmt)
     }
     reviewed: set[tuple[int, int]] = set()
-    for sub_id, reviewer_id, score in db.session.execute(
-        select(Review.submission_id, Review.reviewer_id, Review.score)
-        .join(s, s.id == Review.submission_id)
-        .where(s.event_id == event.id)
-    ):
-        reviewed.add((reviewer_id, sub_id))
-        if sub_id in rows:
-            rows[sub_id].scores.append(score)
+    for entry in _review_entries(s.event_id == event.id):
+        reviewed.add((entry.reviewer_id, entry.submission_id))
+        if entry.submission_id in rows:
+            rows[entry.submission_id].scores.append(entry.score)
+            rows[entry.submission_id].reviews.append(entry)
     pairs = db.session.execute(visible_pairs(event.id)).all()
     names = reviewer_names(event.id)
     for reviewer_id, sub_id in pairs:
@@ -352,6 +413,15 @@ def ranking(event: Event, filters: RankingFilters | None = None) -> list[Ranking
             continue
         result.append(row)
     return _sorted(result, filters)
+
+
+def ranking_reviewers(rows: Sequence[RankingRow]) -> list[tuple[int, str]]:
+    """``(reviewer id, name)`` of everyone who reviewed one of ``rows``, by name then id.
+
+    The columns of the per-reviewer detail (page and CSV); no query.
+    """
+    seen = {e.reviewer_id: e.reviewer for row in rows for e in row.reviews}
+    return sorted(seen.items(), key=lambda p: (p[1].casefold(), p[0]))
 
 
 def _fill_figures(row: RankingRow) -> None:
@@ -446,6 +516,48 @@ def submission_choices(event_id: int) -> Sequence[tuple[int, str]]:
         .order_by(Submission.title)
     )
     return [(i, t) for i, t in db.session.execute(stmt)]
+
+
+DECIDED_STATES = frozenset({SubmissionState.ACCEPTED.value, SubmissionState.REJECTED.value})
+"""States a released decision leads to; only these can be hidden from speakers."""
+
+
+def unannounced_decisions(submission_ids: Iterable[int]) -> set[int]:
+    """Those of ``submission_ids`` whose released decision speakers may not see yet (1 query).
+
+    A decision is released but unannounced while its mails are held (see
+    ``Decision.announced_at``); speaker-facing pages show such a submission as still under
+    review (``submitted``) and confirmation links do not work yet.
+    """
+    ids = sorted(set(submission_ids))
+    if not ids:
+        return set()  # no query: callers pass only submissions in DECIDED_STATES
+    return set(
+        db.session.scalars(
+            select(Decision.submission_id)
+            .join(Submission, Submission.id == Decision.submission_id)
+            .where(Decision.submission_id.in_(ids), Decision.decision == Submission.state)
+            .where(Decision.released_at.is_not(None), Decision.announced_at.is_(None))
+        )
+    )
+
+
+def unannounced_count(event_id: int) -> int:
+    """How many submissions of the event have a released decision speakers can't see yet."""
+    stmt = (
+        select(func.count(func.distinct(Decision.submission_id)))
+        .join(Submission, Submission.id == Decision.submission_id)
+        .where(Decision.event_id == event_id, Decision.decision == Submission.state)
+        .where(Decision.released_at.is_not(None), Decision.announced_at.is_(None))
+    )
+    return int(db.session.scalar(stmt) or 0)
+
+
+def speaker_state(state: str, hidden: bool) -> str:
+    """The state a speaker sees: ``submitted`` while an accept/reject is not announced."""
+    if hidden and state in DECIDED_STATES:
+        return SubmissionState.SUBMITTED.value
+    return state
 
 
 def is_speaker_of(user_id: int, submission_id: int) -> bool:

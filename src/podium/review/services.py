@@ -82,6 +82,7 @@ def update_review_settings(
     score_min: int,
     score_max: int,
     labels: Mapping[int, str],
+    reviews_per_submission: int | None = None,
 ) -> None:
     """Store the event's review settings.
 
@@ -89,9 +90,11 @@ def update_review_settings(
         closes_at: aware UTC instant after which reviews can no longer be edited, or None.
         score_min, score_max: inclusive score range, at most :data:`MAX_SCALE_VALUES` values.
         labels: label per score value (values outside the range are refused).
+        reviews_per_submission: reviews each submission should get (1-50); None keeps it.
 
     Raises:
-        ReviewError: the range is empty or too wide, a label is outside it, or an existing
+        ReviewError: the range is empty or too wide, a label is outside it, the reviews
+            wanted are outside 1-50, or an existing
             review's score would fall outside the new range.
     """
     if closes_at is not None and closes_at.tzinfo is None:
@@ -103,6 +106,8 @@ def update_review_settings(
     outside = sorted(v for v in labels if not score_min <= v <= score_max)
     if outside:
         raise ReviewError(f"labels for values outside the scale: {outside}", "score_labels")
+    if reviews_per_submission is not None and not 1 <= reviews_per_submission <= 50:
+        raise ReviewError("enter between 1 and 50 reviews", "reviews_per_submission")
     clash = db.session.scalar(
         select(Review.id)
         .join(Submission, Submission.id == Review.submission_id)
@@ -117,6 +122,8 @@ def update_review_settings(
     event.score_min = score_min
     event.score_max = score_max
     event.score_labels = {str(k): v.strip() for k, v in sorted(labels.items()) if v.strip()}
+    if reviews_per_submission is not None:
+        event.reviews_per_submission = reviews_per_submission
     db.session.commit()
 
 
@@ -387,8 +394,12 @@ def confirmation_link(event: Event, submission_id: int) -> str:
     return f"{base}/review/{event.slug}/confirm/{token}"
 
 
-def release_decisions(*, event: Event, actor: User) -> ReleaseResult:
+def release_decisions(*, event: Event, actor: User, with_mail: bool = True) -> ReleaseResult:
     """Apply every pending decision of ``event`` and hold one mail per speaker and submission.
+
+    Speakers see a released decision only once it is announced (``Decision.announced_at``):
+    with ``with_mail`` when its held mail is queued (:func:`send_held_mails`); without mail
+    (``with_mail=False``: no mail is held) at once.
 
     Each state change goes through :func:`podium.cfp.services.change_state` (who and when are
     recorded), then the submission's ``pending_state`` is cleared, so a second release finds
@@ -419,6 +430,7 @@ def release_decisions(*, event: Event, actor: User) -> ReleaseResult:
     }
     released = mails = skipped = no_address = 0
     new_rows: list[Any] = []
+    waiting: set[int] = set()
     for submission in submissions:
         decision = claimed[submission.id]
         submission.pending_state = None
@@ -438,6 +450,9 @@ def release_decisions(*, event: Event, actor: User) -> ReleaseResult:
             continue
         new_rows.append(record)
         released += 1
+        if not with_mail:
+            continue
+        waiting.add(submission.id)
         subject, body = texts[decision.template_kind]
         link = confirmation_link(event, submission.id) if decision is DecisionKind.ACCEPT else ""
         for profile_id, name, email in speakers[submission.id]:
@@ -470,12 +485,24 @@ def release_decisions(*, event: Event, actor: User) -> ReleaseResult:
             new_rows.append(mail)
             mails += 1
     _insert_batched(new_rows)
+    now = utcnow()
+    unreleased = (Decision.event_id == event.id, Decision.released_at.is_(None))
+    # Only a decision that changed the state and has its mails held waits to be announced;
+    # cleared, skipped and superseded ones have nothing to hide.
     db.session.execute(
         update(Decision)
-        .where(Decision.event_id == event.id, Decision.released_at.is_(None))
-        .values(released_at=utcnow(), released_by_id=actor.id)
+        .where(*unreleased, Decision.submission_id.in_(sorted(waiting)))
+        .values(released_at=now, released_by_id=actor.id, announced_at=None)
         .execution_options(synchronize_session=False)
     )
+    db.session.execute(
+        update(Decision)
+        .where(*unreleased)
+        .values(released_at=now, released_by_id=actor.id, announced_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if not with_mail:
+        _mark_announced(event, set(claimed))
     db.session.commit()
     return ReleaseResult(released=released, mails=mails, skipped=skipped, no_address=no_address)
 
@@ -574,11 +601,22 @@ def discard_held_mail(*, event: Event, mail_id: int) -> None:
 
 
 def send_held_mails(*, event: Event) -> int:
-    """Move every held decision mail of ``event`` to ``queued`` for the worker (one UPDATE).
+    """Move every held decision mail of ``event`` to ``queued`` for the worker.
+
+    The decisions those mails tell are announced at the same time (speakers see them from
+    now on, see :func:`announce_decisions`). Three statements whatever the number of mails.
 
     Returns:
         how many mails were queued.
     """
+    held = db.session.scalars(
+        select(OutboxMail.context)
+        .where(OutboxMail.event_id == event.id)
+        .where(OutboxMail.kind == DECISION_MAIL_KIND)
+        .where(OutboxMail.state == "held")
+    ).all()
+    told = {c["submission_id"] for c in held if isinstance((c or {}).get("submission_id"), int)}
+    _mark_announced(event, told)
     result = db.session.execute(
         update(OutboxMail)
         .where(OutboxMail.event_id == event.id)
@@ -589,6 +627,36 @@ def send_held_mails(*, event: Event) -> int:
     )
     db.session.commit()
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def announce_decisions(*, event: Event, submission_ids: Iterable[int] | None = None) -> int:
+    """Let speakers see released decisions that no mail announced (release without mail).
+
+    ``submission_ids`` limits it to those submissions (``None``: every released decision of
+    the event not announced yet). Whoever queues decision mails by another path must call
+    this for the submissions the mails tell about. One UPDATE.
+
+    Returns:
+        how many decisions were announced.
+    """
+    count = _mark_announced(event, None if submission_ids is None else set(submission_ids))
+    db.session.commit()
+    return count
+
+
+def _mark_announced(event: Event, submission_ids: set[int] | None) -> int:
+    stmt = (
+        update(Decision)
+        .where(Decision.event_id == event.id)
+        .where(Decision.released_at.is_not(None), Decision.announced_at.is_(None))
+        .values(announced_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if submission_ids is not None:
+        if not submission_ids:
+            return 0
+        stmt = stmt.where(Decision.submission_id.in_(sorted(submission_ids)))
+    return int(db.session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
 
 
 # --- confirmations ---------------------------------------------------------------------------
@@ -615,6 +683,8 @@ def answer_confirmation(
     if (
         submission.state == SubmissionState.SUBMITTED
         or submission.state == SubmissionState.REJECTED
+        # Until the decision is announced the speaker must not learn it, not even by a 409.
+        or submission.id in queries.unannounced_decisions([submission.id])
     ):
         raise ReviewError("this submission has not been accepted", "answer")
     try:

@@ -254,6 +254,7 @@ def _settings_form(event: Event) -> ReviewSettingsForm:
             ),
             "score_min": event.score_min,
             "score_max": event.score_max,
+            "reviews_per_submission": event.reviews_per_submission,
             "score_labels": "\n".join(
                 f"{k} = {v}" for k, v in sorted(labels.items(), key=lambda p: int(p[0]))
             ),
@@ -314,6 +315,7 @@ def update_settings(slug: str) -> RENDERED:
                 score_min=form.score_min.data,
                 score_max=form.score_max.data,
                 labels=labels,
+                reviews_per_submission=form.reviews_per_submission.data,
             )
         except services.ReviewError as error:
             _fail(form, error)
@@ -372,24 +374,36 @@ def ranking(slug: str) -> RENDERED:
     event = event_or_404(slug)
     require_organizer(event)
     filters = queries.RankingFilters.from_args(request.args)
+    rows = queries.ranking(event, filters)
+    detail = request.args.get("detail") == "1"
     return render_template(
         "review/ranking.html",
         event=event,
-        rows=queries.ranking(event, filters),
+        rows=rows,
         filters=filters,
         states=sorted(REVIEWABLE_STATES),
         sort_keys=queries.SORT_KEYS,
+        detail=detail,
+        reviewers=queries.ranking_reviewers(rows) if detail else [],
     )
 
 
 @bp.get("/orga/<slug>/ranking.csv")
 def ranking_csv(slug: str) -> RENDERED:
-    """The ranking as CSV, with the same filters and order as the page."""
+    """The ranking as CSV, with the same filters and order as the page.
+
+    After the figures come one ``score: <reviewer>`` column per reviewer who reviewed any of
+    the rows (empty where they did not) and a ``comments`` column with one
+    ``<reviewer> (<score>): <comment>`` line per non-empty comment.
+    """
     event = event_or_404(slug)
     require_organizer(event)
     rows = queries.ranking(event, queries.RankingFilters.from_args(request.args))
+    reviewers = queries.ranking_reviewers(rows)
     header = ["id", "title", "speakers", "track", "state", "pending_decision", "reviews"]
     header += ["mean", "median", "spread", "stddev", "missing_reviewers"]
+    header += [_csv_cell(f"score: {name}") for _, name in reviewers]
+    header += ["comments"]
     return _csv_response(
         header,
         (
@@ -406,11 +420,22 @@ def ranking_csv(slug: str) -> RENDERED:
                 r.spread,
                 r.stddev,
                 "; ".join(r.missing),
+                *_scores_by_reviewer(r, reviewers),
+                _comments_cell(r),
             ]
             for r in rows
         ),
         f"{event.slug}-ranking.csv",
     )
+
+
+def _scores_by_reviewer(row: queries.RankingRow, reviewers: Sequence[tuple[int, str]]) -> list[Any]:
+    scores = {e.reviewer_id: e.score for e in row.reviews}
+    return [scores.get(reviewer_id) for reviewer_id, _ in reviewers]
+
+
+def _comments_cell(row: queries.RankingRow) -> str:
+    return "\n".join(f"{e.reviewer} ({e.score}): {e.comment}" for e in row.reviews if e.comment)
 
 
 # --- organizers: decisions ---------------------------------------------------------------------
@@ -516,7 +541,14 @@ def release(slug: str) -> RENDERED:
     require_organizer(event)
     if not CsrfForm().validate():
         abort(400, "the form expired; reload the page")
-    result = services.release_decisions(event=event, actor=current_user)
+    with_mail = request.form.get("without_mail") != "1"
+    result = services.release_decisions(event=event, actor=current_user, with_mail=with_mail)
+    if not with_mail:
+        flash(
+            f"{result.released} decision(s) released without mail; speakers see them now.",
+            "success",
+        )
+        return redirect(url_for("review.decisions", slug=event.slug))
     message = f"{result.released} decision(s) released, {result.mails} mail(s) held for checking."
     if result.skipped:
         message += f" {result.skipped} skipped (state no longer allows it or unchanged)."
@@ -541,8 +573,25 @@ def decision_mails(slug: str) -> RENDERED:
         for m in mails
     }
     return render_template(
-        "review/mails.html", event=event, mails=mails, forms=forms, csrf_form=CsrfForm()
+        "review/mails.html",
+        event=event,
+        mails=mails,
+        forms=forms,
+        csrf_form=CsrfForm(),
+        unannounced=queries.unannounced_count(event.id),
     )
+
+
+@bp.post("/orga/<slug>/decisions/announce")
+def announce(slug: str) -> RENDERED:
+    """Show every released decision to its speakers without sending (more) mail."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    if not CsrfForm().validate():
+        abort(400, "the form expired; reload the page")
+    count = services.announce_decisions(event=event)
+    flash(f"{count} decision(s) are now visible to their speakers, without mail.", "success")
+    return redirect(url_for("review.decision_mails", slug=event.slug))
 
 
 @bp.post("/orga/<slug>/decisions/mails/<int:mail_id>")
@@ -629,8 +678,8 @@ def confirm_page(slug: str, token: str) -> RENDERED:
     submission_id = _confirm_target(event, token)
     require_login()
     submission = queries.event_submission(event.id, submission_id)
-    if submission is None:
-        abort(404)
+    if submission is None or queries.unannounced_decisions([submission.id]):
+        abort(404)  # an unannounced decision does not exist for speakers yet
     if not queries.is_speaker_of(current_user.id, submission.id):
         abort(403)
     return render_template(

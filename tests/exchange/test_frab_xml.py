@@ -252,7 +252,7 @@ def test_parse_bad_duration_names_element_and_line() -> None:
         parse_frab_xml(_minimal(events=[{"duration": "half an hour"}]))
 
     assert str(raised.value) == (
-        "<duration> on line 13: 'half an hour' is not a duration in HH:MM or HH:MM:SS"
+        "<duration> on line 13: 'half an hour' is not a duration in HH:MM, HH:MM:SS or DDD:HH:MM"
     )
     assert (raised.value.element, raised.value.line) == ("<duration>", 13)
 

@@ -54,6 +54,7 @@ from podium.exchange.schedule_data import (
     parse_hhmm,
     zone,
 )
+from podium.exchange.zones import zone_disagreement, zone_for_city
 
 __all__ = ["parse_frab_xml", "write_frab_xml"]
 
@@ -153,6 +154,7 @@ class _Reader:
             raise _fail(root, "no <conference> element")
         self.day_els = root.findall("day")
         self.base_url = _text(self.conf_el, "base_url") or None
+        self.warnings: list[str] = []
         self.zone_name = self._zone_name(time_zone)
         self.tz = zone(self.zone_name)
 
@@ -182,6 +184,7 @@ class _Reader:
             sessions=tuple(sessions),
             tracks=tuple(self._tracks(sessions)),
             version=clean_line(_text(self.root, "version")),
+            warnings=tuple(self.warnings),
         )
 
     # -- zone and days -----------------------------------------------------------------
@@ -192,17 +195,41 @@ class _Reader:
         tz_el = self.conf_el.find("time_zone_name")
         name = clean_line(tz_el.text) if tz_el is not None else ""
         if name:
-            return name if self._known_zone(name) else self._bad_zone(name, tz_el)
+            if not self._known_zone(name):
+                return self._bad_zone(name, tz_el)
+            warning = zone_disagreement(name, self._aware_values())
+            if warning:
+                self.warnings.append(warning)
+            return name
         offsets = list(self._offsets())
         derived = zone_name_for_offsets(offsets)
         if derived:
             return derived
         seen = ", ".join(sorted({_format_offset(o) for o in offsets})) or "none"
-        raise _fail(
-            self.conf_el,
-            "no <time_zone_name>, and the UTC offsets in the file "
-            f"({seen}) do not determine one; add <time_zone_name> or pass a time zone",
+        city = _text(self.conf_el, "city")
+        proposal = zone_for_city(city)
+        hint = (
+            f"; its <city> {city!r} suggests {proposal}: choose that time zone"
+            if proposal
+            else "; add <time_zone_name> or pass a time zone"
         )
+        error = _fail(
+            self.conf_el,
+            f"no <time_zone_name>, and the UTC offsets in the file ({seen}) do not determine "
+            f"one{hint}",
+        )
+        error.suggested_zone = proposal
+        raise error
+
+    def _aware_values(self) -> Iterable[dt.datetime]:
+        texts = [day.get(attr) for day in self.day_els for attr in ("start", "end")]
+        texts += [el.text for el in self.root.iterfind("day/room/event/date")]
+        for text in texts:
+            if text and "T" in text:
+                try:
+                    yield dt.datetime.fromisoformat(text.strip())
+                except ValueError:
+                    continue
 
     @staticmethod
     def _known_zone(name: str) -> bool:

@@ -337,6 +337,9 @@ class ScheduleData:
 
     ``version`` is the schedule's version label as the source gave it (free text).
     Sessions are kept in the order given; use ``sessions_sorted()`` for time order.
+    ``warnings`` are sentences a parser wants the import summary to show (a zone that
+    disagrees with the offsets, a zero-length session...); they are not part of the value
+    (not compared, not in ``to_dict``).
     """
 
     conference: Conference
@@ -344,6 +347,7 @@ class ScheduleData:
     sessions: tuple[SessionData, ...] = ()
     tracks: tuple[TrackData, ...] = ()
     version: str = ""
+    warnings: tuple[str, ...] = field(default=(), compare=False, repr=False)
     _persons: tuple[PersonData, ...] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -352,6 +356,7 @@ class ScheduleData:
         object.__setattr__(self, "rooms", tuple(self.rooms))
         object.__setattr__(self, "sessions", tuple(self.sessions))
         object.__setattr__(self, "tracks", tuple(self.tracks))
+        object.__setattr__(self, "warnings", tuple(self.warnings))
 
     @property
     def persons(self) -> tuple[PersonData, ...]:

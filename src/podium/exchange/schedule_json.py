@@ -54,6 +54,7 @@ from podium.exchange.schedule_data import (
     parse_hhmm,
     zone,
 )
+from podium.exchange.zones import zone_disagreement, zone_for_city
 
 __all__ = ["parse_schedule_json", "schedule_json_dict", "write_schedule_json"]
 
@@ -120,6 +121,7 @@ class _Reader:
         if not isinstance(days, list):
             raise self.fail(("schedule", "conference", "days"), "expected a list of days")
         self.days: list[Any] = days
+        self.warnings: list[str] = []
         self.zone_name = self._zone_name(time_zone)
         self.tz = zone(self.zone_name)
 
@@ -160,6 +162,7 @@ class _Reader:
             sessions=tuple(sessions),
             tracks=tuple(self._tracks(sessions)),
             version=clean_line(_str(self.schedule.get("version"))),
+            warnings=tuple(self.warnings),
         )
 
     # -- zone and days -----------------------------------------------------------------
@@ -172,16 +175,44 @@ class _Reader:
                 zone(name)
             except ValueError as exc:
                 raise self.fail(path, f"{name!r} is not an IANA time zone name") from exc
+            if not override:
+                warning = zone_disagreement(name, self._aware_values())
+                if warning:
+                    self.warnings.append(warning)
             return name
         offsets = list(self._offsets())
         derived = zone_name_for_offsets(offsets)
         if derived:
             return derived
-        raise self.fail(
-            path[:-1],
-            "no time_zone_name, and the UTC offsets in the file do not determine one; "
-            "add time_zone_name or pass a time zone",
+        city = _str(self.conf.get("city"))
+        proposal = zone_for_city(city)
+        hint = (
+            f"; its city {city!r} suggests {proposal}: choose that time zone"
+            if proposal
+            else "; add time_zone_name or pass a time zone"
         )
+        error = self.fail(
+            path[:-1],
+            f"no time_zone_name, and the UTC offsets in the file do not determine one{hint}",
+        )
+        error.suggested_zone = proposal
+        raise error
+
+    def _aware_values(self) -> Iterable[dt.datetime]:
+        for day in self.days:
+            if not isinstance(day, dict):
+                continue
+            texts = [_str(day.get("day_start")), _str(day.get("day_end"))]
+            rooms = day.get("rooms")
+            for events in rooms.values() if isinstance(rooms, dict) else ():
+                for event in events if isinstance(events, list) else ():
+                    texts.append(_str(event.get("date")) if isinstance(event, dict) else "")
+            for text in texts:
+                if "T" in text:
+                    try:
+                        yield dt.datetime.fromisoformat(text.strip())
+                    except ValueError:
+                        continue
 
     def _offsets(self) -> Iterable[dt.timedelta]:
         for day in self.days:

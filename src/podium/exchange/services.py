@@ -26,7 +26,7 @@ from podium.cfp.models import SpeakerProfile, Submission, SubmissionSpeaker
 from podium.cfp.services import change_state
 from podium.events.models import Event, Room, SessionType, Track
 from podium.exchange.errors import ScheduleImportError
-from podium.exchange.frab_xml import parse_frab_xml
+from podium.exchange.formats import parse_any
 from podium.exchange.normalize import (
     MAX_LINK_URL,
     PODIUM_NAMESPACE,
@@ -44,7 +44,6 @@ from podium.exchange.schedule_data import (
     SessionData,
     TrackData,
 )
-from podium.exchange.schedule_json import parse_schedule_json
 from podium.extensions import db
 from podium.schedule.models import Slot
 
@@ -157,6 +156,7 @@ def import_schedule(
         raise ScheduleImportError(f"event slug {slug!r} must be 1 to 80 characters")
     try:
         result = _Importer(data, slug, actor).run(make_public=make_public)
+        result.warnings[:0] = data.warnings  # the parser's own notes come first
     except Exception:
         db.session.rollback()
         raise
@@ -504,14 +504,13 @@ def _import_key(person: PersonData) -> str:
 
 
 def parse_schedule_file(raw: bytes, *, time_zone: str | None = None) -> ScheduleData:
-    """Parse schedule bytes as JSON (first character ``{``) or frab XML (anything else).
+    """Parse schedule bytes in any format ``exchange.formats.parse_any`` recognises.
 
-    Raises ``ScheduleImportError`` naming the element and line of the first problem.
+    frab XML, schedule JSON versions 1 and 2, iCalendar. Raises ``ScheduleImportError``
+    naming the element and line of the first problem, or the layout of a file that holds
+    events no reader understands.
     """
-    head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if head in (b"{", b"["):
-        return parse_schedule_json(raw, time_zone=time_zone)
-    return parse_frab_xml(raw, time_zone=time_zone)
+    return parse_any(raw, time_zone=time_zone)
 
 
 def import_schedule_file(

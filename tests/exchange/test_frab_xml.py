@@ -87,7 +87,9 @@ def test_export_then_reimport_of_real_file_gives_the_same_schedule(name: str) ->
     again = parse_frab_xml(write_frab_xml(original))
 
     assert by_guid(again) == by_guid(original)
-    assert again.replace(sessions=()) == original.replace(sessions=())
+    # The XSD has no <venue> or <city>: FOSDEM's are read but cannot be written back.
+    placeless = dataclasses.replace(original.conference, venue="", city="")
+    assert again.replace(sessions=()) == original.replace(sessions=(), conference=placeless)
 
 
 @pytest.mark.parametrize("name", sorted(JSON_COUNTS))

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from podium.db import utcnow
@@ -42,6 +52,11 @@ class Event(db.Model):
     score_min: Mapped[int] = mapped_column(Integer, default=0)
     score_max: Mapped[int] = mapped_column(Integer, default=3)
     score_labels: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Facts an imported schedule gave that have no column (logo, venue, city), kept so the
+    # exports say them again; see podium.exchange.kept.
+    exchange_extra: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     tracks: Mapped[list[Track]] = relationship(

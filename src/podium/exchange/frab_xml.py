@@ -41,6 +41,7 @@ from podium.exchange.normalize import (
     session_slug,
     strip_control,
     unique_session_ids,
+    web_url,
     zone_name_for_offsets,
 )
 from podium.exchange.schedule_data import (
@@ -177,6 +178,9 @@ class _Reader:
             day_change=day_change.strftime("%H:%M"),
             url=_text(self.conf_el, "url") or _text(self.root, "url") or None,
             base_url=base_url,
+            logo=_url(_text(self.conf_el, "logo"), base_url),
+            venue=clean_line(_text(self.conf_el, "venue")),
+            city=clean_line(_text(self.conf_el, "city")),
         )
         return ScheduleData(
             conference=conference,
@@ -395,6 +399,10 @@ class _Reader:
             attachments=tuple(_links(children.get("attachments"), "attachment", self.base_url)),
             do_not_record=optout in _TRUE,
             url=_url(_child_text(children, "url"), self.base_url),
+            logo=_url(_child_text(children, "logo"), self.base_url),
+            feedback_url=_url(_child_text(children, "feedback_url"), self.base_url),
+            origin_url=_url(_child_text(children, "origin_url"), self.base_url),
+            recording_license=clean_line(_text(recording, "license")),
         )
 
     def _event_start(
@@ -579,6 +587,9 @@ def _write_conference(root: etree._Element, data: ScheduleData) -> None:
     url = absolute_url(conf.url, base_url)
     if url:
         _sub(conf_el, "url", url)
+    logo = web_url(conf.logo)
+    if logo:
+        _sub(conf_el, "logo", logo)
     _sub(conf_el, "time_zone_name", conf.time_zone)
     for track in data.tracks:
         track_el = etree.SubElement(conf_el, "track", name=_x(track.name))
@@ -621,7 +632,7 @@ def _write_event(
     _sub(event, "abstract", session.abstract)
     _sub(event, "description", session.description)
     recording = etree.SubElement(event, "recording")
-    _sub(recording, "license", "")
+    _sub(recording, "license", session.recording_license)
     _sub(recording, "optout", "true" if session.do_not_record else "false")
     persons = etree.SubElement(event, "persons")
     for person in session.persons:
@@ -632,6 +643,11 @@ def _write_event(
             person_el.set("guid", person.guid)
     _write_links(event, "links", "link", session.links, base_url)
     _write_links(event, "attachments", "attachment", session.attachments, base_url)
+    # xs:all: these may come in any order.
+    for tag in ("logo", "feedback_url", "origin_url"):
+        value = web_url(getattr(session, tag))
+        if value:
+            _sub(event, tag, value)
 
 
 def _write_links(

@@ -155,6 +155,9 @@ class _Reader:
             day_change=day_change.strftime("%H:%M"),
             url=_str(conf.get("url")) or None,
             base_url=base_url,
+            logo=absolute_url(_str(conf.get("logo")), base_url) or None,
+            venue=clean_line(_str(self.meta.get("venue") or conf.get("venue"))),
+            city=clean_line(_str(self.meta.get("city") or conf.get("city"))),
         )
         return ScheduleData(
             conference=conference,
@@ -378,6 +381,11 @@ class _Reader:
             ),
             do_not_record=event.get("do_not_record") is True,
             url=url,
+            logo=absolute_url(_str(event.get("logo")), base_url) or None,
+            feedback_url=absolute_url(_str(event.get("feedback_url")), base_url) or None,
+            origin_url=absolute_url(_str(event.get("origin_url")), base_url) or None,
+            recording_license=clean_line(_str(event.get("recording_license"))),
+            do_not_stream=event.get("do_not_stream") is True,
         )
 
     def _int(self, value: Any, path: Path, *, required: bool = False) -> int | None:
@@ -596,9 +604,17 @@ def schedule_json_dict(data: ScheduleData, *, generator_version: str = "") -> di
         conference["url"] = url
     conference["tracks"] = [_track(t) for t in data.tracks]
     conference["rooms"] = [_room(r, acronym) for r in rooms]
-    conference["meta"] = {
-        "podium": {"slug": acronym, "time_zone": conf.time_zone, "day_change": conf.day_change}
+    logo = web_url(conf.logo)
+    if logo:
+        conference["logo"] = logo
+    podium: dict[str, Any] = {
+        "slug": acronym,
+        "time_zone": conf.time_zone,
+        "day_change": conf.day_change,
     }
+    # Schema 1 has no venue or city; only Podium reads them back from here.
+    podium.update({k: v for k, v in (("venue", conf.venue), ("city", conf.city)) if v})
+    conference["meta"] = {"podium": podium}
     ids = unique_session_ids(data.sessions)
     slugs: set[str] = set()
     conference["days"] = [
@@ -682,10 +698,25 @@ def _event(
         "abstract": _t(session.abstract),
         "description": _t(session.description),
         "do_not_record": session.do_not_record,
+        **_kept(session),
         "persons": [_person(p) for p in session.persons],
         "links": _references(session.links, base_url),
         "attachments": _references(session.attachments, base_url),
     }
+
+
+def _kept(session: SessionData) -> dict[str, Any]:
+    """Schema 1's optional event fields Podium keeps from imports, when set."""
+    result: dict[str, Any] = {}
+    for key in ("logo", "feedback_url", "origin_url"):
+        url = web_url(getattr(session, key))
+        if url:
+            result[key] = url
+    if session.recording_license:
+        result["recording_license"] = _t(session.recording_license)
+    if session.do_not_stream:
+        result["do_not_stream"] = True
+    return result
 
 
 def _person(person: PersonData) -> dict[str, Any]:

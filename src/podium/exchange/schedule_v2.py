@@ -82,6 +82,7 @@ EVENT_TYPES = (
 NO_TRACK = "no-track"
 """Track slug written for a session without a track (the schema requires a track)."""
 _NOT_SESSIONS = {"BREAK", "META"}
+_FIELD_LINKS = {"FEEDBACK": "feedback_url", "ORIGIN": "origin_url"}
 _NOT_IN_PROGRAM = {"CANCELED", "DELETED", "WITHDRAWN", "REJECTED"}
 _ISO_DURATION = re.compile(
     r"P(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?", re.IGNORECASE
@@ -267,6 +268,9 @@ class _Reader:
             day_change=change.strftime("%H:%M"),
             url=_str(self.conf.get("url")) or None,
             base_url=self.base_url,
+            logo=self._url(_image(self.conf.get("logo"))),
+            venue=clean_line(_str(self.meta.get("venue"))),
+            city=clean_line(_str(self.meta.get("city"))),
         )
 
     def _local(self, value: Any) -> dt.datetime | None:
@@ -390,11 +394,19 @@ class _Reader:
                 else clean_line(_str(event.get("language"))) or None
             ),
             persons=tuple(self._persons(event, people)),
-            links=tuple(self._links(event.get("links"))),
+            links=tuple(self._links(_untyped(event.get("links")))),
             attachments=tuple(self._links(event.get("attachments"))),
             do_not_record=extra.get("do_not_record") is True or event.get("do_not_record") is True,
             url=url,
+            logo=self._url(_image(event.get("logo"))),
+            feedback_url=self._url(_typed(event.get("links"), "FEEDBACK")),
+            origin_url=self._url(_typed(event.get("links"), "ORIGIN")),
+            recording_license=clean_line(_str(extra.get("recording_license"))),
+            do_not_stream=extra.get("do_not_stream") is True,
         )
+
+    def _url(self, value: str) -> str | None:
+        return absolute_url(value, self.base_url) or (clean_line(value) or None)
 
     def _instant(self, value: Any, path: str) -> dt.datetime:
         try:
@@ -492,6 +504,30 @@ def _text(value: Any) -> str:
             return value["en"]
         return next((v for v in value.values() if isinstance(v, str)), "")
     return _str(value)
+
+
+def _image(value: Any) -> str:
+    """An Image (``{"url": ...}``) or a plain URL string."""
+    return _str(value.get("url")) if isinstance(value, dict) else _str(value)
+
+
+def _typed(links: Any, kind: str) -> str:
+    """The URL of the first link of this schema type (FEEDBACK, ORIGIN), or ""."""
+    for link in links if isinstance(links, list) else ():
+        if isinstance(link, dict) and _str(link.get("type")).upper() == kind:
+            return _str(link.get("url"))
+    return ""
+
+
+def _untyped(links: Any) -> Any:
+    """Links without the FEEDBACK and ORIGIN ones, which are fields of their own."""
+    if not isinstance(links, list):
+        return links
+    return [
+        link
+        for link in links
+        if not (isinstance(link, dict) and _str(link.get("type")).upper() in _FIELD_LINKS)
+    ]
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -619,14 +655,18 @@ def schedule_v2_dict(data: ScheduleData, *, generator_version: str = "") -> dict
         )
         events.append(event)
         event_meta[event["guid"]] = extra
-    conference["meta"] = {
-        "podium": {
-            "slug": conf.slug,
-            "time_zone": conf.time_zone,
-            "day_change": conf.day_change,
-            "events": event_meta,
-        }
+    logo = web_url(conf.logo)
+    if logo:
+        conference["logo"] = {"url": logo}
+    podium: dict[str, Any] = {
+        "slug": conf.slug,
+        "time_zone": conf.time_zone,
+        "day_change": conf.day_change,
     }
+    # Version 2 has no venue or city; only Podium reads them back from here.
+    podium.update({k: v for k, v in (("venue", conf.venue), ("city", conf.city)) if v})
+    podium["events"] = event_meta
+    conference["meta"] = {"podium": podium}
     schedule: dict[str, Any] = {"version": _t(data.version)}
     if base_url:
         schedule["base_url"] = base_url
@@ -719,10 +759,17 @@ def _event(
             {"name": _t(p.name), "role": "SPEAKER", "guid": _guid_of(p, acronym)}
             for p in session.persons
         ],
-        "links": _references(session.links, base_url),
+        "links": _references(session.links, base_url) + _field_links(session),
         "attachments": _references(session.attachments, base_url),
     }
+    logo = web_url(session.logo)
+    if logo:
+        event["logo"] = {"url": logo}
     extra: dict[str, Any] = {"id": local_id}
+    if session.recording_license:
+        extra["recording_license"] = session.recording_license
+    if session.do_not_stream:
+        extra["do_not_stream"] = True
     if session.session_type and session.session_type != _type_name(kind):
         extra["type"] = session.session_type
     if session.do_not_record:
@@ -730,6 +777,16 @@ def _event(
     if session.language != event["language"]:
         extra["language"] = session.language
     return event, extra
+
+
+def _field_links(session: SessionData) -> list[dict[str, Any]]:
+    # Version 2 has no feedback_url/origin_url fields but typed links for them.
+    result = []
+    for kind, key in _FIELD_LINKS.items():
+        url = web_url(getattr(session, key))
+        if url:
+            result.append({"type": kind, "title": kind.capitalize(), "url": url})
+    return result
 
 
 def _guid_of(person: PersonData, acronym: str) -> str:

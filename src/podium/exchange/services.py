@@ -27,6 +27,7 @@ from podium.cfp.services import change_state
 from podium.events.models import Event, Room, SessionType, Track
 from podium.exchange.errors import ScheduleImportError
 from podium.exchange.formats import parse_any
+from podium.exchange.kept import conference_extra, conference_fields, session_extra, session_fields
 from podium.exchange.normalize import (
     MAX_LINK_URL,
     PODIUM_NAMESPACE,
@@ -211,6 +212,7 @@ class _Importer:
         event.start_date = conf.start_date
         event.end_date = conf.end_date
         event.day_change_minutes = change.hour * 60 + change.minute
+        event.exchange_extra = conference_extra(event.exchange_extra, conf)
         db.session.flush()
         return event
 
@@ -352,6 +354,7 @@ class _Importer:
                 track=tracks.get(session.track) if session.track else None,
                 session_type=types.get(session.session_type) if session.session_type else None,
                 links=self._links(session),
+                exchange_extra=session_extra(session),
             )
             changed |= self._set_speakers(submission, session, speakers)
             if created:
@@ -612,6 +615,7 @@ def build_schedule_data(
         day_change=f"{change.seconds // 3600:02d}:{change.seconds // 60 % 60:02d}",
         url=event.url or None,
         base_url=base_url,
+        **conference_fields(event.exchange_extra),
     )
     return ScheduleData(
         conference=conference,
@@ -660,6 +664,7 @@ def _session_data(
         attachments=_stored_links(submission, "attachment"),
         do_not_record=submission.do_not_record,
         url=session_url(submission) if session_url else None,
+        **session_fields(submission.exchange_extra),
     )
 
 

@@ -180,6 +180,21 @@ def test_v2_hub_style_file_imports_every_event_but_the_break() -> None:
     assert [p.name for p in second.persons] == ["Mitch Altman", "Jane Doe"]
 
 
+def test_v2_file_of_only_breaks_and_cancelled_events_is_refused() -> None:
+    document = json.loads(_v2())
+    events = document["schedule"]["events"]
+    events[0]["state"] = "CANCELED"
+    del events[1]
+
+    with pytest.raises(ScheduleImportError) as raised:
+        parse_any(json.dumps(document).encode())
+
+    assert str(raised.value) == (
+        "schedule.events: every event is a break or not in the program (1 break, "
+        "1 canceled); there is no session to import"
+    )
+
+
 def test_v2_export_of_every_real_file_validates_and_reads_back_the_same_sessions(
     v2_validator: jsonschema.Draft6Validator,
 ) -> None:

@@ -195,6 +195,14 @@ def test_schedule_v2_export_validates_and_says_what_schedule_json_says(app: Flas
     }
     assert v2_events == v1_events
     assert len(v2_events) == 2
+    conference = document["schedule"]["conference"]
+    assert [(r["name"], r.get("capacity")) for r in conference["rooms"]] == [
+        ("Saal 1", 3000),
+        ("Workshop Tent", 40),
+    ]
+    assert [t["name"] for t in conference["tracks"]] == ["Ethics", "Hardware", "Unused track"]
+    persons = {p["name"]: p["biography"] for p in document["schedule"]["persons"]}
+    assert persons == {"Mitch Altman": "Hardware hacker.", "Jane Doe": ""}
     again = client.get("/q/schedule-v2.json", headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
     assert b"/q/schedule-v2.json" in client.get("/q/").data

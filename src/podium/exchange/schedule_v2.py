@@ -178,6 +178,13 @@ class _Reader:
                 )
             guids[session.guid] = index
             sessions.append(session)
+        if skipped and not sessions:
+            listed = ", ".join(f"{count} {what}" for what, count in sorted(skipped.items()))
+            raise _fail(
+                "schedule.events",
+                f"every event is a break or not in the program ({listed}); there is no "
+                "session to import",
+            )
         for what, count in sorted(skipped.items()):
             noun = "event" if count == 1 else "events"
             self.warnings.append(f"{count} {noun} of type or state {what} left out: not a session")

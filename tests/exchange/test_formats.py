@@ -423,6 +423,22 @@ def test_declared_zone_that_disagrees_with_the_offsets_warns_and_keeps_instants(
     )
 
 
+def test_json_declared_zone_disagreeing_with_offsets_warns_too() -> None:
+    # Camp 2019 is Europe/Berlin at +02:00; declare UTC as a misconfigured generator would.
+    document = json.loads(read_fixture("voc-frab-camp2019.json"))
+    document["schedule"]["conference"]["time_zone_name"] = "UTC"
+    original = parse_any(read_fixture("voc-frab-camp2019.json"))
+
+    data = parse_any(json.dumps(document).encode())
+
+    assert by_guid(data) == by_guid(original)  # the same instants
+    assert len(data.warnings) == 1
+    assert data.warnings[0].startswith(
+        "the file declares time zone UTC, but 89 of its 89 date-times carry UTC offsets UTC "
+        "does not have at those dates (+02:00); every instant was kept"
+    )
+
+
 def test_chosen_zone_replaces_the_declared_one_without_a_warning() -> None:
     data = parse_any(_quirk("declared-utc-offsets-plus1.schedule.xml"), time_zone="Europe/Paris")
 

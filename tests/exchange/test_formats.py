@@ -305,6 +305,21 @@ def test_ics_lines_longer_than_75_octets_are_read_whole() -> None:
     assert session.abstract == ("A very long abstract line that nobody folded, " * 6).strip()
 
 
+def test_ics_organizer_of_every_event_is_the_owner_not_a_speaker() -> None:
+    events = b"".join(
+        b"BEGIN:VEVENT\r\nUID:e%d@x\r\nDTSTART:2025030%dT100000Z\r\n"
+        b"DTEND:2025030%dT110000Z\r\nSUMMARY:Talk %d\r\nLOCATION:Hall\r\n"
+        b"ORGANIZER;CN=Quirks Conference:mailto:info@example.org\r\n"
+        b"ATTENDEE;CN=Speaker %d:mailto:s%d@example.org\r\nEND:VEVENT\r\n" % ((i,) * 6)
+        for i in (1, 2)
+    )
+    raw = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + events + b"END:VCALENDAR\r\n"
+
+    data = parse_any(raw)
+
+    assert [[p.name for p in s.persons] for s in data.sessions] == [["Speaker 1"], ["Speaker 2"]]
+
+
 def test_repair_turns_every_line_end_into_crlf_and_unfolds() -> None:
     assert repair_ical_bytes(b"A:1\r\r\nB:2\n C\rD:3") == "A:1\r\nB:2C\r\nD:3\r\n"
 

@@ -3,7 +3,8 @@
 Each VEVENT is a session: SUMMARY the title, DTSTART/DTEND (or DURATION) its time, LOCATION
 the room, the first CATEGORIES value the track, UID the guid (a UUIDv5 of it when it is not
 a UUID), URL its page, DESCRIPTION the abstract. Speakers come from the CN of ORGANIZER and
-ATTENDEE properties, else from ``Speaker:``/``Speakers:`` lines of DESCRIPTION (the form
+ATTENDEE properties (an ORGANIZER named on every event is the calendar's owner and is not a
+speaker), else from ``Speaker:``/``Speakers:`` lines of DESCRIPTION (the form
 Podium's own export and pretalx write), which are then removed from the abstract.
 
 Real calendar exports bend RFC 5545; what schedule apps accept is accepted here too, by
@@ -28,7 +29,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable
 from typing import Any
 
 import icalendar
@@ -120,6 +120,15 @@ class _Reader:
         self.calendar = calendar
         self.events = list(calendar.walk("VEVENT"))
         self.warnings: list[str] = []
+        # An ORGANIZER on every event is the calendar's owner (the conference), not a speaker.
+        organizers = Counter(
+            name for event in self.events for name in _names(event.get("ORGANIZER"))
+        )
+        self.owners = {
+            name
+            for name, count in organizers.items()
+            if len(self.events) > 1 and count == len(self.events)
+        }
         self.zone_name = self._zone_name(time_zone)
         self.tz = zone(self.zone_name)
 
@@ -242,7 +251,15 @@ class _Reader:
                 f"{title[:80]!r} repeats (RRULE); only its first time was imported"
             )
         description, named = _split_speakers(clean_text(str(event.get("DESCRIPTION") or "")))
-        persons = list(_attendees(event)) or [PersonData(name=n) for n in named]
+        persons = [
+            PersonData(name=name)
+            for name in dict.fromkeys(
+                [
+                    *(n for n in _names(event.get("ORGANIZER")) if n not in self.owners),
+                    *_names(event.get("ATTENDEE")),
+                ]
+            )
+        ] or [PersonData(name=n) for n in named]
         uid = str(event.get("UID") or "").strip()
         local_id = index + 1
         room = clean_line(str(event.get("LOCATION") or "")) or NO_ROOM
@@ -274,15 +291,11 @@ def _split_speakers(description: str) -> tuple[str, list[str]]:
     return "\n".join(kept).strip(), list(dict.fromkeys(names))
 
 
-def _attendees(event: icalendar.Event) -> Iterable[PersonData]:
-    seen: set[str] = set()
-    for key in ("ORGANIZER", "ATTENDEE"):
-        props = event.get(key)
-        for prop in props if isinstance(props, list) else [props] if props is not None else []:
-            name = clean_line(str(getattr(prop, "params", {}).get("CN") or ""))
-            if name and name not in seen:
-                seen.add(name)
-                yield PersonData(name=name)
+def _names(prop: Any) -> list[str]:
+    """The CN names of one ORGANIZER/ATTENDEE property or a list of them."""
+    props = prop if isinstance(prop, list) else [prop] if prop is not None else []
+    names = (clean_line(str(getattr(p, "params", {}).get("CN") or "")) for p in props)
+    return [name for name in names if name]
 
 
 def _first_category(prop: Any) -> str | None:

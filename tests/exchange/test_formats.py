@@ -180,6 +180,32 @@ def test_v2_hub_style_file_imports_every_event_but_the_break() -> None:
     assert [p.name for p in second.persons] == ["Mitch Altman", "Jane Doe"]
 
 
+@pytest.mark.parametrize(
+    ("duration", "minutes"), [("PT36H", 2160), ("P1DT2H30M", 1590), ("PT45M30S", 46), ("00:40", 40)]
+)
+def test_v2_event_with_a_duration_instead_of_an_end(duration: str, minutes: int) -> None:
+    document = json.loads(_v2())
+    event = document["schedule"]["events"][0]
+    del event["end"]
+    event["duration"] = duration
+
+    assert parse_any(json.dumps(document).encode()).sessions[0].duration_minutes == minutes
+
+
+def test_v2_duration_over_the_limit_names_the_limit() -> None:
+    document = json.loads(_v2())
+    del document["schedule"]["events"][0]["end"]
+    document["schedule"]["events"][0]["duration"] = "P15D"
+
+    with pytest.raises(ScheduleImportError) as raised:
+        parse_any(json.dumps(document).encode())
+
+    assert str(raised.value) == (
+        "schedule.events[0].duration: 'P15D' is 21600 minutes; a session lasts at most "
+        "20160 minutes (14 days)"
+    )
+
+
 def test_v2_file_of_only_breaks_and_cancelled_events_is_refused() -> None:
     document = json.loads(_v2())
     events = document["schedule"]["events"]

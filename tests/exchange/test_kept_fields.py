@@ -101,6 +101,9 @@ def test_release_exports_keep_the_fields_and_validate(
     assert {key: v1_event.get(key) for key in SESSION_FACTS} == SESSION_FACTS
     assert v1["schedule"]["conference"]["meta"]["podium"]["venue"] == "ULB Solbosch"
     assert v1["schedule"]["conference"]["meta"]["podium"]["city"] == "Brussels"
+    assert v1["schedule"]["conference"]["meta"]["podium"]["source_version"] == "Kept 1.0"
+    assert v2["schedule"]["conference"]["meta"]["podium"]["source_version"] == "Kept 1.0"
+    assert (xml.findtext("version"), v1["schedule"]["version"]) == ("1", "1")
     (v2_event,) = v2["schedule"]["events"]
     assert v2_event["logo"] == {"url": SESSION_FACTS["logo"]}
     assert [(link["type"], link["url"]) for link in v2_event["links"]] == [

@@ -45,8 +45,13 @@ def session_fields(extra: Mapping[str, Any] | None) -> dict[str, Any]:
     return fields
 
 
-def conference_extra(current: Mapping[str, Any] | None, conference: Conference) -> dict[str, Any]:
-    """An event's ``exchange_extra`` after importing ``conference``.
+def conference_extra(
+    current: Mapping[str, Any] | None, conference: Conference, *, version: str = ""
+) -> dict[str, Any]:
+    """An event's ``exchange_extra`` after importing ``conference`` from a file of ``version``.
+
+    The file's version label is kept as ``source_version`` (the conference's own
+    ``source_version`` when the file is a Podium export that carries one).
 
     Keys the file gives replace the stored ones; keys it does not give stay, so importing a
     format without a venue (iCalendar) does not forget the venue an earlier file gave.
@@ -59,6 +64,9 @@ def conference_extra(current: Mapping[str, Any] | None, conference: Conference) 
         value = clean_line(getattr(conference, key))[:200]
         if value:
             extra[key] = value
+    source = clean_line(conference.source_version or version)[:200]
+    if source:
+        extra["source_version"] = source
     return extra
 
 
@@ -69,4 +77,5 @@ def conference_fields(extra: Mapping[str, Any] | None) -> dict[str, Any]:
         "logo": web_url(extra.get("logo")),
         "venue": str(extra.get("venue") or ""),
         "city": str(extra.get("city") or ""),
+        "source_version": str(extra.get("source_version") or ""),
     }

@@ -279,8 +279,9 @@ class Conference:
     ``slug`` is the acronym (``fosdem-2025``). ``time_zone`` an IANA name. ``start_date`` and
     ``end_date`` are the first and last conference days (local dates, inclusive).
     ``day_change`` is the local "HH:MM" at which one conference day ends and the next begins.
-    ``logo`` (URL), ``venue`` and ``city`` are as the source gave them; written to
-    ``to_dict`` only when set.
+    ``logo`` (URL), ``venue`` and ``city`` are as the source gave them; ``source_version`` is
+    the version label of the file the schedule was imported from (releases number their own
+    versions). All four are written to ``to_dict`` only when set.
     """
 
     title: str
@@ -294,6 +295,7 @@ class Conference:
     logo: str | None = None
     venue: str = ""
     city: str = ""
+    source_version: str = ""
 
     def __post_init__(self) -> None:
         zone(self.time_zone)  # fail early on an unknown zone
@@ -335,7 +337,9 @@ class Conference:
             "day_change": self.day_change,
             "url": self.url,
             "base_url": self.base_url,
-            **_set_only(logo=self.logo, venue=self.venue, city=self.city),
+            **_set_only(
+                logo=self.logo, venue=self.venue, city=self.city, source_version=self.source_version
+            ),
         }
 
     @classmethod
@@ -353,6 +357,7 @@ class Conference:
             logo=data.get("logo"),
             venue=data.get("venue") or "",
             city=data.get("city") or "",
+            source_version=data.get("source_version") or "",
         )
 
 

@@ -158,6 +158,7 @@ class _Reader:
             logo=absolute_url(_str(conf.get("logo")), base_url) or None,
             venue=clean_line(_str(self.meta.get("venue") or conf.get("venue"))),
             city=clean_line(_str(self.meta.get("city") or conf.get("city"))),
+            source_version=clean_line(_str(self.meta.get("source_version"))),
         )
         return ScheduleData(
             conference=conference,
@@ -613,7 +614,17 @@ def schedule_json_dict(data: ScheduleData, *, generator_version: str = "") -> di
         "day_change": conf.day_change,
     }
     # Schema 1 has no venue or city; only Podium reads them back from here.
-    podium.update({k: v for k, v in (("venue", conf.venue), ("city", conf.city)) if v})
+    podium.update(
+        {
+            key: value
+            for key, value in (
+                ("venue", conf.venue),
+                ("city", conf.city),
+                ("source_version", conf.source_version),
+            )
+            if value
+        }
+    )
     conference["meta"] = {"podium": podium}
     ids = unique_session_ids(data.sessions)
     slugs: set[str] = set()

@@ -33,6 +33,7 @@ from typing import Any
 
 from podium.exchange.errors import ScheduleImportError
 from podium.exchange.normalize import (
+    MAX_DURATION_MINUTES,
     PODIUM_NAMESPACE,
     absolute_url,
     clean_line,
@@ -278,6 +279,7 @@ class _Reader:
             logo=self._url(_image(self.conf.get("logo"))),
             venue=clean_line(_str(self.meta.get("venue"))),
             city=clean_line(_str(self.meta.get("city"))),
+            source_version=clean_line(_str(self.meta.get("source_version"))),
         )
 
     def _local(self, value: Any) -> dt.datetime | None:
@@ -553,17 +555,23 @@ def _positive_int(value: Any) -> int | None:
 
 
 def _duration(value: Any, path: str) -> int:
+    """Whole minutes from an ISO 8601 duration (``PT1H30M``, ``P1DT2H``) or ``HH:MM``."""
     text = _str(value).strip()
     match = _ISO_DURATION.fullmatch(text)
-    try:
-        if match and any(match.groups()):
-            days, hours, minutes, seconds = (float(g) if g else 0 for g in match.groups())
-            return parse_duration_minutes(
-                f"{int(days):03d}:{int(hours):02d}:{int(minutes):02d}"
-            ) + round(seconds / 60)
-        return parse_duration_minutes(text)
-    except ValueError as exc:
-        raise _fail(path, str(exc)) from exc
+    if not (match and any(match.groups())):
+        try:
+            return parse_duration_minutes(text)
+        except ValueError as exc:
+            raise _fail(path, str(exc)) from exc
+    days, hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
+    total = round(days * 1440 + hours * 60 + minutes + seconds / 60)
+    if total > MAX_DURATION_MINUTES:
+        raise _fail(
+            path,
+            f"{text!r} is {total} minutes; a session lasts at most {MAX_DURATION_MINUTES} "
+            f"minutes ({MAX_DURATION_MINUTES // 1440} days)",
+        )
+    return total
 
 
 def _type_name(value: str) -> str:
@@ -671,7 +679,17 @@ def schedule_v2_dict(data: ScheduleData, *, generator_version: str = "") -> dict
         "day_change": conf.day_change,
     }
     # Version 2 has no venue or city; only Podium reads them back from here.
-    podium.update({k: v for k, v in (("venue", conf.venue), ("city", conf.city)) if v})
+    podium.update(
+        {
+            key: value
+            for key, value in (
+                ("venue", conf.venue),
+                ("city", conf.city),
+                ("source_version", conf.source_version),
+            )
+            if value
+        }
+    )
     podium["events"] = event_meta
     conference["meta"] = {"podium": podium}
     schedule: dict[str, Any] = {"version": _t(data.version)}

@@ -212,7 +212,9 @@ class _Importer:
         event.start_date = conf.start_date
         event.end_date = conf.end_date
         event.day_change_minutes = change.hour * 60 + change.minute
-        event.exchange_extra = conference_extra(event.exchange_extra, conf)
+        event.exchange_extra = conference_extra(
+            event.exchange_extra, conf, version=self.data.version
+        )
         db.session.flush()
         return event
 

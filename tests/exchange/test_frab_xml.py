@@ -87,7 +87,9 @@ def test_export_then_reimport_of_real_file_gives_the_same_schedule(name: str) ->
     again = parse_frab_xml(write_frab_xml(original))
 
     assert by_guid(again) == by_guid(original)
-    assert again.replace(sessions=()) == original.replace(sessions=())
+    # The XSD has no <venue> or <city>: FOSDEM's are read but cannot be written back.
+    placeless = dataclasses.replace(original.conference, venue="", city="")
+    assert again.replace(sessions=()) == original.replace(sessions=(), conference=placeless)
 
 
 @pytest.mark.parametrize("name", sorted(JSON_COUNTS))
@@ -252,7 +254,7 @@ def test_parse_bad_duration_names_element_and_line() -> None:
         parse_frab_xml(_minimal(events=[{"duration": "half an hour"}]))
 
     assert str(raised.value) == (
-        "<duration> on line 13: 'half an hour' is not a duration in HH:MM or HH:MM:SS"
+        "<duration> on line 13: 'half an hour' is not a duration in HH:MM, HH:MM:SS or DDD:HH:MM"
     )
     assert (raised.value.element, raised.value.line) == ("<duration>", 13)
 

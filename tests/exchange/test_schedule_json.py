@@ -185,7 +185,7 @@ def test_parse_bad_duration_names_path_and_line() -> None:
 
     assert str(raised.value) == (
         "schedule.conference.days[0].rooms.Main[0].duration on line 21: "
-        "'soon' is not a duration in HH:MM or HH:MM:SS"
+        "'soon' is not a duration in HH:MM, HH:MM:SS or DDD:HH:MM"
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -82,6 +83,11 @@ class Submission(db.Model):
     # whole, together with its submission, so it costs no extra query anywhere.
     links: Mapped[list[dict[str, str]]] = mapped_column(
         JSON, default=list, server_default=text("'[]'")
+    )
+    # Facts an imported schedule gave that have no column (logo, feedback and origin URLs,
+    # recording licence, stream opt-out), kept so the exports say them again.
+    exchange_extra: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
     )
     state: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     pending_state: Mapped[str | None] = mapped_column(String(20))

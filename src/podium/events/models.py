@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from podium.db import utcnow
@@ -44,6 +54,11 @@ class Event(db.Model):
     score_labels: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # How many reviews each submission should get; the dashboard lists those with fewer.
     reviews_per_submission: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    # Facts an imported schedule gave that have no column (logo, venue, city), kept so the
+    # exports say them again; see podium.exchange.kept.
+    exchange_extra: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     tracks: Mapped[list[Track]] = relationship(

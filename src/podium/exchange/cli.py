@@ -1,4 +1,4 @@
-"""``podium import-schedule``: import a frab schedule.xml or schedule JSON file."""
+"""``podium import-schedule``: import a schedule file (frab XML, schedule JSON, iCalendar)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ _SHOWN_WARNINGS = 20  # a file with thousands of bad links should not flood the 
 @click.command("import-schedule")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--event", "event_slug", help="Event slug to import into (default: the file's).")
-@click.option("--time-zone", help="IANA zone for files without one whose offsets vary.")
+@click.option("--time-zone", help="IANA zone for files without one (or to override the file's).")
 @click.option("--public/--not-public", default=False, help="Make the event public.")
 @click.option(
     "--publish",
@@ -29,7 +29,10 @@ _SHOWN_WARNINGS = 20  # a file with thousands of bad links should not flood the 
 def import_schedule_command(
     file: Path, event_slug: str | None, time_zone: str | None, public: bool, publish: bool
 ) -> None:
-    """Import FILE (frab/pentabarf schedule.xml or schedule JSON); re-running updates."""
+    """Import FILE (frab/pentabarf schedule.xml, schedule JSON v1 or v2, iCalendar).
+
+    Re-running updates. A file without a time zone gets one with --time-zone.
+    """
     from podium.events.models import Event
     from podium.exchange.services import import_schedule, parse_schedule_file
     from podium.extensions import db
@@ -44,6 +47,8 @@ def import_schedule_command(
         result = import_schedule(data=data, event_slug=event_slug, actor=None, make_public=public)
     except ScheduleImportError as exc:
         click.echo(f"podium import-schedule: {file}: {exc}", err=True)
+        if exc.suggested_zone:
+            click.echo(f"  try: --time-zone {exc.suggested_zone}", err=True)
         sys.exit(1)
     click.echo(result.summary())
     for line in result.warnings[:_SHOWN_WARNINGS]:

@@ -9,9 +9,17 @@ class ScheduleImportError(ValueError):
     The message names the element (an XML tag or a JSON path) and, where known, the line
     in the document, e.g. ``<duration> on line 42: '1h' is not HH:MM or HH:MM:SS``.
     ``element`` and ``line`` carry the same facts for callers that want them separately.
+    ``suggested_zone`` is an IANA zone the caller may offer when the file lacks one.
     """
 
-    def __init__(self, message: str, *, element: str | None = None, line: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        element: str | None = None,
+        line: int | None = None,
+        suggested_zone: str | None = None,
+    ):
         parts = []
         if element:
             parts.append(element)
@@ -22,3 +30,4 @@ class ScheduleImportError(ValueError):
         self.element = element
         self.line = line
         self.reason = message
+        self.suggested_zone = suggested_zone

@@ -9,10 +9,11 @@ from wtforms.validators import Length, Optional
 
 
 class ImportScheduleForm(FlaskForm):
-    """Upload a frab/pentabarf schedule.xml or a schedule JSON file into the event."""
+    """Upload a schedule file into the event: frab/pentabarf schedule.xml, schedule JSON
+    (version 1 or the c3voc version 2) or iCalendar (.ics)."""
 
     file = FileField("Schedule file", validators=[FileRequired("Choose a file to import.")])
     time_zone = StringField(
-        "Time zone (only if the file has none and its offsets vary)",
+        "Time zone (only if the file has none, or to replace the file's; e.g. Europe/Brussels)",
         validators=[Optional(), Length(max=64)],
     )

@@ -41,6 +41,7 @@ from podium.exchange.normalize import (
     session_slug,
     strip_control,
     unique_session_ids,
+    web_url,
     zone_name_for_offsets,
 )
 from podium.exchange.schedule_data import (
@@ -54,6 +55,7 @@ from podium.exchange.schedule_data import (
     parse_hhmm,
     zone,
 )
+from podium.exchange.zones import zone_disagreement, zone_for_city
 
 __all__ = ["parse_frab_xml", "write_frab_xml"]
 
@@ -153,6 +155,7 @@ class _Reader:
             raise _fail(root, "no <conference> element")
         self.day_els = root.findall("day")
         self.base_url = _text(self.conf_el, "base_url") or None
+        self.warnings: list[str] = []
         self.zone_name = self._zone_name(time_zone)
         self.tz = zone(self.zone_name)
 
@@ -175,6 +178,9 @@ class _Reader:
             day_change=day_change.strftime("%H:%M"),
             url=_text(self.conf_el, "url") or _text(self.root, "url") or None,
             base_url=base_url,
+            logo=_url(_text(self.conf_el, "logo"), base_url),
+            venue=clean_line(_text(self.conf_el, "venue")),
+            city=clean_line(_text(self.conf_el, "city")),
         )
         return ScheduleData(
             conference=conference,
@@ -182,6 +188,7 @@ class _Reader:
             sessions=tuple(sessions),
             tracks=tuple(self._tracks(sessions)),
             version=clean_line(_text(self.root, "version")),
+            warnings=tuple(self.warnings),
         )
 
     # -- zone and days -----------------------------------------------------------------
@@ -192,17 +199,41 @@ class _Reader:
         tz_el = self.conf_el.find("time_zone_name")
         name = clean_line(tz_el.text) if tz_el is not None else ""
         if name:
-            return name if self._known_zone(name) else self._bad_zone(name, tz_el)
+            if not self._known_zone(name):
+                return self._bad_zone(name, tz_el)
+            warning = zone_disagreement(name, self._aware_values())
+            if warning:
+                self.warnings.append(warning)
+            return name
         offsets = list(self._offsets())
         derived = zone_name_for_offsets(offsets)
         if derived:
             return derived
         seen = ", ".join(sorted({_format_offset(o) for o in offsets})) or "none"
-        raise _fail(
-            self.conf_el,
-            "no <time_zone_name>, and the UTC offsets in the file "
-            f"({seen}) do not determine one; add <time_zone_name> or pass a time zone",
+        city = _text(self.conf_el, "city")
+        proposal = zone_for_city(city)
+        hint = (
+            f"; its <city> {city!r} suggests {proposal}: choose that time zone"
+            if proposal
+            else "; add <time_zone_name> or pass a time zone"
         )
+        error = _fail(
+            self.conf_el,
+            f"no <time_zone_name>, and the UTC offsets in the file ({seen}) do not determine "
+            f"one{hint}",
+        )
+        error.suggested_zone = proposal
+        raise error
+
+    def _aware_values(self) -> Iterable[dt.datetime]:
+        texts = [day.get(attr) for day in self.day_els for attr in ("start", "end")]
+        texts += [el.text for el in self.root.iterfind("day/room/event/date")]
+        for text in texts:
+            if text and "T" in text:
+                try:
+                    yield dt.datetime.fromisoformat(text.strip())
+                except ValueError:
+                    continue
 
     @staticmethod
     def _known_zone(name: str) -> bool:
@@ -368,6 +399,10 @@ class _Reader:
             attachments=tuple(_links(children.get("attachments"), "attachment", self.base_url)),
             do_not_record=optout in _TRUE,
             url=_url(_child_text(children, "url"), self.base_url),
+            logo=_url(_child_text(children, "logo"), self.base_url),
+            feedback_url=_url(_child_text(children, "feedback_url"), self.base_url),
+            origin_url=_url(_child_text(children, "origin_url"), self.base_url),
+            recording_license=clean_line(_text(recording, "license")),
         )
 
     def _event_start(
@@ -552,6 +587,9 @@ def _write_conference(root: etree._Element, data: ScheduleData) -> None:
     url = absolute_url(conf.url, base_url)
     if url:
         _sub(conf_el, "url", url)
+    logo = web_url(conf.logo)
+    if logo:
+        _sub(conf_el, "logo", logo)
     _sub(conf_el, "time_zone_name", conf.time_zone)
     for track in data.tracks:
         track_el = etree.SubElement(conf_el, "track", name=_x(track.name))
@@ -594,7 +632,7 @@ def _write_event(
     _sub(event, "abstract", session.abstract)
     _sub(event, "description", session.description)
     recording = etree.SubElement(event, "recording")
-    _sub(recording, "license", "")
+    _sub(recording, "license", session.recording_license)
     _sub(recording, "optout", "true" if session.do_not_record else "false")
     persons = etree.SubElement(event, "persons")
     for person in session.persons:
@@ -605,6 +643,11 @@ def _write_event(
             person_el.set("guid", person.guid)
     _write_links(event, "links", "link", session.links, base_url)
     _write_links(event, "attachments", "attachment", session.attachments, base_url)
+    # xs:all: these may come in any order.
+    for tag in ("logo", "feedback_url", "origin_url"):
+        value = web_url(getattr(session, tag))
+        if value:
+            _sub(event, tag, value)
 
 
 def _write_links(

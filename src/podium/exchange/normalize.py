@@ -72,18 +72,45 @@ def clean_line(text: str | None) -> str:
     return _ASCII_SPACE.sub(" ", clean_text(text))
 
 
-def parse_duration_minutes(value: str) -> int:
-    """Whole minutes from ``HH:MM`` or ``HH:MM:SS`` (hours may exceed 24); seconds are rounded.
+MAX_DURATION_MINUTES = 14 * 24 * 60
+"""Longest session an import accepts (minutes): 14 days, longer than any camp's opening hours."""
 
-    Raises ``ValueError`` for anything else.
+
+def parse_duration_minutes(value: str) -> int:
+    """Whole minutes from ``HH:MM``, ``HH:MM:SS`` or ``DDD:HH:MM`` (hours may exceed 24).
+
+    Three parts whose first has three digits are days, hours and minutes (the c3voc form
+    ``001:02:30`` is 1 day 2 hours 30 minutes); otherwise three parts are hours, minutes and
+    seconds, and seconds are rounded. Raises ``ValueError`` for anything else and for a
+    duration over ``MAX_DURATION_MINUTES``; the message gives the form or the limit.
     """
-    match = _DURATION.fullmatch(value.strip())
+    text = value.strip()
+    match = _DURATION.fullmatch(text)
     if not match:
-        raise ValueError(f"{value.strip()!r} is not a duration in HH:MM or HH:MM:SS")
-    hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
-    if minutes >= 60 or seconds >= 60:
-        raise ValueError(f"{value.strip()!r} is not a duration in HH:MM or HH:MM:SS")
-    return hours * 60 + minutes + (1 if seconds >= 30 else 0)
+        raise ValueError(f"{text!r} is not a duration in HH:MM, HH:MM:SS or DDD:HH:MM")
+    first, second, third = match.groups()
+    if third is not None and len(first) == 3:
+        days, hours, minutes, seconds = int(first), int(second), int(third), 0
+        if hours >= 24 or minutes >= 60:
+            raise ValueError(
+                f"{text!r} is not a duration in DDD:HH:MM: hours must be 00 to 23 "
+                "and minutes 00 to 59"
+            )
+    else:
+        days, hours, minutes = 0, int(first), int(second)
+        seconds = int(third) if third else 0
+        if minutes >= 60 or seconds >= 60:
+            raise ValueError(
+                f"{text!r} is not a duration in HH:MM or HH:MM:SS: minutes and seconds "
+                "must be 00 to 59"
+            )
+    total = days * 1440 + hours * 60 + minutes + (1 if seconds >= 30 else 0)
+    if total > MAX_DURATION_MINUTES:
+        raise ValueError(
+            f"{text!r} is {total} minutes; a session lasts at most {MAX_DURATION_MINUTES} "
+            f"minutes ({MAX_DURATION_MINUTES // 1440} days)"
+        )
+    return total
 
 
 def format_duration(minutes: int) -> str:
@@ -178,13 +205,20 @@ def session_slug(raw: str | None, *, acronym: str, local_id: int, title: str) ->
 
 
 def absolute_url(url: str | None, base_url: str | None) -> str | None:
-    """``url`` if it is absolute http(s); joined onto an http(s) ``base_url`` if relative."""
+    """``url`` if it is absolute http(s); a root-relative path joined onto a ``base_url``.
+
+    Only a path starting with one ``/`` is joined (frab and pretalx give attachments as
+    ``/system/...`` on their own host). Anything else gives None, in particular scheme-less
+    host names (``nymtech.net``, ``atlas.cern.ch``): joined onto the base URL they would
+    become wrong addresses on the schedule's host, and nothing tells a host from a file name.
+    """
     if not url:
         return None
     url = strip_control(url).strip()
     if _HTTP.fullmatch(url):
         return url
-    if base_url and _HTTP.fullmatch(base_url.strip()) and not re.match(r"\w+:", url):
+    root_relative = url.startswith("/") and not url.startswith("//")
+    if root_relative and base_url and _HTTP.fullmatch(base_url.strip()):
         joined = urljoin(base_url.strip(), url)
         return joined if _HTTP.fullmatch(joined) else None
     return None

@@ -63,6 +63,11 @@ def _from_iso(value: str) -> dt.datetime:
     return dt.datetime.fromisoformat(value).astimezone(dt.UTC)
 
 
+def _set_only(**values: Any) -> dict[str, Any]:
+    # Optional facts enter a snapshot only when set: older snapshots stay byte-identical.
+    return {key: value for key, value in values.items() if value}
+
+
 @dataclass(frozen=True)
 class PersonData:
     """A speaker as a schedule names them.
@@ -161,6 +166,10 @@ class SessionData:
     ``room`` is a ``RoomData.name``; ``track`` and ``session_type`` are names (or None/"").
     ``abstract`` and ``description`` are Markdown or plain text as the source gave them.
     ``links`` and ``attachments`` are ``(title, url)`` pairs.
+    ``logo``, ``feedback_url`` and ``origin_url`` are URLs as the source gave them (or None);
+    ``recording_license`` is free text ("CC BY 4.0"); ``do_not_stream`` the live-stream
+    opt-out beside ``do_not_record``. These five are written to ``to_dict`` only when set, so
+    snapshots of schedules without them are unchanged.
     """
 
     guid: str
@@ -181,6 +190,11 @@ class SessionData:
     attachments: tuple[Link, ...] = ()
     do_not_record: bool = False
     url: str | None = None
+    logo: str | None = None
+    feedback_url: str | None = None
+    origin_url: str | None = None
+    recording_license: str = ""
+    do_not_stream: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "start_utc", _aware_utc(self.start_utc, "start_utc"))
@@ -219,6 +233,13 @@ class SessionData:
             "attachments": [list(a) for a in self.attachments],
             "do_not_record": self.do_not_record,
             "url": self.url,
+            **_set_only(
+                logo=self.logo,
+                feedback_url=self.feedback_url,
+                origin_url=self.origin_url,
+                recording_license=self.recording_license,
+                do_not_stream=self.do_not_stream,
+            ),
         }
 
     @classmethod
@@ -243,6 +264,11 @@ class SessionData:
             attachments=tuple((t, u) for t, u in data.get("attachments", ())),
             do_not_record=bool(data.get("do_not_record", False)),
             url=data.get("url"),
+            logo=data.get("logo"),
+            feedback_url=data.get("feedback_url"),
+            origin_url=data.get("origin_url"),
+            recording_license=data.get("recording_license") or "",
+            do_not_stream=bool(data.get("do_not_stream", False)),
         )
 
 
@@ -253,6 +279,9 @@ class Conference:
     ``slug`` is the acronym (``fosdem-2025``). ``time_zone`` an IANA name. ``start_date`` and
     ``end_date`` are the first and last conference days (local dates, inclusive).
     ``day_change`` is the local "HH:MM" at which one conference day ends and the next begins.
+    ``logo`` (URL), ``venue`` and ``city`` are as the source gave them; ``source_version`` is
+    the version label of the file the schedule was imported from (releases number their own
+    versions). All four are written to ``to_dict`` only when set.
     """
 
     title: str
@@ -263,6 +292,10 @@ class Conference:
     day_change: str = "00:00"
     url: str | None = None
     base_url: str | None = None
+    logo: str | None = None
+    venue: str = ""
+    city: str = ""
+    source_version: str = ""
 
     def __post_init__(self) -> None:
         zone(self.time_zone)  # fail early on an unknown zone
@@ -304,6 +337,9 @@ class Conference:
             "day_change": self.day_change,
             "url": self.url,
             "base_url": self.base_url,
+            **_set_only(
+                logo=self.logo, venue=self.venue, city=self.city, source_version=self.source_version
+            ),
         }
 
     @classmethod
@@ -318,6 +354,10 @@ class Conference:
             day_change=data.get("day_change") or "00:00",
             url=data.get("url"),
             base_url=data.get("base_url"),
+            logo=data.get("logo"),
+            venue=data.get("venue") or "",
+            city=data.get("city") or "",
+            source_version=data.get("source_version") or "",
         )
 
 
@@ -337,6 +377,9 @@ class ScheduleData:
 
     ``version`` is the schedule's version label as the source gave it (free text).
     Sessions are kept in the order given; use ``sessions_sorted()`` for time order.
+    ``warnings`` are sentences a parser wants the import summary to show (a zone that
+    disagrees with the offsets, a zero-length session...); they are not part of the value
+    (not compared, not in ``to_dict``).
     """
 
     conference: Conference
@@ -344,6 +387,7 @@ class ScheduleData:
     sessions: tuple[SessionData, ...] = ()
     tracks: tuple[TrackData, ...] = ()
     version: str = ""
+    warnings: tuple[str, ...] = field(default=(), compare=False, repr=False)
     _persons: tuple[PersonData, ...] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -352,6 +396,7 @@ class ScheduleData:
         object.__setattr__(self, "rooms", tuple(self.rooms))
         object.__setattr__(self, "sessions", tuple(self.sessions))
         object.__setattr__(self, "tracks", tuple(self.tracks))
+        object.__setattr__(self, "warnings", tuple(self.warnings))
 
     @property
     def persons(self) -> tuple[PersonData, ...]:

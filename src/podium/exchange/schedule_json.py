@@ -54,6 +54,7 @@ from podium.exchange.schedule_data import (
     parse_hhmm,
     zone,
 )
+from podium.exchange.zones import zone_disagreement, zone_for_city
 
 __all__ = ["parse_schedule_json", "schedule_json_dict", "write_schedule_json"]
 
@@ -120,6 +121,7 @@ class _Reader:
         if not isinstance(days, list):
             raise self.fail(("schedule", "conference", "days"), "expected a list of days")
         self.days: list[Any] = days
+        self.warnings: list[str] = []
         self.zone_name = self._zone_name(time_zone)
         self.tz = zone(self.zone_name)
 
@@ -153,6 +155,10 @@ class _Reader:
             day_change=day_change.strftime("%H:%M"),
             url=_str(conf.get("url")) or None,
             base_url=base_url,
+            logo=absolute_url(_str(conf.get("logo")), base_url) or None,
+            venue=clean_line(_str(self.meta.get("venue") or conf.get("venue"))),
+            city=clean_line(_str(self.meta.get("city") or conf.get("city"))),
+            source_version=clean_line(_str(self.meta.get("source_version"))),
         )
         return ScheduleData(
             conference=conference,
@@ -160,6 +166,7 @@ class _Reader:
             sessions=tuple(sessions),
             tracks=tuple(self._tracks(sessions)),
             version=clean_line(_str(self.schedule.get("version"))),
+            warnings=tuple(self.warnings),
         )
 
     # -- zone and days -----------------------------------------------------------------
@@ -172,16 +179,44 @@ class _Reader:
                 zone(name)
             except ValueError as exc:
                 raise self.fail(path, f"{name!r} is not an IANA time zone name") from exc
+            if not override:
+                warning = zone_disagreement(name, self._aware_values())
+                if warning:
+                    self.warnings.append(warning)
             return name
         offsets = list(self._offsets())
         derived = zone_name_for_offsets(offsets)
         if derived:
             return derived
-        raise self.fail(
-            path[:-1],
-            "no time_zone_name, and the UTC offsets in the file do not determine one; "
-            "add time_zone_name or pass a time zone",
+        city = _str(self.conf.get("city"))
+        proposal = zone_for_city(city)
+        hint = (
+            f"; its city {city!r} suggests {proposal}: choose that time zone"
+            if proposal
+            else "; add time_zone_name or pass a time zone"
         )
+        error = self.fail(
+            path[:-1],
+            f"no time_zone_name, and the UTC offsets in the file do not determine one{hint}",
+        )
+        error.suggested_zone = proposal
+        raise error
+
+    def _aware_values(self) -> Iterable[dt.datetime]:
+        for day in self.days:
+            if not isinstance(day, dict):
+                continue
+            texts = [_str(day.get("day_start")), _str(day.get("day_end"))]
+            rooms = day.get("rooms")
+            for events in rooms.values() if isinstance(rooms, dict) else ():
+                for event in events if isinstance(events, list) else ():
+                    texts.append(_str(event.get("date")) if isinstance(event, dict) else "")
+            for text in texts:
+                if "T" in text:
+                    try:
+                        yield dt.datetime.fromisoformat(text.strip())
+                    except ValueError:
+                        continue
 
     def _offsets(self) -> Iterable[dt.timedelta]:
         for day in self.days:
@@ -347,6 +382,11 @@ class _Reader:
             ),
             do_not_record=event.get("do_not_record") is True,
             url=url,
+            logo=absolute_url(_str(event.get("logo")), base_url) or None,
+            feedback_url=absolute_url(_str(event.get("feedback_url")), base_url) or None,
+            origin_url=absolute_url(_str(event.get("origin_url")), base_url) or None,
+            recording_license=clean_line(_str(event.get("recording_license"))),
+            do_not_stream=event.get("do_not_stream") is True,
         )
 
     def _int(self, value: Any, path: Path, *, required: bool = False) -> int | None:
@@ -565,9 +605,27 @@ def schedule_json_dict(data: ScheduleData, *, generator_version: str = "") -> di
         conference["url"] = url
     conference["tracks"] = [_track(t) for t in data.tracks]
     conference["rooms"] = [_room(r, acronym) for r in rooms]
-    conference["meta"] = {
-        "podium": {"slug": acronym, "time_zone": conf.time_zone, "day_change": conf.day_change}
+    logo = web_url(conf.logo)
+    if logo:
+        conference["logo"] = logo
+    podium: dict[str, Any] = {
+        "slug": acronym,
+        "time_zone": conf.time_zone,
+        "day_change": conf.day_change,
     }
+    # Schema 1 has no venue or city; only Podium reads them back from here.
+    podium.update(
+        {
+            key: value
+            for key, value in (
+                ("venue", conf.venue),
+                ("city", conf.city),
+                ("source_version", conf.source_version),
+            )
+            if value
+        }
+    )
+    conference["meta"] = {"podium": podium}
     ids = unique_session_ids(data.sessions)
     slugs: set[str] = set()
     conference["days"] = [
@@ -651,10 +709,25 @@ def _event(
         "abstract": _t(session.abstract),
         "description": _t(session.description),
         "do_not_record": session.do_not_record,
+        **_kept(session),
         "persons": [_person(p) for p in session.persons],
         "links": _references(session.links, base_url),
         "attachments": _references(session.attachments, base_url),
     }
+
+
+def _kept(session: SessionData) -> dict[str, Any]:
+    """Schema 1's optional event fields Podium keeps from imports, when set."""
+    result: dict[str, Any] = {}
+    for key in ("logo", "feedback_url", "origin_url"):
+        url = web_url(getattr(session, key))
+        if url:
+            result[key] = url
+    if session.recording_license:
+        result["recording_license"] = _t(session.recording_license)
+    if session.do_not_stream:
+        result["do_not_stream"] = True
+    return result
 
 
 def _person(person: PersonData) -> dict[str, Any]:

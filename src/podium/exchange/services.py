@@ -26,7 +26,8 @@ from podium.cfp.models import SpeakerProfile, Submission, SubmissionSpeaker
 from podium.cfp.services import change_state
 from podium.events.models import Event, Room, SessionType, Track
 from podium.exchange.errors import ScheduleImportError
-from podium.exchange.frab_xml import parse_frab_xml
+from podium.exchange.formats import parse_any
+from podium.exchange.kept import conference_extra, conference_fields, session_extra, session_fields
 from podium.exchange.normalize import (
     MAX_LINK_URL,
     PODIUM_NAMESPACE,
@@ -44,7 +45,6 @@ from podium.exchange.schedule_data import (
     SessionData,
     TrackData,
 )
-from podium.exchange.schedule_json import parse_schedule_json
 from podium.extensions import db
 from podium.schedule.models import Slot
 
@@ -157,6 +157,7 @@ def import_schedule(
         raise ScheduleImportError(f"event slug {slug!r} must be 1 to 80 characters")
     try:
         result = _Importer(data, slug, actor).run(make_public=make_public)
+        result.warnings[:0] = data.warnings  # the parser's own notes come first
     except Exception:
         db.session.rollback()
         raise
@@ -211,6 +212,9 @@ class _Importer:
         event.start_date = conf.start_date
         event.end_date = conf.end_date
         event.day_change_minutes = change.hour * 60 + change.minute
+        event.exchange_extra = conference_extra(
+            event.exchange_extra, conf, version=self.data.version
+        )
         db.session.flush()
         return event
 
@@ -352,6 +356,7 @@ class _Importer:
                 track=tracks.get(session.track) if session.track else None,
                 session_type=types.get(session.session_type) if session.session_type else None,
                 links=self._links(session),
+                exchange_extra=session_extra(session),
             )
             changed |= self._set_speakers(submission, session, speakers)
             if created:
@@ -504,14 +509,13 @@ def _import_key(person: PersonData) -> str:
 
 
 def parse_schedule_file(raw: bytes, *, time_zone: str | None = None) -> ScheduleData:
-    """Parse schedule bytes as JSON (first character ``{``) or frab XML (anything else).
+    """Parse schedule bytes in any format ``exchange.formats.parse_any`` recognises.
 
-    Raises ``ScheduleImportError`` naming the element and line of the first problem.
+    frab XML, schedule JSON versions 1 and 2, iCalendar. Raises ``ScheduleImportError``
+    naming the element and line of the first problem, or the layout of a file that holds
+    events no reader understands.
     """
-    head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if head in (b"{", b"["):
-        return parse_schedule_json(raw, time_zone=time_zone)
-    return parse_frab_xml(raw, time_zone=time_zone)
+    return parse_any(raw, time_zone=time_zone)
 
 
 def import_schedule_file(
@@ -613,6 +617,7 @@ def build_schedule_data(
         day_change=f"{change.seconds // 3600:02d}:{change.seconds // 60 % 60:02d}",
         url=event.url or None,
         base_url=base_url,
+        **conference_fields(event.exchange_extra),
     )
     return ScheduleData(
         conference=conference,
@@ -661,6 +666,7 @@ def _session_data(
         attachments=_stored_links(submission, "attachment"),
         do_not_record=submission.do_not_record,
         url=session_url(submission) if session_url else None,
+        **session_fields(submission.exchange_extra),
     )
 
 

@@ -1,4 +1,4 @@
-"""Organizers import a schedule file (frab XML or schedule JSON) into their event.
+"""Organizers import a schedule file (frab XML, schedule JSON v1/v2, iCalendar) into their event.
 
 Exports are served by ``podium.program`` from published releases using this package's writers.
 """
@@ -48,6 +48,9 @@ def import_schedule(slug: str) -> Any:
         )
     except ScheduleImportError as exc:
         form.file.errors = [*form.file.errors, str(exc)]
+        if exc.suggested_zone and not form.time_zone.data:
+            # The file needs a zone: offer the one its city names, ready to resubmit.
+            form.time_zone.data = exc.suggested_zone
         return render_template("exchange/import.html", event=event, form=form), 400
     flash(f"Imported: {result.summary()}.", "success")
     if result.warnings:

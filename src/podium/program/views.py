@@ -22,6 +22,7 @@ from podium.events.permissions import is_organizer
 from podium.exchange.frab_xml import write_frab_xml
 from podium.exchange.ical import write_ical_person, write_ical_program, write_ical_session
 from podium.exchange.schedule_json import write_schedule_json
+from podium.exchange.schedule_v2 import write_schedule_v2
 from podium.program import queries, timezones
 from podium.program.cache import caches
 from podium.program.http import accepts_gzip, cached_body, gzip_body, is_fresh, variant_tag
@@ -206,6 +207,18 @@ def export_json(slug: str) -> Response:
         lambda p: write_schedule_json(p.data, generator_version=_version()),
         "application/json",
         "schedule.json",
+    )
+
+
+@bp.get("/<slug>/schedule-v2.json")
+def export_json_v2(slug: str) -> Response:
+    """c3voc schedule JSON version 2 (flat events list, schema2) of the latest release."""
+    return _export(
+        _head(slug),
+        ("json-v2",),
+        lambda p: write_schedule_v2(p.data, generator_version=_version()),
+        "application/json",
+        "schedule-v2.json",
     )
 
 

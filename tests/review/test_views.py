@@ -582,7 +582,10 @@ def test_decisions_bulk_release_edit_discard_send(app: Flask, world: World) -> N
     discard = client.post(f"/orga/{slug}/decisions/mails/{mails[1].id}/discard")
     assert discard.status_code == 302
     sent = client.post(f"/orga/{slug}/decisions/mails/send", follow_redirects=True)
-    assert "2 mail(s) queued for sending." in sent.get_data(as_text=True)
+    assert (
+        "2 mail(s) moved to the outbox queue, but no SMTP server is configured "
+        "(PODIUM_SMTP_HOST): mail stays in the outbox until one is."
+    ) in sent.get_data(as_text=True)
     db.session.expire_all()
     remaining = db.session.scalars(select(OutboxMail).order_by(OutboxMail.id)).all()
     assert [(m.subject, m.state) for m in remaining] == [

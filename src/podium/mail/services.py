@@ -77,6 +77,7 @@ def queue_mail(
     event_id: int | None = None,
     hold: bool = False,
     commit: bool = True,
+    kind: str | None = None,
 ) -> OutboxMail:
     """Render a mail and add it to the outbox.
 
@@ -88,6 +89,8 @@ def queue_mail(
         hold: keep it ``held`` until an organizer releases it (decision mails) instead of
             ``queued`` for the worker.
         commit: commit the session (pass False to commit together with the caller's change).
+        kind: what the mail is (``OutboxMail.kind``) when it differs from the template name,
+            e.g. a speaker message rendered by the generic ``mail_text`` template.
     """
     subject, text, html = render_mail(template, context)
     mail = OutboxMail(
@@ -95,7 +98,7 @@ def queue_mail(
         subject=subject,
         body_text=text,
         body_html=html,
-        kind=template,
+        kind=kind or template,
         context=dict(context),
         event_id=event_id,
         state=MailState.HELD if hold else MailState.QUEUED,
@@ -121,3 +124,133 @@ def requeue_mail(*, mail: OutboxMail) -> bool:
     db.session.commit()
     db.session.refresh(mail)
     return bool(result.rowcount)
+
+
+# --- one event's mail, for its organizers ------------------------------------------------------
+
+TEXT_TEMPLATE = "mail_text"  # renders ``subject`` and ``body`` from the context as they are
+
+
+class MailNotFound(LookupError):
+    """No mail with that id in that event in a state that allows the action (shown as 404)."""
+
+
+class MailEditError(ValueError):
+    """An edit the outbox refuses; ``field`` names the form field at fault."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _event_mail(event_id: int, mail_id: int, *, state: str | None = None) -> OutboxMail:
+    mail = db.session.get(OutboxMail, mail_id)
+    if mail is None or mail.event_id != event_id or (state and mail.state != state):
+        raise MailNotFound(f"no mail {mail_id} in this event")
+    return mail
+
+
+def queue_text_mail(
+    *,
+    to: Sequence[str],
+    subject: str,
+    body: str,
+    event_id: int,
+    kind: str,
+    extra: Mapping[str, Any] | None = None,
+    hold: bool = True,
+) -> OutboxMail:
+    """Add a plain-text mail written by organizers (placeholders already filled) to the outbox.
+
+    The text part is ``body`` unchanged; the HTML part is its paragraphs, escaped. ``extra``
+    is stored in the context next to ``subject`` and ``body`` (ids of the submission, speaker).
+    Not committed: the caller commits once for a whole batch.
+    """
+    return queue_mail(
+        to=to,
+        template=TEXT_TEMPLATE,
+        context={**(extra or {}), "subject": subject, "body": body},
+        event_id=event_id,
+        hold=hold,
+        commit=False,
+        kind=kind,
+    )
+
+
+def edit_held_mail(*, event_id: int, mail_id: int, subject: str, body: str) -> OutboxMail:
+    """Replace a held mail's subject and text; its HTML part is re-rendered from the text.
+
+    Raises:
+        MailNotFound: no held mail ``mail_id`` in event ``event_id`` (sent ones can't change).
+        MailEditError: empty subject or text.
+    """
+    mail = _event_mail(event_id, mail_id, state=MailState.HELD)
+    subject = " ".join(subject.split())
+    if not subject:
+        raise MailEditError("the subject is required", "subject")
+    if not body.strip():
+        raise MailEditError("the text is required", "body")
+    context = dict(mail.context or {})
+    context.update(subject=subject[:MAX_SUBJECT_LENGTH], body=body)
+    mail.subject, mail.body_text, mail.body_html = render_mail(TEXT_TEMPLATE, context)
+    mail.context = context
+    db.session.commit()
+    return mail
+
+
+def discard_held_mail(*, event_id: int, mail_id: int) -> None:
+    """Delete a held mail of the event so it is never sent.
+
+    Raises:
+        MailNotFound: no held mail ``mail_id`` in event ``event_id``.
+    """
+    db.session.delete(_event_mail(event_id, mail_id, state=MailState.HELD))
+    db.session.commit()
+
+
+def send_held_mails(*, event_id: int, kind: str | None = None) -> int:
+    """Move the event's held mails (only those of ``kind`` if given) to ``queued`` (one UPDATE).
+
+    Returns:
+        how many mails were queued.
+    """
+    query = update(OutboxMail).where(
+        OutboxMail.event_id == event_id, OutboxMail.state == MailState.HELD
+    )
+    if kind is not None:
+        query = query.where(OutboxMail.kind == kind)
+    result = db.session.execute(
+        query.values(state=MailState.QUEUED, next_attempt_at=utcnow()).execution_options(
+            synchronize_session=False
+        )
+    )
+    db.session.commit()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def requeue_event_mail(*, event_id: int, mail_id: int) -> bool:
+    """:func:`requeue_mail` for a mail of one event.
+
+    Raises:
+        MailNotFound: no mail ``mail_id`` in event ``event_id``.
+    """
+    return requeue_mail(mail=_event_mail(event_id, mail_id))
+
+
+def sender_configured() -> bool:
+    """True when an SMTP server is set (``PODIUM_SMTP_HOST``), i.e. queued mail can leave."""
+    return bool(current_app.config.get("SMTP_HOST"))
+
+
+def queued_message(count: int) -> str:
+    """What "send" tells the organizer, honest about whether mail can leave at all.
+
+    Without an SMTP server the worker keeps every mail in the outbox (pretalx#692 was exactly
+    this: "sent" mails that never left), so the message says so instead of "queued".
+    """
+    if sender_configured():
+        return f"{count} mail(s) queued for sending."
+    return (
+        f"{count} mail(s) moved to the outbox queue, but no SMTP server is configured "
+        "(PODIUM_SMTP_HOST): mail stays in the outbox until one is."
+    )

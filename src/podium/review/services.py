@@ -27,8 +27,9 @@ from podium.db import utcnow
 from podium.events.enums import TeamRole
 from podium.events.models import Event, EventMembership, Track
 from podium.extensions import db
+from podium.mail import services as mail_services
 from podium.mail.models import OutboxMail
-from podium.mail.services import queue_mail, render_mail
+from podium.mail.services import queue_mail
 from podium.review import queries
 from podium.review.emails import DEFAULT_TEMPLATES, fill_placeholders, unknown_placeholders
 from podium.review.enums import (
@@ -526,17 +527,11 @@ def edit_held_mail(*, event: Event, mail_id: int, subject: str, body: str) -> No
         NotVisible: no held decision mail with that id in this event (sent ones can't change).
         ReviewError: empty subject or text.
     """
-    mail = _held_mail(event, mail_id)
-    subject = " ".join(subject.split())
-    if not subject:
-        raise ReviewError("the subject is required", "subject")
-    if not body.strip():
-        raise ReviewError("the text is required", "body")
-    context = dict(mail.context or {})
-    context.update(subject=subject[:300], body=body)
-    mail.subject, mail.body_text, mail.body_html = render_mail(DECISION_MAIL_KIND, context)
-    mail.context = context
-    db.session.commit()
+    _held_mail(event, mail_id)
+    try:
+        mail_services.edit_held_mail(event_id=event.id, mail_id=mail_id, subject=subject, body=body)
+    except mail_services.MailEditError as error:
+        raise ReviewError(str(error), error.field) from error
 
 
 def discard_held_mail(*, event: Event, mail_id: int) -> None:
@@ -545,8 +540,8 @@ def discard_held_mail(*, event: Event, mail_id: int) -> None:
     Raises:
         NotVisible: no held decision mail with that id in this event.
     """
-    db.session.delete(_held_mail(event, mail_id))
-    db.session.commit()
+    _held_mail(event, mail_id)
+    mail_services.discard_held_mail(event_id=event.id, mail_id=mail_id)
 
 
 def send_held_mails(*, event: Event) -> int:
@@ -555,16 +550,7 @@ def send_held_mails(*, event: Event) -> int:
     Returns:
         how many mails were queued.
     """
-    result = db.session.execute(
-        update(OutboxMail)
-        .where(OutboxMail.event_id == event.id)
-        .where(OutboxMail.kind == DECISION_MAIL_KIND)
-        .where(OutboxMail.state == "held")
-        .values(state="queued", next_attempt_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return mail_services.send_held_mails(event_id=event.id, kind=DECISION_MAIL_KIND)
 
 
 # --- confirmations ---------------------------------------------------------------------------

@@ -624,7 +624,7 @@ def test_template_with_unknown_placeholder_400(app: Flask, world: World) -> None
         data={"kind": "reject", "reject-subject": "No", "reject-body": "Dear {who}"},
     )
     assert response.status_code == 400
-    assert "unknown placeholders: {who}" in response.get_data(as_text=True)
+    assert "Unknown placeholder(s): {who}." in response.get_data(as_text=True)
 
 
 def test_decision_without_selection_400(app: Flask, world: World) -> None:

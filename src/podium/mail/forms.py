@@ -12,3 +12,10 @@ class HeldMailForm(FlaskForm):
 
     subject = StringField("Subject", validators=[DataRequired(), Length(max=300)])
     body = TextAreaField("Text", validators=[DataRequired(), Length(max=20000)])
+
+
+class MailTextForm(FlaskForm):
+    """An event's own text for one kind of mail (placeholders checked by the service)."""
+
+    subject = StringField("Subject", validators=[DataRequired(), Length(max=300)])
+    body = TextAreaField("Text", validators=[DataRequired(), Length(max=20000)])

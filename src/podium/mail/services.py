@@ -110,6 +110,41 @@ def queue_mail(
     return mail
 
 
+def queue_event_mail(
+    *,
+    to: Sequence[str],
+    template: str,
+    context: Mapping[str, Any],
+    event_id: int,
+    text_kind: str,
+    values: Mapping[str, str],
+) -> OutboxMail:
+    """Queue one of the event's editable mails (not committed).
+
+    When the event has its own text for ``text_kind`` (see :mod:`podium.mail.emails`), the
+    mail is that text with ``values`` filled in; otherwise the built-in ``template`` is
+    rendered with ``context``, as :func:`queue_mail` does. ``OutboxMail.kind`` is ``template``
+    either way, so the outbox and its filters do not depend on the wording.
+    """
+    from podium.mail.emails import custom_text, fill_placeholders
+
+    custom = custom_text(event_id, text_kind)
+    if custom is None:
+        return queue_mail(
+            to=to, template=template, context=context, event_id=event_id, commit=False
+        )
+    subject, body = (fill_placeholders(text, values) for text in custom)
+    return queue_text_mail(
+        to=to,
+        subject=subject,
+        body=body,
+        event_id=event_id,
+        kind=template,
+        extra={"text_kind": text_kind},
+        hold=False,
+    )
+
+
 def requeue_mail(*, mail: OutboxMail) -> bool:
     """Put a ``failed`` mail back in the queue for an immediate new try.
 

@@ -17,9 +17,9 @@ from sqlalchemy import select
 from podium.accounts.forms import EmptyForm
 from podium.events.models import Event
 from podium.extensions import db
-from podium.mail import queries, services
+from podium.mail import emails, queries, services
 from podium.mail.enums import MailState
-from podium.mail.forms import HeldMailForm
+from podium.mail.forms import HeldMailForm, MailTextForm
 from podium.mail.models import OutboxMail
 from podium.mail.permissions import require_event_mail_reader, require_outbox_reader
 from podium.mail.services import requeue_mail
@@ -256,3 +256,74 @@ def send_event_mails(slug: str):  # type: ignore[no-untyped-def]
     count = services.send_held_mails(event_id=event.id)
     flash(services.queued_message(count), "success" if services.sender_configured() else "warning")
     return redirect(url_for("mail.event_outbox", slug=event.slug))
+
+
+# --- the event's mail texts ---------------------------------------------------------------------
+
+
+def _text_forms(event: Event) -> dict[str, MailTextForm]:
+    stored = emails.stored_texts(event.id)
+    forms = {}
+    for kind, text in emails.MAIL_TEXTS.items():
+        subject, body = stored.get(kind, (text.subject, text.body))
+        forms[kind] = MailTextForm(
+            prefix=kind, formdata=None, data={"subject": subject, "body": body}
+        )
+    return forms
+
+
+def _render_texts(event: Event, forms: dict[str, MailTextForm], status: int = 200):  # type: ignore[no-untyped-def]
+    return (
+        render_template(
+            "mail/texts.html",
+            event=event,
+            texts=emails.MAIL_TEXTS,
+            placeholders=emails.PLACEHOLDERS,
+            customised=set(emails.stored_texts(event.id)),
+            forms=forms,
+            form=EmptyForm(),
+        ),
+        status,
+    )
+
+
+@bp.get("/orga/<slug>/mail/templates")
+def mail_texts(slug: str):  # type: ignore[no-untyped-def]
+    """Every mail the event sends, editable, with its placeholders and "reset to default"."""
+    event = _organized_event(slug)
+    return _render_texts(event, _text_forms(event))
+
+
+@bp.post("/orga/<slug>/mail/templates/<kind>")
+def save_mail_text(slug: str, kind: str):  # type: ignore[no-untyped-def]
+    """Store the event's text for ``kind``; an unknown placeholder is a form error naming it."""
+    event = _organized_event(slug)
+    if kind not in emails.MAIL_TEXTS:
+        abort(404, f"There is no mail text {kind!r}.")
+    form = MailTextForm(prefix=kind)
+    if form.validate():
+        try:
+            emails.save_event_text(
+                event_id=event.id, kind=kind, subject=form.subject.data, body=form.body.data
+            )
+        except emails.TextError as error:
+            getattr(form, error.field).errors = [str(error)]
+        else:
+            flash(f"The {emails.MAIL_TEXTS[kind].label.lower()} text was saved.", "success")
+            return redirect(url_for("mail.mail_texts", slug=event.slug) + f"#text-{kind}")
+    forms = _text_forms(event)
+    forms[kind] = form
+    return _render_texts(event, forms, 400)
+
+
+@bp.post("/orga/<slug>/mail/templates/<kind>/reset")
+def reset_mail_text(slug: str, kind: str):  # type: ignore[no-untyped-def]
+    """Go back to Podium's default text for ``kind``."""
+    event = _organized_event(slug)
+    if kind not in emails.MAIL_TEXTS:
+        abort(404, f"There is no mail text {kind!r}.")
+    if not EmptyForm().validate_on_submit():
+        abort(400, "The form expired; reload the page and try again.")
+    emails.reset_event_text(event_id=event.id, kind=kind)
+    flash(f"The {emails.MAIL_TEXTS[kind].label.lower()} text is back to the default.", "success")
+    return redirect(url_for("mail.mail_texts", slug=event.slug) + f"#text-{kind}")

@@ -28,10 +28,11 @@ from podium.events.enums import TeamRole
 from podium.events.models import Event, EventMembership, Track
 from podium.extensions import db
 from podium.mail import services as mail_services
+from podium.mail.emails import TextError, save_event_text
 from podium.mail.models import OutboxMail
 from podium.mail.services import queue_mail
 from podium.review import queries
-from podium.review.emails import DEFAULT_TEMPLATES, fill_placeholders, unknown_placeholders
+from podium.review.emails import DEFAULT_TEMPLATES, fill_placeholders
 from podium.review.enums import (
     DECIDABLE_STATES,
     DECISION_MAIL_KIND,
@@ -41,7 +42,6 @@ from podium.review.enums import (
 )
 from podium.review.models import (
     Decision,
-    DecisionMailTemplate,
     Review,
     ReviewConflict,
     ReviewerAssignment,
@@ -286,35 +286,17 @@ def set_decisions(
 
 
 def save_decision_template(*, event: Event, kind: str, subject: str, body: str) -> None:
-    """Store the event's ``accept`` or ``reject`` mail text.
+    """Store the event's ``accept`` or ``reject`` mail text (see :mod:`podium.mail.emails`).
 
     Raises:
         ReviewError: unknown kind, empty subject/body, or unknown ``{placeholders}``.
     """
     if kind not in DEFAULT_TEMPLATES:
         raise ReviewError("unknown template", "kind")
-    subject = " ".join(subject.split())
-    if not subject:
-        raise ReviewError("the subject is required", "subject")
-    if not body.strip():
-        raise ReviewError("the text is required", "body")
-    for name, text in (("subject", subject), ("body", body)):
-        unknown = unknown_placeholders(text)
-        if unknown:
-            raise ReviewError(
-                "unknown placeholders: " + ", ".join("{" + u + "}" for u in unknown), name
-            )
-    template = db.session.scalar(
-        select(DecisionMailTemplate).where(
-            DecisionMailTemplate.event_id == event.id, DecisionMailTemplate.kind == kind
-        )
-    )
-    if template is None:
-        template = DecisionMailTemplate(event_id=event.id, kind=kind)
-        db.session.add(template)
-    template.subject = subject[:300]
-    template.body = body
-    db.session.commit()
+    try:
+        save_event_text(event_id=event.id, kind=kind, subject=subject, body=body)
+    except TextError as error:
+        raise ReviewError(str(error), error.field) from error
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,12 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from podium.accounts.forms import EmptyForm
-from podium.events.models import Event
+from podium.cfp.models import Submission
+from podium.events.models import Event, SessionType, Track
 from podium.extensions import db
-from podium.mail import emails, queries, services
+from podium.mail import compose, emails, queries, services
 from podium.mail.enums import MailState
-from podium.mail.forms import HeldMailForm, MailTextForm
+from podium.mail.forms import ComposeForm, HeldMailForm, MailTextForm
 from podium.mail.models import OutboxMail
 from podium.mail.permissions import require_event_mail_reader, require_outbox_reader
 from podium.mail.services import requeue_mail
@@ -327,3 +328,88 @@ def reset_mail_text(slug: str, kind: str):  # type: ignore[no-untyped-def]
     emails.reset_event_text(event_id=event.id, kind=kind)
     flash(f"The {emails.MAIL_TEXTS[kind].label.lower()} text is back to the default.", "success")
     return redirect(url_for("mail.mail_texts", slug=event.slug) + f"#text-{kind}")
+
+
+# --- writing to speakers --------------------------------------------------------------------
+
+COMPOSE_START = "Dear {speaker_name},\n\n\n\nThank you,\nthe {event_name} team\n"
+
+
+def _compose_form(event: Event, **kwargs: object) -> ComposeForm:
+    """The compose form with the event's groups, tracks, session types and proposals (3 queries)."""
+    form = ComposeForm(**kwargs)  # type: ignore[arg-type]
+    form.group.choices = [(key, label) for key, (label, _) in compose.GROUPS.items()]
+    tracks = db.session.scalars(
+        select(Track).where(Track.event_id == event.id).order_by(Track.name)
+    )
+    form.track_id.choices = [(0, "Any track")] + [(t.id, t.name) for t in tracks]
+    types = db.session.scalars(
+        select(SessionType).where(SessionType.event_id == event.id).order_by(SessionType.name)
+    )
+    form.session_type_id.choices = [(0, "Any session type")] + [(t.id, t.name) for t in types]
+    proposals = db.session.execute(
+        select(Submission.id, Submission.title, Submission.state)
+        .where(Submission.event_id == event.id, Submission.state != "draft")
+        .order_by(Submission.title, Submission.id)
+    )
+    form.submission_ids.choices = [(i, f"{title} ({state})") for i, title, state in proposals]
+    return form
+
+
+def _render_compose(  # type: ignore[no-untyped-def]
+    event: Event, form: ComposeForm, previews: list[compose.SpeakerMail] | None, status: int = 200
+):
+    return (
+        render_template(
+            "mail/compose.html",
+            event=event,
+            form=form,
+            previews=previews,
+            placeholders={name: emails.PLACEHOLDERS[name] for name in compose.COMPOSE_PLACEHOLDERS},
+        ),
+        status,
+    )
+
+
+@bp.get("/orga/<slug>/mail/compose")
+def compose_mail(slug: str):  # type: ignore[no-untyped-def]
+    """Write to a group of speakers; ``?text=reminder`` starts from the event's reminder text."""
+    event = _organized_event(slug)
+    data: dict[str, object] = {"group": "accepted", "subject": "", "body": COMPOSE_START}
+    if request.args.get("text") == "reminder":
+        subject, body = emails.event_text(event.id, "reminder")
+        data = {"group": "unconfirmed", "subject": subject, "body": body}
+    return _render_compose(event, _compose_form(event, formdata=None, data=data), None)
+
+
+@bp.post("/orga/<slug>/mail/compose")
+def compose_mail_post(slug: str):  # type: ignore[no-untyped-def]
+    """ "Preview" renders each recipient's mail; "Hold" puts them in the outbox as held."""
+    event = _organized_event(slug)
+    form = _compose_form(event)
+    if not form.validate():
+        return _render_compose(event, form, None, 400)
+    audience = compose.Audience(
+        group=form.group.data,
+        track_id=form.track_id.data or None,
+        session_type_id=form.session_type_id.data or None,
+        submission_ids=tuple(form.submission_ids.data or ()),
+    )
+    try:
+        if request.form.get("action") == "hold":
+            held = compose.hold_mail_to_speakers(
+                event=event, audience=audience, subject=form.subject.data, body=form.body.data
+            )
+        else:
+            previews = compose.render_speaker_mails(
+                event=event, audience=audience, subject=form.subject.data, body=form.body.data
+            )
+            return _render_compose(event, form, previews)
+    except emails.TextError as error:
+        getattr(form, error.field).errors = [str(error)]
+        return _render_compose(event, form, None, 400)
+    if not held:
+        form.group.errors = ["Nobody in this group has an e-mail address; no mail was held."]
+        return _render_compose(event, form, [], 400)
+    flash(f"{held} mail(s) held in the outbox: check them, then send them.", "success")
+    return redirect(url_for("mail.event_outbox", slug=event.slug, state="held"))

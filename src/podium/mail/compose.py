@@ -10,7 +10,7 @@ last check and sent from there.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -21,11 +21,11 @@ from podium.accounts.models import User
 from podium.cfp.models import SpeakerProfile, Submission, SubmissionSpeaker
 from podium.events.models import Event, Room
 from podium.extensions import db
-from podium.mail.emails import check_text, fill_placeholders
+from podium.mail.emails import check_text, event_text, fill_placeholders
 from podium.mail.enums import MailState
 from podium.mail.models import OutboxMail
 from podium.mail.services import TEXT_TEMPLATE, external_url, new_message_id, render_mail
-from podium.schedule.models import Slot
+from podium.schedule.models import ScheduleRelease, Slot
 
 SPEAKER_MAIL_KIND = "speaker_mail"
 
@@ -183,10 +183,17 @@ def render_speaker_mails(
     return list(mails.values())
 
 
-def hold_speaker_mails(*, event: Event, mails: Sequence[SpeakerMail], kind: str) -> int:
+def hold_speaker_mails(
+    *,
+    event: Event,
+    mails: Sequence[SpeakerMail],
+    kind: str,
+    extra: Mapping[str, object] | None = None,
+) -> int:
     """Put ``mails`` in the outbox as ``held`` (one INSERT for all of them) and commit.
 
-    ``kind`` is stored as ``OutboxMail.kind`` (``speaker_mail``, ``schedule_change``...).
+    ``kind`` is stored as ``OutboxMail.kind`` (``speaker_mail``, ``schedule_change``...);
+    ``extra`` is added to every mail's context.
 
     Returns:
         how many mails were held.
@@ -194,6 +201,7 @@ def hold_speaker_mails(*, event: Event, mails: Sequence[SpeakerMail], kind: str)
     rows = []
     for mail in mails:
         context: dict[str, object] = {
+            **(extra or {}),
             "subject": mail.subject,
             "body": mail.body,
             "submission_ids": mail.submission_ids,
@@ -229,3 +237,151 @@ def hold_mail_to_speakers(*, event: Event, audience: Audience, subject: str, bod
     """
     mails = render_speaker_mails(event=event, audience=audience, subject=subject, body=body)
     return hold_speaker_mails(event=event, mails=mails, kind=SPEAKER_MAIL_KIND)
+
+
+# --- after a schedule release: notify the speakers whose sessions moved -------------------------
+
+SCHEDULE_CHANGE_KIND = "schedule_change"
+
+
+@dataclass
+class SessionChange:
+    """One session of a release's changelog that moved, changed room or was canceled.
+
+    ``description`` is the ``{schedule_change}`` placeholder's value, in the event's zone.
+    """
+
+    guid: str
+    title: str
+    description: str
+
+
+def _local(iso_utc: str, time_zone: str) -> str:
+    instant = _utc(datetime.fromisoformat(iso_utc.replace("Z", "+00:00")))
+    return f"{instant.astimezone(ZoneInfo(time_zone)):%A %Y-%m-%d %H:%M}"
+
+
+def release_changes(release: ScheduleRelease, time_zone: str) -> list[SessionChange]:
+    """The sessions a release moved, put in another room or canceled, in changelog order.
+
+    The release's ``changelog`` holds ISO 8601 UTC instants, rendered here in ``time_zone``
+    (e.g. "moved from Saturday 2031-05-17 10:00 to Saturday 2031-05-17 11:00
+    (Europe/Brussels)"). New sessions are not changes for their speakers (their acceptance
+    told them).
+    """
+    log = release.changelog or {}
+    changes: dict[str, SessionChange] = {}
+
+    def add(entry: dict[str, object], text: str) -> None:
+        guid = str(entry["guid"])
+        change = changes.setdefault(guid, SessionChange(guid, str(entry["title"]), ""))
+        change.description = f"{change.description}; {text}" if change.description else text
+
+    for entry in log.get("moved", []):
+        text = (
+            f"moved from {_local(entry['from_start'], time_zone)} to "
+            f"{_local(entry['to_start'], time_zone)} ({time_zone})"
+        )
+        if entry.get("from_minutes") != entry.get("to_minutes"):
+            text += f", now {entry['to_minutes']} minutes instead of {entry['from_minutes']}"
+        add(entry, text)
+    for entry in log.get("room_changed", []):
+        add(entry, f"room changed from {entry['from_room']} to {entry['to_room']}")
+    for entry in log.get("canceled", []):
+        add(
+            entry,
+            f"canceled (it was on {_local(entry['start'], time_zone)} ({time_zone}) "
+            f"in {entry['room']})",
+        )
+    return list(changes.values())
+
+
+def latest_release(event: Event) -> ScheduleRelease | None:
+    """The event's newest :class:`ScheduleRelease`, or None (one query)."""
+    return db.session.scalars(
+        select(ScheduleRelease)
+        .where(ScheduleRelease.event_id == event.id)
+        .order_by(ScheduleRelease.version.desc())
+        .limit(1)
+    ).first()
+
+
+def notices_held_for(event: Event, version: int) -> int:
+    """How many schedule-change notices of release ``version`` are in the outbox (one query)."""
+    contexts = db.session.scalars(
+        select(OutboxMail.context).where(
+            OutboxMail.event_id == event.id, OutboxMail.kind == SCHEDULE_CHANGE_KIND
+        )
+    )
+    return sum(1 for context in contexts if (context or {}).get("release_version") == version)
+
+
+def render_schedule_notices(*, event: Event, release: ScheduleRelease) -> list[SpeakerMail]:
+    """The notices for ``release``'s moved sessions, from the event's schedule-change text.
+
+    One mail per speaker and changed session (their texts differ). A fixed number of queries.
+    """
+    changes = {c.guid: c for c in release_changes(release, event.time_zone)}
+    if not changes:
+        return []
+    subject, body = event_text(event.id, SCHEDULE_CHANGE_KIND)
+    event_url = external_url("program.event", slug=event.slug)
+    rows = db.session.execute(
+        select(
+            Submission.guid,
+            Submission.id,
+            Submission.title,
+            SpeakerProfile.name,
+            User.email,
+            Slot.start_at,
+            Slot.end_at,
+            Room.name,
+        )
+        .join(SubmissionSpeaker, SubmissionSpeaker.submission_id == Submission.id)
+        .join(SpeakerProfile, SpeakerProfile.id == SubmissionSpeaker.speaker_id)
+        .join(User, User.id == SpeakerProfile.user_id)
+        .outerjoin(Slot, Slot.submission_id == Submission.id)
+        .outerjoin(Room, Room.id == Slot.room_id)
+        .where(Submission.event_id == event.id, Submission.guid.in_(changes))
+        .order_by(func.lower(User.email), Submission.id)
+    )
+    mails = []
+    for guid, submission_id, title, name, email, start_at, end_at, room in rows:
+        values = {
+            "speaker_name": name,
+            "submission_title": title,
+            "event_name": event.name,
+            "event_url": event_url,
+            "schedule_change": changes[guid].description,
+            **session_values(start_at, end_at, room, event.time_zone),
+        }
+        mails.append(
+            SpeakerMail(
+                email,
+                name,
+                fill_placeholders(subject, values),
+                fill_placeholders(body, values),
+                [submission_id],
+            )
+        )
+    return mails
+
+
+def hold_schedule_notices(*, event: Event) -> int:
+    """Hold notices for the latest release's moved sessions (see :func:`render_schedule_notices`).
+
+    Returns:
+        how many notices were held; 0 when there is no release, nothing moved, or the
+        notices of this release are already in the outbox (so a second click mails nobody
+        twice).
+    """
+    release = latest_release(event)
+    if release is None or notices_held_for(event, release.version):
+        return 0
+    mails = render_schedule_notices(event=event, release=release)
+    return hold_speaker_mails(
+        event=event,
+        mails=mails,
+        kind=SCHEDULE_CHANGE_KIND,
+        extra={"release_version": release.version},
+    )

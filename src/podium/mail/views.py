@@ -413,3 +413,39 @@ def compose_mail_post(slug: str):  # type: ignore[no-untyped-def]
         return _render_compose(event, form, [], 400)
     flash(f"{held} mail(s) held in the outbox: check them, then send them.", "success")
     return redirect(url_for("mail.event_outbox", slug=event.slug, state="held"))
+
+
+# --- after a schedule release ------------------------------------------------------------------
+
+
+@bp.get("/orga/<slug>/mail/schedule-changes")
+def schedule_notices(slug: str):  # type: ignore[no-untyped-def]
+    """The latest release's moved sessions and the notices their speakers would get."""
+    event = _organized_event(slug)
+    release = compose.latest_release(event)
+    return render_template(
+        "mail/schedule_notices.html",
+        event=event,
+        release=release,
+        changes=compose.release_changes(release, event.time_zone) if release else [],
+        previews=compose.render_schedule_notices(event=event, release=release) if release else [],
+        already=compose.notices_held_for(event, release.version) if release else 0,
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/orga/<slug>/mail/schedule-changes")
+def hold_schedule_notices(slug: str):  # type: ignore[no-untyped-def]
+    """Hold the schedule-change notices of the latest release for checking in the outbox."""
+    event = _organized_event(slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400, "The form expired; reload the page and try again.")
+    held = compose.hold_schedule_notices(event=event)
+    if not held:
+        flash("No notice was held: nothing moved, or this release's notices exist.", "error")
+        return redirect(url_for("mail.schedule_notices", slug=event.slug))
+    flash(
+        f"{held} schedule-change notice(s) held in the outbox: check them, then send them.",
+        "success",
+    )
+    return redirect(url_for("mail.event_outbox", slug=event.slug, state="held"))

@@ -1,6 +1,7 @@
 """An organizer (not a site administrator) writes to a group of speakers in the browser.
 
-Journey: log in → the dashboard's mail panel → "Write to speakers" → group "accepted" with
+Journey: log in → the dashboard's mail panel → a mail text refused for an unknown
+placeholder → "Write to speakers" → group "accepted" with
 placeholders → preview one mail per speaker → hold them in the outbox → "Send all" → the
 event's outbox shows them queued and says that, with no SMTP server configured (the e2e
 server has none), they stay in the outbox. Forms are operated with the keyboard only; every
@@ -98,6 +99,28 @@ def test_organizer_writes_to_accepted_speakers_and_sends(
     expect(panel.get_by_role("heading", name="Mail")).to_be_visible()
     expect(panel.get_by_role("link", name="held: 0")).to_be_visible()
     a11y.check_page(page, "dashboard with mail panel")
+    # Mail texts: a typo in a placeholder is a form error naming it, not a blank in a mail.
+    # (Its own tab: the refused form answers 400, which check_page counts against the page.)
+    texts = new_page("organizer-texts")
+    _log_in(texts, ORGANIZER[1])
+    texts.goto(f"/orga/{SLUG}/mail/templates")
+    expect_h1(texts, "Mail texts: Mail Conf")
+    a11y.check_page(texts, "mail texts")
+    reminder = texts.locator("#text-reminder")
+    a11y.fill_by_keyboard(
+        texts,
+        [(reminder.get_by_label("Text", exact=True), "Dear {speakername}, please confirm.")],
+        submit=reminder.get_by_role("button", name="Save confirmation reminder"),
+    )
+    expect(texts.locator("#text-reminder .field-error")).to_have_text(
+        "Unknown placeholder(s): {speakername}. Use {speaker_name}, {submission_title}, "
+        "{event_name}, {event_url}, {confirmation_link}, {session_day}, {session_time}, "
+        "{session_room}."
+    )
+    refused = [v["id"] for v in a11y.run_axe(texts) if v["id"] in a11y.ASSERTED_RULES]
+    assert refused == []
+    screenshot(texts, "mail texts placeholder error")
+
     a11y.press_by_keyboard(page, panel.get_by_role("link", name="Outbox"))
     expect_h1(page, "Mail: Mail Conf")
     a11y.press_by_keyboard(page, page.get_by_role("link", name="Write to speakers"))

@@ -10,7 +10,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from podium.extensions import db
+from podium.mail.compose import release_changes
 from podium.schedule import services as schedule
+from podium.schedule.models import ScheduleRelease
 from tests.mail.helpers import all_mails
 from tests.review import conftest as review_conftest
 from tests.review.conftest import World
@@ -66,12 +68,13 @@ def test_notices_are_held_for_the_speakers_of_moved_sessions(app: Flask, release
     assert re.findall(r"<li><strong>([^<]*)</strong>: ([^<]*)</li>", page) == [
         (
             "Beta talk",
-            "moved from Saturday 2031-05-17 11:00 to Saturday 2031-05-17 14:00 (Europe/Brussels)",
+            "moved from Saturday 2031-05-17 11:00 CEST to Saturday 2031-05-17 14:00 CEST "
+            "(Europe/Brussels)",
         ),
         ("Alpha talk", "room changed from Room A to Room B"),
         (
             "Gamma talk",
-            "canceled (it was on Saturday 2031-05-17 12:00 (Europe/Brussels) in Room A)",
+            "canceled (it was on Saturday 2031-05-17 12:00 CEST (Europe/Brussels) in Room A)",
         ),
     ]
     assert "Hold 4 notice(s) for checking" in page
@@ -92,7 +95,8 @@ def test_notices_are_held_for_the_speakers_of_moved_sessions(app: Flask, release
     assert mails[3].body_text == (
         f"Dear {w.profiles['speaker'].name},\n\n"
         "the schedule of RevConf 2031 changed for your session “Beta talk”:\n"
-        "moved from Saturday 2031-05-17 11:00 to Saturday 2031-05-17 14:00 (Europe/Brussels)\n\n"
+        "moved from Saturday 2031-05-17 11:00 CEST to Saturday 2031-05-17 14:00 CEST "
+        "(Europe/Brussels)\n\n"
         f"The current schedule: http://localhost/{w.event.slug}/\n\n"
         "Thank you,\nthe RevConf 2031 team\n"
     )
@@ -118,7 +122,8 @@ def test_the_events_own_text_is_used(app: Flask, released: World) -> None:
 
     beta = [m for m in all_mails() if m.subject == "Change: Beta talk"]
     assert [m.body_text for m in beta] == [
-        "moved from Saturday 2031-05-17 11:00 to Saturday 2031-05-17 14:00 (Europe/Brussels) / "
+        "moved from Saturday 2031-05-17 11:00 CEST to Saturday 2031-05-17 14:00 CEST "
+        "(Europe/Brussels) / "
         "Saturday 2031-05-17 14:00\u201314:30 (Europe/Brussels) Room A"
     ]
 
@@ -147,3 +152,36 @@ def test_permission_matrix_of_schedule_notices(app: Flask, world: World) -> None
             Route("POST", url, allowed={"organizer", "admin"}),
         ],
     )
+
+
+def test_release_changes_describe_length_changes_in_the_event_zone() -> None:
+    release = ScheduleRelease(
+        changelog={
+            "new": [{"guid": "n", "title": "New", "start": "2031-05-17T08:00:00Z", "room": "A"}],
+            "moved": [
+                {
+                    "guid": "m",
+                    "title": "Moved",
+                    "from_start": "2031-10-26T00:30:00Z",  # 02:30 CEST, the night DST ends
+                    "to_start": "2031-10-26T01:30:00Z",  # 02:30 CET
+                    "from_minutes": 30,
+                    "to_minutes": 45,
+                    "room": "A",
+                }
+            ],
+            "room_changed": [],
+            "canceled": [],
+        }
+    )
+
+    changes = release_changes(release, "Europe/Brussels")
+
+    assert [(c.guid, c.title, c.description) for c in changes] == [
+        (
+            "m",
+            "Moved",
+            "moved from Sunday 2031-10-26 02:30 CEST to Sunday 2031-10-26 02:30 CET "
+            "(Europe/Brussels), "
+            "now 45 minutes instead of 30",
+        )
+    ]

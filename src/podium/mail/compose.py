@@ -258,14 +258,15 @@ class SessionChange:
 
 def _local(iso_utc: str, time_zone: str) -> str:
     instant = _utc(datetime.fromisoformat(iso_utc.replace("Z", "+00:00")))
-    return f"{instant.astimezone(ZoneInfo(time_zone)):%A %Y-%m-%d %H:%M}"
+    # The abbreviation (CEST/CET) tells apart the two 02:30s of the night summer time ends.
+    return f"{instant.astimezone(ZoneInfo(time_zone)):%A %Y-%m-%d %H:%M %Z}"
 
 
 def release_changes(release: ScheduleRelease, time_zone: str) -> list[SessionChange]:
     """The sessions a release moved, put in another room or canceled, in changelog order.
 
     The release's ``changelog`` holds ISO 8601 UTC instants, rendered here in ``time_zone``
-    (e.g. "moved from Saturday 2031-05-17 10:00 to Saturday 2031-05-17 11:00
+    (e.g. "moved from Saturday 2031-05-17 10:00 CEST to Saturday 2031-05-17 11:00 CEST
     (Europe/Brussels)"). New sessions are not changes for their speakers (their acceptance
     told them).
     """

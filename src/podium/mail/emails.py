@@ -35,7 +35,7 @@ PLACEHOLDERS: dict[str, str] = {
     "session_day": "the session's day in the event's time zone, e.g. Saturday 2031-05-17",
     "session_time": "the session's start and end in the event's time zone, e.g. 10:00 to 10:30",
     "session_room": "the session's room",
-    "schedule_change": "what changed, e.g. 'moved from Saturday 10:00 in Room A to …'",
+    "schedule_change": "what changed, e.g. 'moved from Saturday 2031-05-17 10:00 CEST to …'",
     "inviter_name": "who sent the invitation",
     "invitee_name": "the invited co-speaker's name",
     "invitation_link": "the link that accepts the invitation",

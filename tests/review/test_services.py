@@ -182,7 +182,11 @@ def test_save_template_refuses_unknown_placeholder(world: World) -> None:
         services.save_decision_template(
             event=world.event, kind="accept", subject="Hi", body="Dear {name}"
         )
-    assert (caught.value.field, str(caught.value)) == ("body", "unknown placeholders: {name}")
+    assert (caught.value.field, str(caught.value)) == (
+        "body",
+        "Unknown placeholder(s): {name}. "
+        "Use {speaker_name}, {submission_title}, {event_name}, {confirmation_link}.",
+    )
 
 
 def _mails(event_id: int) -> list[OutboxMail]:

@@ -587,7 +587,10 @@ def test_decisions_bulk_release_edit_discard_send(app: Flask, world: World) -> N
     discard = client.post(f"/orga/{slug}/decisions/mails/{mails[1].id}/discard")
     assert discard.status_code == 302
     sent = client.post(f"/orga/{slug}/decisions/mails/send", follow_redirects=True)
-    assert "2 mail(s) queued for sending." in sent.get_data(as_text=True)
+    assert (
+        "2 mail(s) moved to the outbox queue, but no SMTP server is configured "
+        "(PODIUM_SMTP_HOST): mail stays in the outbox until one is."
+    ) in sent.get_data(as_text=True)
     db.session.expire_all()
     remaining = db.session.scalars(select(OutboxMail).order_by(OutboxMail.id)).all()
     assert [(m.subject, m.state) for m in remaining] == [
@@ -627,7 +630,7 @@ def test_template_with_unknown_placeholder_400(app: Flask, world: World) -> None
         data={"kind": "reject", "reject-subject": "No", "reject-body": "Dear {who}"},
     )
     assert response.status_code == 400
-    assert "unknown placeholders: {who}" in response.get_data(as_text=True)
+    assert "Unknown placeholder(s): {who}." in response.get_data(as_text=True)
 
 
 def test_decision_without_selection_400(app: Flask, world: World) -> None:

@@ -18,7 +18,7 @@ from podium.events.models import Event, SessionType
 from podium.events.times import cfp_is_open, describe_local
 from podium.extensions import db
 from podium.mail.models import OutboxMail
-from podium.mail.services import external_url, queue_mail
+from podium.mail.services import external_url, queue_event_mail, queue_mail
 
 
 def _submission_facts(
@@ -71,15 +71,43 @@ def queue_submission_received(
     """
     facts = _submission_facts(submission, event, now=now)
     return [
-        queue_mail(
+        queue_event_mail(
             to=[user.email],
             template="cfp_submission_received",
             context={**facts, "speaker_name": profile.name},
             event_id=event.id,
-            commit=False,
+            text_kind="receipt",
+            values=_receipt_values(event, facts, profile.name),
         )
         for profile, user in speakers_with_accounts(submission)
     ]
+
+
+def _receipt_values(event: Event, facts: dict[str, Any], speaker_name: str) -> dict[str, str]:
+    """The placeholders of the organizers' own receipt text (see :mod:`podium.mail.emails`)."""
+    return {
+        "speaker_name": speaker_name,
+        "submission_title": facts["submission_title"],
+        "event_name": event.name,
+        "event_url": external_url("program.event", slug=event.slug),
+        "submission_link": facts["link"],
+        "session_type": facts["session_type"] or "—",
+        "duration_minutes": str(facts["duration_minutes"]),
+        "cfp_closes": facts["cfp_closes"],
+    }
+
+
+def co_speaker_values(event: Event, context: dict[str, Any]) -> dict[str, str]:
+    """The placeholders of the organizers' own co-speaker invitation, from its mail context."""
+    return {
+        "invitee_name": context["invitee_name"],
+        "inviter_name": context["inviter_name"],
+        "submission_title": context["submission_title"],
+        "event_name": event.name,
+        "event_url": external_url("program.event", slug=event.slug),
+        "invitation_link": context["link"],
+        "valid_days": str(context["valid_days"]),
+    }
 
 
 def queue_co_speaker_joined(

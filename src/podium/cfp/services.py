@@ -33,7 +33,7 @@ from podium.events.services import (
 )
 from podium.events.times import cfp_is_open, describe_local
 from podium.extensions import db
-from podium.mail.services import queue_mail
+from podium.mail.services import queue_event_mail
 from podium.once import claim
 
 # Which states a submission may move to from each state. Organizers can revert a rejection
@@ -524,20 +524,22 @@ def _invite(
         created_at=now or utcnow(),
     )
     db.session.add(invitation)
-    queue_mail(
+    context = {
+        "event_name": event.name,
+        "submission_title": submission.title,
+        "inviter_name": invited_by.name or invited_by.email,
+        "invitee_name": name,
+        "has_account": account is not None,
+        "link": invitation_link(f"/invite/speaker/{token}"),
+        "valid_days": CO_SPEAKER_INVITATION_LIFETIME.days,
+    }
+    queue_event_mail(
         to=[address],
         template="cfp_co_speaker_invitation",
-        context={
-            "event_name": event.name,
-            "submission_title": submission.title,
-            "inviter_name": invited_by.name or invited_by.email,
-            "invitee_name": name,
-            "has_account": account is not None,
-            "link": invitation_link(f"/invite/speaker/{token}"),
-            "valid_days": CO_SPEAKER_INVITATION_LIFETIME.days,
-        },
+        context=context,
         event_id=event.id,
-        commit=False,
+        text_kind="co_speaker",
+        values=emails.co_speaker_values(event, context),
     )
     return invitation, token
 

@@ -1,10 +1,15 @@
-"""Who may read the outbox: site administrators only (mails hold links that log people in)."""
+"""Who may read the outbox.
+
+The whole outbox is for site administrators only (account mails hold links that log people
+in); an event's own mail is for that event's organizers.
+"""
 
 from __future__ import annotations
 
 from podium.accounts.permissions import is_site_admin, require_admin
+from podium.events.permissions import require_organizer
 
-__all__ = ["can_read_outbox", "require_outbox_reader"]
+__all__ = ["can_read_outbox", "require_event_mail_reader", "require_outbox_reader"]
 
 
 def can_read_outbox(user: object) -> bool:
@@ -15,3 +20,12 @@ def can_read_outbox(user: object) -> bool:
 def require_outbox_reader() -> None:
     """Send anonymous visitors to log in; abort 403 for everyone but administrators."""
     require_admin()
+
+
+def require_event_mail_reader(event: object) -> None:
+    """Send anonymous visitors to log in; abort 403 unless the user organizes ``event``.
+
+    Organizers see only their event's mail (the queries filter on ``event_id``); account mail
+    such as password resets has no event and stays visible to administrators only.
+    """
+    require_organizer(event)  # type: ignore[arg-type]

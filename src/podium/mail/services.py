@@ -7,13 +7,13 @@ and a down SMTP server never loses a mail.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from podium.db import utcnow
 from podium.extensions import db
@@ -79,6 +79,7 @@ def queue_mail(
     hold: bool = False,
     commit: bool = True,
     recipient_cap: bool = True,
+    kind: str | None = None,
 ) -> OutboxMail:
     """Render a mail and add it to the outbox.
 
@@ -95,6 +96,8 @@ def queue_mail(
             none is stored ``failed`` (an administrator may still send it with "Retry").
             Only mails organizers write or release to the speakers of their own event pass
             False.
+        kind: what the mail is (``OutboxMail.kind``) when it differs from the template name,
+            e.g. a speaker message rendered by the generic ``mail_text`` template.
     """
     subject, text, html = render_mail(template, context)
     recipients, capped = list(to), []
@@ -106,7 +109,7 @@ def queue_mail(
         subject=subject,
         body_text=text,
         body_html=html,
-        kind=template,
+        kind=kind or template,
         context=dict(context),
         event_id=event_id,
         state=MailState.HELD if hold else MailState.QUEUED,
@@ -131,6 +134,42 @@ def _note_capped(mail: OutboxMail, capped: list[str], *, every_recipient: bool) 
         mail.last_error = f"{note} ({CAP_SETTING})"
 
 
+def queue_event_mail(
+    *,
+    to: Sequence[str],
+    template: str,
+    context: Mapping[str, Any],
+    event_id: int,
+    text_kind: str,
+    values: Mapping[str, str],
+) -> OutboxMail:
+    """Queue one of the event's editable mails (not committed).
+
+    When the event has its own text for ``text_kind`` (see :mod:`podium.mail.emails`), the
+    mail is that text with ``values`` filled in; otherwise the built-in ``template`` is
+    rendered with ``context``, as :func:`queue_mail` does. ``OutboxMail.kind`` is ``template``
+    either way, so the outbox and its filters do not depend on the wording.
+    """
+    from podium.mail.emails import custom_text, fill_placeholders
+
+    custom = custom_text(event_id, text_kind)
+    if custom is None:
+        return queue_mail(
+            to=to, template=template, context=context, event_id=event_id, commit=False
+        )
+    subject, body = (fill_placeholders(text, values) for text in custom)
+    return queue_text_mail(
+        to=to,
+        subject=subject,
+        body=body,
+        event_id=event_id,
+        kind=template,
+        extra={"text_kind": text_kind},
+        hold=False,
+        recipient_cap=True,
+    )
+
+
 def requeue_mail(*, mail: OutboxMail) -> bool:
     """Put a ``failed`` mail back in the queue for an immediate new try.
 
@@ -145,3 +184,162 @@ def requeue_mail(*, mail: OutboxMail) -> bool:
     db.session.commit()
     db.session.refresh(mail)
     return bool(result.rowcount)
+
+
+# --- one event's mail, for its organizers ------------------------------------------------------
+
+TEXT_TEMPLATE = "mail_text"  # renders ``subject`` and ``body`` from the context as they are
+
+
+class MailNotFound(LookupError):
+    """No mail with that id in that event in a state that allows the action (shown as 404)."""
+
+
+class MailEditError(ValueError):
+    """An edit the outbox refuses; ``field`` names the form field at fault."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _event_mail(event_id: int, mail_id: int, *, state: str | None = None) -> OutboxMail:
+    mail = db.session.get(OutboxMail, mail_id)
+    if mail is None or mail.event_id != event_id or (state and mail.state != state):
+        raise MailNotFound(f"no mail {mail_id} in this event")
+    return mail
+
+
+def queue_text_mail(
+    *,
+    to: Sequence[str],
+    subject: str,
+    body: str,
+    event_id: int,
+    kind: str,
+    extra: Mapping[str, Any] | None = None,
+    hold: bool = True,
+    recipient_cap: bool = False,
+) -> OutboxMail:
+    """Add a plain-text mail written by organizers (placeholders already filled) to the outbox.
+
+    The text part is ``body`` unchanged; the HTML part is its paragraphs, escaped. ``extra``
+    is stored in the context next to ``subject`` and ``body`` (ids of the submission, speaker).
+    Organizers write these to their own event's speakers, so the per-recipient cap applies only
+    when ``recipient_cap`` is set (mails a visitor's action triggers, such as a receipt sent
+    with the event's own text). Not committed: the caller commits once for a whole batch.
+    """
+    return queue_mail(
+        to=to,
+        template=TEXT_TEMPLATE,
+        context={**(extra or {}), "subject": subject, "body": body},
+        event_id=event_id,
+        hold=hold,
+        commit=False,
+        kind=kind,
+        recipient_cap=recipient_cap,
+    )
+
+
+def edit_held_mail(*, event_id: int, mail_id: int, subject: str, body: str) -> OutboxMail:
+    """Replace a held mail's subject and text; its HTML part is re-rendered from the text.
+
+    Raises:
+        MailNotFound: no held mail ``mail_id`` in event ``event_id`` (sent ones can't change).
+        MailEditError: empty subject or text.
+    """
+    mail = _event_mail(event_id, mail_id, state=MailState.HELD)
+    subject = " ".join(subject.split())
+    if not subject:
+        raise MailEditError("the subject is required", "subject")
+    if not body.strip():
+        raise MailEditError("the text is required", "body")
+    context = dict(mail.context or {})
+    context.update(subject=subject[:MAX_SUBJECT_LENGTH], body=body)
+    mail.subject, mail.body_text, mail.body_html = render_mail(TEXT_TEMPLATE, context)
+    mail.context = context
+    db.session.commit()
+    return mail
+
+
+def discard_held_mail(*, event_id: int, mail_id: int) -> None:
+    """Delete a held mail of the event so it is never sent.
+
+    Raises:
+        MailNotFound: no held mail ``mail_id`` in event ``event_id``.
+    """
+    db.session.delete(_event_mail(event_id, mail_id, state=MailState.HELD))
+    db.session.commit()
+
+
+# Features whose held mails mean something when they leave (a decision mail makes the decision
+# visible to its speakers) register here, so every path that sends held mail (the decisions page,
+# the event outbox) has the same effect without the mail package knowing those features.
+_release_hooks: dict[str, Callable[[int, list[Mapping[str, Any]]], None]] = {}
+
+
+def on_held_mail_release(kind: str, hook: Callable[[int, list[Mapping[str, Any]]], None]) -> None:
+    """Call ``hook(event_id, contexts)`` whenever held mails of ``kind`` are sent.
+
+    ``contexts`` are the released mails' template contexts; the hook runs in the same
+    transaction as the release, before it commits.
+    """
+    _release_hooks[kind] = hook
+
+
+def send_held_mails(*, event_id: int, kind: str | None = None) -> int:
+    """Move the event's held mails (only those of ``kind`` if given) to ``queued`` (one UPDATE).
+
+    Hooks registered with :func:`on_held_mail_release` for the released kinds run first.
+
+    Returns:
+        how many mails were queued.
+    """
+    held = (OutboxMail.event_id == event_id, OutboxMail.state == MailState.HELD)
+    kinds = [k for k in _release_hooks if kind is None or k == kind]
+    if kinds:
+        rows = db.session.execute(
+            select(OutboxMail.kind, OutboxMail.context).where(*held, OutboxMail.kind.in_(kinds))
+        ).all()
+        for hook_kind in kinds:
+            contexts = [dict(c or {}) for k, c in rows if k == hook_kind]
+            if contexts:
+                _release_hooks[hook_kind](event_id, contexts)
+    query = update(OutboxMail).where(*held)
+    if kind is not None:
+        query = query.where(OutboxMail.kind == kind)
+    result = db.session.execute(
+        query.values(state=MailState.QUEUED, next_attempt_at=utcnow()).execution_options(
+            synchronize_session=False
+        )
+    )
+    db.session.commit()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def requeue_event_mail(*, event_id: int, mail_id: int) -> bool:
+    """:func:`requeue_mail` for a mail of one event.
+
+    Raises:
+        MailNotFound: no mail ``mail_id`` in event ``event_id``.
+    """
+    return requeue_mail(mail=_event_mail(event_id, mail_id))
+
+
+def sender_configured() -> bool:
+    """True when an SMTP server is set (``PODIUM_SMTP_HOST``), i.e. queued mail can leave."""
+    return bool(current_app.config.get("SMTP_HOST"))
+
+
+def queued_message(count: int) -> str:
+    """What "send" tells the organizer, honest about whether mail can leave at all.
+
+    Without an SMTP server the worker keeps every mail in the outbox (pretalx#692 was exactly
+    this: "sent" mails that never left), so the message says so instead of "queued".
+    """
+    if sender_configured():
+        return f"{count} mail(s) queued for sending."
+    return (
+        f"{count} mail(s) moved to the outbox queue, but no SMTP server is configured "
+        "(PODIUM_SMTP_HOST): mail stays in the outbox until one is."
+    )

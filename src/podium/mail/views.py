@@ -1,5 +1,9 @@
-"""The outbox in the browser, for administrators: a developer without any mail server can
-open a confirmation link from here."""
+"""The outbox in the browser.
+
+``/mail/outbox`` is the whole outbox, for administrators: a developer without any mail server
+can open a confirmation link from here. ``/orga/<slug>/mail/`` is one event's mail for its
+organizers: held, queued, sent and failed, with edit/discard for held mail and "send all".
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,20 @@ import re
 import nh3
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
+from sqlalchemy import select
 
+from podium.accounts.forms import EmptyForm
+from podium.cfp.models import Submission
+from podium.events.models import Event, SessionType, Track
 from podium.extensions import db
-from podium.mail import queries
+from podium.mail import compose, emails, queries, services
 from podium.mail.enums import MailState
+from podium.mail.forms import ComposeForm, HeldMailForm, MailTextForm
 from podium.mail.models import OutboxMail
-from podium.mail.permissions import require_outbox_reader
+from podium.mail.permissions import require_event_mail_reader, require_outbox_reader
 from podium.mail.services import requeue_mail
 
-bp = Blueprint("mail", __name__, url_prefix="/mail", template_folder="templates")
+bp = Blueprint("mail", __name__, template_folder="templates")
 
 PER_PAGE = 50
 MAX_PAGE = 1_000_000  # keeps the OFFSET within what the database accepts
@@ -40,14 +49,10 @@ def clean_mail_html(html: str) -> Markup:
     return Markup(cleaned)  # noqa: S704  output of nh3.clean
 
 
-@bp.before_request
-def _only_admins() -> None:
-    require_outbox_reader()
-
-
-@bp.get("/outbox")
+@bp.get("/mail/outbox")
 def outbox():  # type: ignore[no-untyped-def]
     """Mails newest first, filterable by state, 50 per page (two queries)."""
+    require_outbox_reader()
     state = request.args.get("state") or None
     if state is not None and state not in set(MailState):
         abort(400, f"state must be one of {', '.join(MailState)}")
@@ -66,10 +71,10 @@ def outbox():  # type: ignore[no-untyped-def]
     )
 
 
-@bp.get("/outbox/<int:mail_id>")
+@bp.get("/mail/outbox/<int:mail_id>")
 def outbox_mail(mail_id: int):  # type: ignore[no-untyped-def]
     """One mail: headers, delivery state, text part with clickable links, cleaned HTML part."""
-    from podium.accounts.forms import EmptyForm
+    require_outbox_reader()
 
     mail = db.get_or_404(OutboxMail, mail_id, description=f"There is no mail {mail_id}.")
     return render_template(
@@ -81,10 +86,10 @@ def outbox_mail(mail_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-@bp.post("/outbox/<int:mail_id>/requeue")
+@bp.post("/mail/outbox/<int:mail_id>/requeue")
 def requeue(mail_id: int):  # type: ignore[no-untyped-def]
     """Queue a failed mail again (POST with CSRF)."""
-    from podium.accounts.forms import EmptyForm
+    require_outbox_reader()
 
     mail = db.get_or_404(OutboxMail, mail_id, description=f"There is no mail {mail_id}.")
     if not EmptyForm().validate_on_submit():
@@ -94,3 +99,351 @@ def requeue(mail_id: int):  # type: ignore[no-untyped-def]
     else:
         flash(f"Mail {mail_id} is {mail.state}; only failed mail can be queued again.", "error")
     return redirect(url_for("mail.outbox_mail", mail_id=mail_id))
+
+
+# --- one event's mail, for its organizers ---------------------------------------------------
+
+
+def _organized_event(slug: str) -> Event:
+    """The event named in the URL (404 if unknown), after checking the user organizes it."""
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        abort(404)
+    require_event_mail_reader(event)
+    return event
+
+
+def _page_args() -> tuple[str | None, int]:
+    state = request.args.get("state") or None
+    if state is not None and state not in set(MailState):
+        abort(400, f"state must be one of {', '.join(MailState)}")
+    page = request.args.get("page", 1, type=int) or 1
+    if not 1 <= page <= MAX_PAGE:
+        abort(400, f"page must be between 1 and {MAX_PAGE}")
+    return state, page
+
+
+@bp.app_template_global("mail_dashboard_panel")
+def mail_dashboard_panel(event: Event) -> dict[str, object]:
+    """What the dashboard's mail panel shows (two queries, whatever the amount of mail).
+
+    Returns:
+        ``{"counts": {state: n}, "last_error": OutboxMail | None, "sender": bool,
+        "waiting": int}`` where ``waiting`` counts held and queued mail.
+    """
+    counts = queries.event_state_counts(event.id)
+    return {
+        "counts": counts,
+        "last_error": queries.last_event_error(event.id),
+        "sender": services.sender_configured(),
+        "waiting": counts.get(MailState.HELD, 0) + counts.get(MailState.QUEUED, 0),
+    }
+
+
+@bp.get("/orga/<slug>/mail/")
+def event_outbox(slug: str):  # type: ignore[no-untyped-def]
+    """The event's mails newest first, filterable by state, 50 per page (a fixed query count)."""
+    event = _organized_event(slug)
+    state, page = _page_args()
+    mails = queries.event_mails(
+        event.id, state=state, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE
+    )
+    return render_template(
+        "mail/event_outbox.html",
+        event=event,
+        mails=mails[:PER_PAGE],
+        has_next=len(mails) > PER_PAGE,
+        page=page,
+        state=state,
+        states=list(MailState),
+        panel=mail_dashboard_panel(event),
+        form=EmptyForm(),
+    )
+
+
+def _render_event_mail(  # type: ignore[no-untyped-def]
+    event: Event, mail: OutboxMail, edit: HeldMailForm | None, status: int = 200
+):
+    if edit is None and mail.state == MailState.HELD:
+        body = (mail.context or {}).get("body", mail.body_text)
+        edit = HeldMailForm(formdata=None, data={"subject": mail.subject, "body": body})
+    return (
+        render_template(
+            "mail/event_mail.html",
+            event=event,
+            mail=mail,
+            text=linkify(mail.body_text),
+            html=clean_mail_html(mail.body_html) if mail.body_html else None,
+            edit=edit,
+            form=EmptyForm(),
+            sender=services.sender_configured(),
+        ),
+        status,
+    )
+
+
+def _event_mail_or_404(event: Event, mail_id: int) -> OutboxMail:
+    mail = db.session.get(OutboxMail, mail_id)
+    if mail is None or mail.event_id != event.id:
+        abort(404, f"There is no mail {mail_id} in this event.")
+    return mail
+
+
+@bp.get("/orga/<slug>/mail/<int:mail_id>")
+def event_mail(slug: str, mail_id: int):  # type: ignore[no-untyped-def]
+    """One of the event's mails; a held one can be edited or discarded here."""
+    event = _organized_event(slug)
+    return _render_event_mail(event, _event_mail_or_404(event, mail_id), None)
+
+
+@bp.post("/orga/<slug>/mail/<int:mail_id>")
+def edit_event_mail(slug: str, mail_id: int):  # type: ignore[no-untyped-def]
+    """Change a held mail's subject and text (400 with the form's errors when invalid)."""
+    event = _organized_event(slug)
+    mail = _event_mail_or_404(event, mail_id)
+    form = HeldMailForm()
+    if form.validate():
+        try:
+            services.edit_held_mail(
+                event_id=event.id, mail_id=mail_id, subject=form.subject.data, body=form.body.data
+            )
+        except services.MailNotFound:
+            abort(409, f"Mail {mail_id} is {mail.state}; only held mail can be changed.")
+        except services.MailEditError as error:
+            getattr(form, error.field).errors = [str(error)]
+        else:
+            flash(f"Mail {mail_id} was changed.", "success")
+            return redirect(url_for("mail.event_mail", slug=event.slug, mail_id=mail_id))
+    return _render_event_mail(event, mail, form, 400)
+
+
+@bp.post("/orga/<slug>/mail/<int:mail_id>/discard")
+def discard_event_mail(slug: str, mail_id: int):  # type: ignore[no-untyped-def]
+    """Delete a held mail so it is never sent."""
+    event = _organized_event(slug)
+    mail = _event_mail_or_404(event, mail_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400, "The form expired; reload the page and try again.")
+    try:
+        services.discard_held_mail(event_id=event.id, mail_id=mail_id)
+    except services.MailNotFound:
+        abort(409, f"Mail {mail_id} is {mail.state}; only held mail can be discarded.")
+    flash(f"Mail {mail_id} was discarded.", "success")
+    return redirect(url_for("mail.event_outbox", slug=event.slug, state="held"))
+
+
+@bp.post("/orga/<slug>/mail/<int:mail_id>/requeue")
+def requeue_event_mail(slug: str, mail_id: int):  # type: ignore[no-untyped-def]
+    """Queue a failed mail of the event again."""
+    event = _organized_event(slug)
+    mail = _event_mail_or_404(event, mail_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400, "The form expired; reload the page and try again.")
+    if services.requeue_event_mail(event_id=event.id, mail_id=mail_id):
+        flash(f"Mail {mail_id} is queued again.", "success")
+    else:
+        flash(f"Mail {mail_id} is {mail.state}; only failed mail can be queued again.", "error")
+    return redirect(url_for("mail.event_mail", slug=event.slug, mail_id=mail_id))
+
+
+@bp.post("/orga/<slug>/mail/send")
+def send_event_mails(slug: str):  # type: ignore[no-untyped-def]
+    """Queue every held mail of the event; the message says if no SMTP server can send it."""
+    event = _organized_event(slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400, "The form expired; reload the page and try again.")
+    count = services.send_held_mails(event_id=event.id)
+    flash(services.queued_message(count), "success" if services.sender_configured() else "warning")
+    return redirect(url_for("mail.event_outbox", slug=event.slug))
+
+
+# --- the event's mail texts ---------------------------------------------------------------------
+
+
+def _text_forms(event: Event) -> dict[str, MailTextForm]:
+    stored = emails.stored_texts(event.id)
+    forms = {}
+    for kind, text in emails.MAIL_TEXTS.items():
+        subject, body = stored.get(kind, (text.subject, text.body))
+        forms[kind] = MailTextForm(
+            prefix=kind, formdata=None, data={"subject": subject, "body": body}
+        )
+    return forms
+
+
+def _render_texts(event: Event, forms: dict[str, MailTextForm], status: int = 200):  # type: ignore[no-untyped-def]
+    return (
+        render_template(
+            "mail/texts.html",
+            event=event,
+            texts=emails.MAIL_TEXTS,
+            placeholders=emails.PLACEHOLDERS,
+            customised=set(emails.stored_texts(event.id)),
+            forms=forms,
+            form=EmptyForm(),
+        ),
+        status,
+    )
+
+
+@bp.get("/orga/<slug>/mail/templates")
+def mail_texts(slug: str):  # type: ignore[no-untyped-def]
+    """Every mail the event sends, editable, with its placeholders and "reset to default"."""
+    event = _organized_event(slug)
+    return _render_texts(event, _text_forms(event))
+
+
+@bp.post("/orga/<slug>/mail/templates/<kind>")
+def save_mail_text(slug: str, kind: str):  # type: ignore[no-untyped-def]
+    """Store the event's text for ``kind``; an unknown placeholder is a form error naming it."""
+    event = _organized_event(slug)
+    if kind not in emails.MAIL_TEXTS:
+        abort(404, f"There is no mail text {kind!r}.")
+    form = MailTextForm(prefix=kind)
+    if form.validate():
+        try:
+            emails.save_event_text(
+                event_id=event.id, kind=kind, subject=form.subject.data, body=form.body.data
+            )
+        except emails.TextError as error:
+            getattr(form, error.field).errors = [str(error)]
+        else:
+            flash(f"The {emails.MAIL_TEXTS[kind].label.lower()} text was saved.", "success")
+            return redirect(url_for("mail.mail_texts", slug=event.slug) + f"#text-{kind}")
+    forms = _text_forms(event)
+    forms[kind] = form
+    return _render_texts(event, forms, 400)
+
+
+@bp.post("/orga/<slug>/mail/templates/<kind>/reset")
+def reset_mail_text(slug: str, kind: str):  # type: ignore[no-untyped-def]
+    """Go back to Podium's default text for ``kind``."""
+    event = _organized_event(slug)
+    if kind not in emails.MAIL_TEXTS:
+        abort(404, f"There is no mail text {kind!r}.")
+    if not EmptyForm().validate_on_submit():
+        abort(400, "The form expired; reload the page and try again.")
+    emails.reset_event_text(event_id=event.id, kind=kind)
+    flash(f"The {emails.MAIL_TEXTS[kind].label.lower()} text is back to the default.", "success")
+    return redirect(url_for("mail.mail_texts", slug=event.slug) + f"#text-{kind}")
+
+
+# --- writing to speakers --------------------------------------------------------------------
+
+COMPOSE_START = "Dear {speaker_name},\n\n\n\nThank you,\nthe {event_name} team\n"
+
+
+def _compose_form(event: Event, **kwargs: object) -> ComposeForm:
+    """The compose form with the event's groups, tracks, session types and proposals (3 queries)."""
+    form = ComposeForm(**kwargs)  # type: ignore[arg-type]
+    form.group.choices = [(key, label) for key, (label, _) in compose.GROUPS.items()]
+    tracks = db.session.scalars(
+        select(Track).where(Track.event_id == event.id).order_by(Track.name)
+    )
+    form.track_id.choices = [(0, "Any track")] + [(t.id, t.name) for t in tracks]
+    types = db.session.scalars(
+        select(SessionType).where(SessionType.event_id == event.id).order_by(SessionType.name)
+    )
+    form.session_type_id.choices = [(0, "Any session type")] + [(t.id, t.name) for t in types]
+    proposals = db.session.execute(
+        select(Submission.id, Submission.title, Submission.state)
+        .where(Submission.event_id == event.id, Submission.state != "draft")
+        .order_by(Submission.title, Submission.id)
+    )
+    form.submission_ids.choices = [(i, f"{title} ({state})") for i, title, state in proposals]
+    return form
+
+
+def _render_compose(  # type: ignore[no-untyped-def]
+    event: Event, form: ComposeForm, previews: list[compose.SpeakerMail] | None, status: int = 200
+):
+    return (
+        render_template(
+            "mail/compose.html",
+            event=event,
+            form=form,
+            previews=previews,
+            placeholders={name: emails.PLACEHOLDERS[name] for name in compose.COMPOSE_PLACEHOLDERS},
+        ),
+        status,
+    )
+
+
+@bp.get("/orga/<slug>/mail/compose")
+def compose_mail(slug: str):  # type: ignore[no-untyped-def]
+    """Write to a group of speakers; ``?text=reminder`` starts from the event's reminder text."""
+    event = _organized_event(slug)
+    data: dict[str, object] = {"group": "accepted", "subject": "", "body": COMPOSE_START}
+    if request.args.get("text") == "reminder":
+        subject, body = emails.event_text(event.id, "reminder")
+        data = {"group": "unconfirmed", "subject": subject, "body": body}
+    return _render_compose(event, _compose_form(event, formdata=None, data=data), None)
+
+
+@bp.post("/orga/<slug>/mail/compose")
+def compose_mail_post(slug: str):  # type: ignore[no-untyped-def]
+    """ "Preview" renders each recipient's mail; "Hold" puts them in the outbox as held."""
+    event = _organized_event(slug)
+    form = _compose_form(event)
+    if not form.validate():
+        return _render_compose(event, form, None, 400)
+    audience = compose.Audience(
+        group=form.group.data,
+        track_id=form.track_id.data or None,
+        session_type_id=form.session_type_id.data or None,
+        submission_ids=tuple(form.submission_ids.data or ()),
+    )
+    try:
+        if request.form.get("action") == "hold":
+            held = compose.hold_mail_to_speakers(
+                event=event, audience=audience, subject=form.subject.data, body=form.body.data
+            )
+        else:
+            previews = compose.render_speaker_mails(
+                event=event, audience=audience, subject=form.subject.data, body=form.body.data
+            )
+            return _render_compose(event, form, previews)
+    except emails.TextError as error:
+        getattr(form, error.field).errors = [str(error)]
+        return _render_compose(event, form, None, 400)
+    if not held:
+        form.group.errors = ["Nobody in this group has an e-mail address; no mail was held."]
+        return _render_compose(event, form, [], 400)
+    flash(f"{held} mail(s) held in the outbox: check them, then send them.", "success")
+    return redirect(url_for("mail.event_outbox", slug=event.slug, state="held"))
+
+
+# --- after a schedule release ------------------------------------------------------------------
+
+
+@bp.get("/orga/<slug>/mail/schedule-changes")
+def schedule_notices(slug: str):  # type: ignore[no-untyped-def]
+    """The latest release's moved sessions and the notices their speakers would get."""
+    event = _organized_event(slug)
+    release = compose.latest_release(event)
+    return render_template(
+        "mail/schedule_notices.html",
+        event=event,
+        release=release,
+        changes=compose.release_changes(release, event.time_zone) if release else [],
+        previews=compose.render_schedule_notices(event=event, release=release) if release else [],
+        already=compose.notices_held_for(event, release.version) if release else 0,
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/orga/<slug>/mail/schedule-changes")
+def hold_schedule_notices(slug: str):  # type: ignore[no-untyped-def]
+    """Hold the schedule-change notices of the latest release for checking in the outbox."""
+    event = _organized_event(slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400, "The form expired; reload the page and try again.")
+    held = compose.hold_schedule_notices(event=event)
+    if not held:
+        flash("No notice was held: nothing moved, or this release's notices exist.", "error")
+        return redirect(url_for("mail.schedule_notices", slug=event.slug))
+    flash(
+        f"{held} schedule-change notice(s) held in the outbox: check them, then send them.",
+        "success",
+    )
+    return redirect(url_for("mail.event_outbox", slug=event.slug, state="held"))

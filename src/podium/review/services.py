@@ -27,11 +27,13 @@ from podium.db import utcnow
 from podium.events.enums import TeamRole
 from podium.events.models import Event, EventMembership, Track
 from podium.extensions import db
+from podium.mail import services as mail_services
+from podium.mail.emails import TextError, save_event_text
 from podium.mail.models import OutboxMail
-from podium.mail.services import queue_mail, render_mail
+from podium.mail.services import queue_mail
 from podium.once import claim
 from podium.review import queries
-from podium.review.emails import DEFAULT_TEMPLATES, fill_placeholders, unknown_placeholders
+from podium.review.emails import DEFAULT_TEMPLATES, fill_placeholders
 from podium.review.enums import (
     DECIDABLE_STATES,
     DECISION_MAIL_KIND,
@@ -41,7 +43,6 @@ from podium.review.enums import (
 )
 from podium.review.models import (
     Decision,
-    DecisionMailTemplate,
     Review,
     ReviewConflict,
     ReviewerAssignment,
@@ -313,35 +314,17 @@ def set_decisions(
 
 
 def save_decision_template(*, event: Event, kind: str, subject: str, body: str) -> None:
-    """Store the event's ``accept`` or ``reject`` mail text.
+    """Store the event's ``accept`` or ``reject`` mail text (see :mod:`podium.mail.emails`).
 
     Raises:
         ReviewError: unknown kind, empty subject/body, or unknown ``{placeholders}``.
     """
     if kind not in DEFAULT_TEMPLATES:
         raise ReviewError("unknown template", "kind")
-    subject = " ".join(subject.split())
-    if not subject:
-        raise ReviewError("the subject is required", "subject")
-    if not body.strip():
-        raise ReviewError("the text is required", "body")
-    for name, text in (("subject", subject), ("body", body)):
-        unknown = unknown_placeholders(text)
-        if unknown:
-            raise ReviewError(
-                "unknown placeholders: " + ", ".join("{" + u + "}" for u in unknown), name
-            )
-    template = db.session.scalar(
-        select(DecisionMailTemplate).where(
-            DecisionMailTemplate.event_id == event.id, DecisionMailTemplate.kind == kind
-        )
-    )
-    if template is None:
-        template = DecisionMailTemplate(event_id=event.id, kind=kind)
-        db.session.add(template)
-    template.subject = subject[:300]
-    template.body = body
-    db.session.commit()
+    try:
+        save_event_text(event_id=event.id, kind=kind, subject=subject, body=body)
+    except TextError as error:
+        raise ReviewError(str(error), error.field) from error
 
 
 @dataclass(frozen=True)
@@ -577,17 +560,11 @@ def edit_held_mail(*, event: Event, mail_id: int, subject: str, body: str) -> No
         NotVisible: no held decision mail with that id in this event (sent ones can't change).
         ReviewError: empty subject or text.
     """
-    mail = _held_mail(event, mail_id)
-    subject = " ".join(subject.split())
-    if not subject:
-        raise ReviewError("the subject is required", "subject")
-    if not body.strip():
-        raise ReviewError("the text is required", "body")
-    context = dict(mail.context or {})
-    context.update(subject=subject[:300], body=body)
-    mail.subject, mail.body_text, mail.body_html = render_mail(DECISION_MAIL_KIND, context)
-    mail.context = context
-    db.session.commit()
+    _held_mail(event, mail_id)
+    try:
+        mail_services.edit_held_mail(event_id=event.id, mail_id=mail_id, subject=subject, body=body)
+    except mail_services.MailEditError as error:
+        raise ReviewError(str(error), error.field) from error
 
 
 def discard_held_mail(*, event: Event, mail_id: int) -> None:
@@ -596,37 +573,21 @@ def discard_held_mail(*, event: Event, mail_id: int) -> None:
     Raises:
         NotVisible: no held decision mail with that id in this event.
     """
-    db.session.delete(_held_mail(event, mail_id))
-    db.session.commit()
+    _held_mail(event, mail_id)
+    mail_services.discard_held_mail(event_id=event.id, mail_id=mail_id)
 
 
 def send_held_mails(*, event: Event) -> int:
     """Move every held decision mail of ``event`` to ``queued`` for the worker.
 
     The decisions those mails tell are announced at the same time (speakers see them from
-    now on, see :func:`announce_decisions`). Three statements whatever the number of mails.
+    now on, see :func:`announce_decisions`), by the hook registered below, which also runs
+    when the event's outbox sends them. Three statements whatever the number of mails.
 
     Returns:
         how many mails were queued.
     """
-    held = db.session.scalars(
-        select(OutboxMail.context)
-        .where(OutboxMail.event_id == event.id)
-        .where(OutboxMail.kind == DECISION_MAIL_KIND)
-        .where(OutboxMail.state == "held")
-    ).all()
-    told = {c["submission_id"] for c in held if isinstance((c or {}).get("submission_id"), int)}
-    _mark_announced(event, told)
-    result = db.session.execute(
-        update(OutboxMail)
-        .where(OutboxMail.event_id == event.id)
-        .where(OutboxMail.kind == DECISION_MAIL_KIND)
-        .where(OutboxMail.state == "held")
-        .values(state="queued", next_attempt_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return mail_services.send_held_mails(event_id=event.id, kind=DECISION_MAIL_KIND)
 
 
 def announce_decisions(*, event: Event, submission_ids: Iterable[int] | None = None) -> int:
@@ -642,6 +603,16 @@ def announce_decisions(*, event: Event, submission_ids: Iterable[int] | None = N
     count = _mark_announced(event, None if submission_ids is None else set(submission_ids))
     db.session.commit()
     return count
+
+
+def _announce_released_mails(event_id: int, contexts: list[Mapping[str, Any]]) -> None:
+    told = {c["submission_id"] for c in contexts if isinstance(c.get("submission_id"), int)}
+    event = db.session.get(Event, event_id)
+    if event is not None:
+        _mark_announced(event, told)
+
+
+mail_services.on_held_mail_release(DECISION_MAIL_KIND, _announce_released_mails)
 
 
 def _mark_announced(event: Event, submission_ids: set[int] | None) -> int:

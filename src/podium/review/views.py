@@ -18,6 +18,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from podium.events.models import Event
+from podium.mail.services import queued_message, sender_configured
 from podium.review import queries, services
 from podium.review.emails import DEFAULT_TEMPLATES, PLACEHOLDERS
 from podium.review.enums import REVIEWABLE_STATES, ConfirmationAnswer, DecisionKind
@@ -470,6 +471,7 @@ def _render_decisions(
             pending=sum(1 for r in everything if r.pending_state),
             unanswered=[r for r in everything if r.state == "accepted" and not r.pending_state],
             held=len(queries.held_decision_mails(event.id)),
+            unannounced=queries.unannounced_count(event.id),
             decision_form=DecisionForm(formdata=None),
             template_forms=template_forms or _template_forms(event),
             placeholders=PLACEHOLDERS,
@@ -560,26 +562,10 @@ def release(slug: str) -> RENDERED:
 
 @bp.get("/orga/<slug>/decisions/mails")
 def decision_mails(slug: str) -> RENDERED:
-    """Held decision mails with edit/discard forms and a "send all" button."""
+    """Held decision mails now live in the event's outbox, filtered to held mail."""
     event = event_or_404(slug)
     require_organizer(event)
-    mails = queries.held_decision_mails(event.id)
-    forms = {
-        m.id: MailEditForm(
-            prefix=f"m{m.id}",
-            formdata=None,
-            data={"subject": m.subject, "body": (m.context or {}).get("body", m.body_text)},
-        )
-        for m in mails
-    }
-    return render_template(
-        "review/mails.html",
-        event=event,
-        mails=mails,
-        forms=forms,
-        csrf_form=CsrfForm(),
-        unannounced=queries.unannounced_count(event.id),
-    )
+    return redirect(url_for("mail.event_outbox", slug=event.slug, state="held"))
 
 
 @bp.post("/orga/<slug>/decisions/announce")
@@ -591,7 +577,7 @@ def announce(slug: str) -> RENDERED:
         abort(400, "the form expired; reload the page")
     count = services.announce_decisions(event=event)
     flash(f"{count} decision(s) are now visible to their speakers, without mail.", "success")
-    return redirect(url_for("review.decision_mails", slug=event.slug))
+    return redirect(url_for("review.decisions", slug=event.slug))
 
 
 @bp.post("/orga/<slug>/decisions/mails/<int:mail_id>")
@@ -637,7 +623,7 @@ def send_mails(slug: str) -> RENDERED:
     if not CsrfForm().validate():
         abort(400, "the form expired; reload the page")
     count = services.send_held_mails(event=event)
-    flash(f"{count} mail(s) queued for sending.", "success")
+    flash(queued_message(count), "success" if sender_configured() else "warning")
     return redirect(url_for("review.decisions", slug=event.slug))
 
 

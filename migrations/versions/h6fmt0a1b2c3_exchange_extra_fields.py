@@ -4,7 +4,7 @@ Logo, venue and city of an event; logo, feedback and origin URLs, recording lice
 live-stream opt-out of a session, so an imported schedule's exports say what the file said.
 
 Revision ID: h6fmt0a1b2c3
-Revises: 5b7e2a9c4d10
+Revises: h2dash01a7c3
 Create Date: 2026-12-07 14:10:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "h6fmt0a1b2c3"
-down_revision = "5b7e2a9c4d10"
+down_revision = "h2dash01a7c3"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """hardening: per-recipient mail counts, one-time form tokens, one open co-speaker invitation
 
 Revision ID: h7hard01a2b3
-Revises: 5b7e2a9c4d10
+Revises: h6fmt0a1b2c3
 Create Date: 2026-12-07 14:30:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "h7hard01a2b3"
-down_revision = "5b7e2a9c4d10"
+down_revision = "h6fmt0a1b2c3"
 branch_labels = None
 depends_on = None
 

@@ -48,6 +48,7 @@ format: $(VENV)/.installed-dev
 test: lint $(COMPOSE_V2_VENV)/bin/docker-compose
 	@if scripts/ensure-postgres.sh; then export PODIUM_TEST_POSTGRES_URL="$(TEST_POSTGRES_URL)"; fi; \
 	scripts/ensure-browser.sh || echo "make test: browser tests will be skipped" >&2; \
+	scripts/ensure-libreoffice.sh || echo "make test: spreadsheet (CSV) tests will be skipped" >&2; \
 	{ docker/ensure-docker.sh && docker/standins/build.sh; } \
 		|| echo "make test: container tests will be skipped (no Docker engine)" >&2; \
 	PODIUM_TEST_COMPOSE_V2=$(abspath $(COMPOSE_V2_VENV))/bin/docker-compose $(BIN)/pytest

@@ -70,6 +70,13 @@ def _parse_int(value: Any) -> int:
         raise ValueError(f"{value!r} is not a whole number") from None
 
 
+def _parse_non_negative_int(value: Any) -> int:
+    number = _parse_int(value)
+    if number < 0:
+        raise ValueError(f"{value!r} must not be negative")
+    return number
+
+
 def _parse_positive_int(value: Any) -> int:
     number = _parse_int(value)
     if number < 1:
@@ -268,6 +275,14 @@ SETTINGS: tuple[Setting, ...] = (
         _parse_bool,
         "send cookies over HTTPS only; default on in production, off in development",
         "true",
+    ),
+    Setting(
+        "HSTS_MAX_AGE",
+        "PODIUM_HSTS_MAX_AGE",
+        31536000,
+        _parse_non_negative_int,
+        "production only: seconds browsers must use HTTPS for this site (HSTS); 0 sends none",
+        "31536000",
     ),
     Setting(
         "RATELIMIT_STORAGE_URL",

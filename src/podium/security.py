@@ -18,7 +18,17 @@ CONTENT_SECURITY_POLICY = (
 
 
 def register_security_headers(app: Flask) -> None:
-    """Add CSP, frame, referrer and MIME-sniffing headers unless a view set its own."""
+    """Add CSP, frame, referrer and MIME-sniffing headers unless a view set its own.
+
+    In production also ``Strict-Transport-Security`` (``HSTS_MAX_AGE`` seconds; 0 sends
+    none). A response that says nothing about caching gets ``Cache-Control: private,
+    no-cache``: only what a view marks ``public`` (the public program and its exports) may be
+    stored by a shared cache such as a reverse proxy.
+    """
+    hsts_max_age = int(app.config.get("HSTS_MAX_AGE") or 0)
+    hsts = (
+        f"max-age={hsts_max_age}" if app.config.get("ENV") == "production" and hsts_max_age else ""
+    )
 
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -26,6 +36,9 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Cache-Control", "private, no-cache")
+        if hsts:
+            response.headers.setdefault("Strict-Transport-Security", hsts)
         return response
 
 

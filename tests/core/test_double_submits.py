@@ -204,6 +204,28 @@ def test_simultaneous_edits_inviting_a_co_speaker_create_one_invitation(app: Fla
     assert _count(CoSpeakerInvitation) == 1
 
 
+def test_the_same_edit_form_saved_twice_invites_once_and_keeps_later_edits(app: Flask) -> None:
+    event = EventFactory()
+    speaker = UserFactory()
+    submission = SubmissionFactory(
+        event=event, speaker=SpeakerProfileFactory(user=speaker), state="draft"
+    )
+    client = login(app.test_client(), speaker)
+    url = f"/{event.slug}/me/submissions/{submission.id}/edit"
+    data = {**_proposal(new_form_token()), "action": "save"}
+    first = client.post(url, data=data)
+    # Back in the browser, the title changed, saved again with the same form (same token).
+    again = client.post(url, data={**data, "title": "Better title"})
+    assert [first.status_code, again.status_code] == [302, 302]
+    assert first.headers["Location"] == again.headers["Location"]
+    assert _count(CoSpeakerInvitation) == 1
+    assert db.session.get(Submission, submission.id).title == "Better title"
+    # A new rendering of the form asking again for the same person is told so.
+    third = client.post(url, data={**data, "form_token": new_form_token()})
+    assert third.status_code == 400
+    assert "co@example.org is already invited." in third.get_data(as_text=True)
+
+
 @pytest.fixture
 def organized(app: Flask):  # type: ignore[no-untyped-def]
     event = EventFactory(start_date=date(2030, 2, 2), end_date=date(2030, 2, 3))

@@ -34,7 +34,7 @@ def test_anonymous_pages_may_be_shared_but_revalidated(
 def test_logged_in_pages_are_never_marked_public(app: Flask, published: None) -> None:
     client = login(app.test_client(), UserFactory())
     response = client.get("/demo/schedule/")
-    assert (response.status_code, response.headers["Cache-Control"]) == (200, "no-cache")
+    assert (response.status_code, response.headers["Cache-Control"]) == (200, "private, no-cache")
 
 
 def test_public_export_is_marked_public(client: FlaskClient, published: None) -> None:

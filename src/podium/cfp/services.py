@@ -358,8 +358,8 @@ def update_submission(
 
     Speakers may edit drafts and submitted proposals while the CfP is open; organizers
     (``as_organizer=True``, checked by the caller) may edit any submission at any time.
-    ``form_token`` (see :mod:`podium.once`): the same form saved again changes nothing more
-    (one co-speaker invitation, one state change).
+    ``form_token`` (see :mod:`podium.once`): the same form saved again applies its edits
+    again but does not invite its co-speaker a second time (no "already invited" error).
 
     Raises:
         DeadlineError: a speaker writing outside the CfP window (at ``now``, aware UTC).
@@ -370,10 +370,13 @@ def update_submission(
     _check_speaker_write(submission, event, as_organizer=as_organizer, now=now, verb="edited")
     _session_type, duration = _checked_content(event, content)
     claimed = claim(token=form_token, kind="submission_edit", user_id=actor.id)
-    if isinstance(claimed, int):
-        db.session.refresh(submission)
-        return submission
-    claimed.done(submission.id)
+    if not isinstance(claimed, int):
+        claimed.done(submission.id)
+    elif co_speaker is not None and _open_invitation(submission, co_speaker.email):
+        # This very form was saved before (a double click, or back and save again): its
+        # co-speaker was invited then. Edits are applied again, which changes nothing or
+        # keeps what was typed since.
+        co_speaker = None
     try:
         with _all_or_nothing():
             _apply_content(submission, content, duration)

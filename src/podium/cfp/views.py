@@ -44,6 +44,7 @@ from podium.events.times import cfp_is_open, describe_local
 from podium.extensions import db
 from podium.review import queries as review_queries
 from podium.security import parse_id
+from podium.spreadsheet import safe_cell
 
 bp = Blueprint("cfp", __name__, template_folder="templates")
 
@@ -376,14 +377,9 @@ def orga_submissions(slug: str):  # type: ignore[no-untyped-def]
 
 
 def _csv_cell(value: object) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        return str(value)  # our own ids and minutes, never formulas
-    # Spreadsheets run cells starting with these as formulas (CSV injection).
-    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    # Spreadsheets run cells starting with "=" and the like as formulas (CSV injection), also
+    # at each line of a cell when they split on ";" (see podium.spreadsheet).
+    return safe_cell(value)
 
 
 CSV_COLUMNS = (

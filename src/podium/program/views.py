@@ -33,11 +33,14 @@ from podium.text import render_markdown
 
 bp = Blueprint("program", __name__, template_folder="templates")
 
-HTML_CACHE_CONTROL = "no-cache"  # always revalidate: cheap 304s, and a new release shows at once
 # The same page for every anonymous visitor: a shared cache (the compose stack's proxy) may keep
 # it too; browsers still revalidate every time. Logged-in pages stay unmarked, so never shared.
 ANONYMOUS_HTML_CACHE_CONTROL = "public, no-cache"
 EXPORT_CACHE_CONTROL = "public, max-age=60"
+# A private event's program (its organizers check it before opening it), a page rendered for
+# a logged-in user or with a flash message: browsers may keep and revalidate it, shared caches
+# (a reverse proxy, a CDN) must never store it.
+PRIVATE_CACHE_CONTROL = "private, no-cache"
 MAX_QUERY_LENGTH = 200
 ICAL_TYPE = "text/calendar; charset=utf-8"
 
@@ -48,13 +51,18 @@ def event(slug: str) -> Any:
     head = _head(slug)
     event_row = queries.event_row(head.event_id)
     program = queries.program_data(head) if head.release_id is not None else None
-    return render_template(
-        "program/event.html",
-        head=head,
-        event=event_row,
-        program=program,
-        description=Markup(render_markdown(event_row.description or "")) if event_row else "",  # noqa: S704  nh3-cleaned
+    response = Response(
+        render_template(
+            "program/event.html",
+            head=head,
+            event=event_row,
+            program=program,
+            description=Markup(render_markdown(event_row.description or "")) if event_row else "",  # noqa: S704  nh3-cleaned
+        ),
+        mimetype="text/html",
     )
+    response.headers["Cache-Control"] = _html_cache_control(head)
+    return response
 
 
 @bp.get("/<slug>/schedule/")
@@ -324,6 +332,12 @@ def _markdown(text: str) -> Markup:
     return render_rich_text(text)
 
 
+def _html_cache_control(head: ProgramHead) -> str:
+    """Shared caches may keep a page only of a public event, rendered for nobody in particular."""
+    shared = head.is_public and not current_user.is_authenticated and "_flashes" not in session
+    return ANONYMOUS_HTML_CACHE_CONTROL if shared else PRIVATE_CACHE_CONTROL
+
+
 def _not_modified(etag: str, head: ProgramHead, cache_control: str) -> Response:
     response = Response(status=304)
     _validators(response, etag, head, cache_control)
@@ -356,16 +370,18 @@ def _page(
     out never revalidates a page rendered for someone else.
     """
     if head.release_id is None:
-        return render_template("program/unpublished.html", head=head, event=head), 200
+        unpublished = Response(
+            render_template("program/unpublished.html", head=head, event=head), mimetype="text/html"
+        )
+        unpublished.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        return unpublished
     anonymous = not current_user.is_authenticated
     user_part = "anon" if anonymous else f"u{current_user.get_id()}"
     gzipped = accepts_gzip()
     etag = f"{head.release_key}-{view}-{variant_tag((*variant, user_part))}"
     etag += "-gz" if gzipped else ""
     flashes = "_flashes" in session
-    cache_control = (
-        ANONYMOUS_HTML_CACHE_CONTROL if anonymous and not flashes else HTML_CACHE_CONTROL
-    )
+    cache_control = _html_cache_control(head)
     if not flashes and is_fresh(etag, head.published_at):
         return _not_modified(etag, head, cache_control)
     rendered = caches().rendered
@@ -411,13 +427,14 @@ def _export(
         else (f"{head.release_key}-{variant[0]}-{variant_tag(variant)}")
     )
     etag += "-gz" if gzipped else ""
+    cache_control = EXPORT_CACHE_CONTROL if head.is_public else PRIVATE_CACHE_CONTROL
     if is_fresh(etag, head.published_at):
-        return _not_modified(etag, head, EXPORT_CACHE_CONTROL)
+        return _not_modified(etag, head, cache_control)
     body = cached_body(
         (head.release_key, "export", *variant), lambda: build(queries.program_data(head)), gzipped
     )
     response = Response(body, content_type=mimetype)
-    _validators(response, etag, head, EXPORT_CACHE_CONTROL, gzipped)
+    _validators(response, etag, head, cache_control, gzipped)
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Access-Control-Allow-Origin"] = "*"  # schedule apps and widgets fetch these
     return response

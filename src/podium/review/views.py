@@ -40,6 +40,7 @@ from podium.review.permissions import (
     require_organizer,
     require_reviewer,
 )
+from podium.spreadsheet import safe_cell
 from podium.templating import format_local
 
 bp = Blueprint("review", __name__, template_folder="templates")
@@ -51,13 +52,9 @@ RENDERED = str | tuple[str, int] | BaseResponse
 
 
 def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        # Our own numbers (a mean of -0.5 on a -2..2 scale) are no formulas; keep them numbers.
-        return str(value)
-    # Spreadsheet apps execute text cells starting with these characters as formulas.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    # Our own numbers (a mean of -0.5 on a -2..2 scale) stay numbers; text never runs as a
+    # formula, whether the spreadsheet splits on "," or ";" (see podium.spreadsheet).
+    return safe_cell(value)
 
 
 def _csv_response(header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str) -> Response:

@@ -34,7 +34,7 @@ from podium.text import render_markdown
 bp = Blueprint("program", __name__, template_folder="templates")
 
 # The same page for every anonymous visitor: a shared cache (the compose stack's proxy) may keep
-# it too; browsers still revalidate every time. Logged-in pages stay unmarked, so never shared.
+# it too; browsers still revalidate every time (so a new release shows at once).
 ANONYMOUS_HTML_CACHE_CONTROL = "public, no-cache"
 EXPORT_CACHE_CONTROL = "public, max-age=60"
 # A private event's program (its organizers check it before opening it), a page rendered for

@@ -205,7 +205,8 @@ def test_guid_repeated_in_the_file_imports_each_occurrence_and_names_every_one(
         f"used earlier in the file: imported as a separate session with guid {third}",
     ]
     assert result.summary().endswith(
-        "; 2 sessions repeating a guid of the file were imported as separate sessions"
+        "; 2 sessions repeating a guid of the file were imported as separate sessions: "
+        "'Solder a badge' at 2025-08-14 13:00 UTC, 'Solder a badge' at 2025-08-15 08:00 UTC"
     )
 
 

@@ -339,3 +339,21 @@ def test_out_of_range_file_on_the_cli_is_one_line_not_a_traceback(
         f"podium import-schedule: {path}: schedule.conference.days[0].rooms.Main[0].id on "
         "line 19: a number of 5000 digits is out of range (ids run from 0 to 2147483647)\n"
     )
+
+
+def test_web_import_summary_names_every_repeated_guid(
+    organizer_client: tuple[FlaskClient, Event],
+) -> None:
+    client, event = organizer_client
+    folder = Path(__file__).resolve().parents[1] / "fixtures" / "schedules" / "identities"
+
+    twice = _upload(
+        client, event, "schedule.xml", (folder / "workshop-twice.schedule.xml").read_bytes()
+    )
+    page = client.get(twice.headers["Location"])
+
+    assert twice.status_code == 302
+    assert (
+        "imported as separate sessions: &#39;Solder a badge&#39; at 2025-08-14 13:00 UTC, "
+        "&#39;Solder a badge&#39; at 2025-08-15 08:00 UTC."
+    ) in page.get_data(as_text=True)

@@ -142,9 +142,14 @@ class ImportResult:
                 "split into separate speakers"
             )
         if self.duplicate_guids:
+            # Every one is named here (warnings may be cut short on screen).
+            named = ", ".join(
+                f"{_fit(d.title, 80)!r} at {d.start_utc:%Y-%m-%d %H:%M} UTC"
+                for d in self.duplicate_guids
+            )
             text += (
                 f"; {len(self.duplicate_guids)} sessions repeating a guid of the file were "
-                "imported as separate sessions"
+                f"imported as separate sessions: {named}"
             )
         if self.guids_derived:
             text += (

@@ -120,12 +120,12 @@ def test_sessions_by_day_and_room_groups_midnight_crossing_session_on_its_start_
 
 def test_persons_are_merged_by_key_and_keep_a_biography() -> None:
     first = _session(guid="a", persons=[PersonData(name="Ada", id=1)])
-    second = _session(guid="b", persons=[PersonData(name="Ada", id=1, biography="Bio")])
+    second = _session(guid="b", persons=[PersonData(name="Ada L.", id=1, biography="Bio")])
     third = _session(guid="c", persons=[PersonData(name="Bob", guid="g-1")])
     data = ScheduleData(conference=_conference(), sessions=[first, second, third])
 
     assert data.persons == (
-        PersonData(name="Ada", id=1, biography="Bio"),
+        PersonData(name="Ada L.", id=1, biography="Bio"),
         PersonData(name="Bob", guid="g-1"),
     )
 
@@ -190,7 +190,7 @@ def test_old_snapshot_without_avatars_still_loads() -> None:
 
 def test_persons_merged_by_key_keep_an_avatar_given_in_any_session() -> None:
     first = _session(guid="a", persons=[PersonData(name="Ada", id=1, avatar="https://x.org/a")])
-    second = _session(guid="b", persons=[PersonData(name="Ada", id=1, biography="Bio")])
+    second = _session(guid="b", persons=[PersonData(name="Ada L.", id=1, biography="Bio")])
     third = _session(guid="c", persons=[PersonData(name="Bob", guid="g-1")])
     fourth = _session(
         guid="d", persons=[PersonData(name="Bob", guid="g-1", avatar="https://x.org/b")]
@@ -198,6 +198,6 @@ def test_persons_merged_by_key_keep_an_avatar_given_in_any_session() -> None:
     data = ScheduleData(conference=_conference(), sessions=[first, second, third, fourth])
 
     assert data.persons == (
-        PersonData(name="Ada", id=1, biography="Bio", avatar="https://x.org/a"),
+        PersonData(name="Ada L.", id=1, biography="Bio", avatar="https://x.org/a"),
         PersonData(name="Bob", guid="g-1", avatar="https://x.org/b"),
     )

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import uuid
 from collections import defaultdict
 
 from podium.exchange.errors import ScheduleImportError
 from podium.exchange.normalize import PODIUM_NAMESPACE
-from podium.exchange.schedule_data import ScheduleData, SessionData
+from podium.exchange.schedule_data import PersonData, ScheduleData, SessionData
 
 __all__ = [
     "EARLIEST",
@@ -27,9 +28,11 @@ __all__ = [
     "DuplicateGuid",
     "check_limits",
     "date_out_of_range",
+    "distinct_persons",
     "guid_for_event",
     "id_out_of_range",
     "id_text_out_of_range",
+    "person_key",
     "separate_duplicate_guids",
     "split_person_ids",
 ]
@@ -69,17 +72,54 @@ class DuplicateGuid:
         )
 
 
+def person_key(person: PersonData) -> tuple[str, str]:
+    """Who a person of an imported file is: ``("guid", guid)``, ``("id", "<id>-<hash>")``, or
+    ``("name", name)``.
+
+    Unlike ``PersonData.key`` an id alone does not identify: merged schedules reuse one
+    numeric id for different people, so an id is the same person only together with the
+    same name (compared without case or spacing differences; eight hex digits of its hash).
+    """
+    if person.guid:
+        return ("guid", person.guid)
+    if person.id is not None:
+        folded = " ".join(person.name.casefold().split())
+        digest = hashlib.blake2b(folded.encode(), digest_size=4).hexdigest()
+        return ("id", f"{person.id}-{digest}")
+    return ("name", person.name)
+
+
+def distinct_persons(data: ScheduleData) -> list[PersonData]:
+    """The file's people merged by ``person_key``, first seen first.
+
+    Like ``ScheduleData.persons``: a person listed without a biography (or avatar) in one
+    session and with one in another keeps it.
+    """
+    seen: dict[tuple[str, str], PersonData] = {}
+    for session in data.sessions:
+        for person in session.persons:
+            key = person_key(person)
+            known = seen.get(key)
+            if known is None:
+                seen[key] = person
+            elif not known.biography and person.biography:
+                seen[key] = dataclasses.replace(person, avatar=person.avatar or known.avatar)
+            elif not known.avatar and person.avatar:
+                seen[key] = dataclasses.replace(known, avatar=person.avatar)
+    return list(seen.values())
+
+
 def split_person_ids(data: ScheduleData) -> dict[int, list[str]]:
     """Person ids the file gives to more than one person: ``{id: [names, first seen first]}``.
 
     Only people without a guid count (a guid identifies on its own); names that differ only
-    in case or spacing are the same name (``PersonData.key``).
+    in case or spacing are the same name (``person_key``).
     """
     names: dict[int, dict[tuple[str, str], str]] = defaultdict(dict)
     for session in data.sessions:
         for person in session.persons:
             if not person.guid and person.id is not None:
-                names[person.id].setdefault(person.key, person.name)
+                names[person.id].setdefault(person_key(person), person.name)
     return {pid: list(found.values()) for pid, found in names.items() if len(found) > 1}
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -64,15 +63,6 @@ def _from_iso(value: str) -> dt.datetime:
     return dt.datetime.fromisoformat(value).astimezone(dt.UTC)
 
 
-def person_name_hash(name: str) -> str:
-    """Eight hex digits naming ``name`` without case or whitespace differences.
-
-    Part of ``PersonData.key`` for people known by a numeric id only.
-    """
-    folded = " ".join(name.casefold().split())
-    return hashlib.blake2b(folded.encode(), digest_size=4).hexdigest()
-
-
 @dataclass(frozen=True)
 class PersonData:
     """A speaker as a schedule names them.
@@ -91,16 +81,11 @@ class PersonData:
 
     @property
     def key(self) -> tuple[str, str]:
-        """Identity: ``("guid", guid)``, else ``("id", "<id>-<name hash>")``, else the name.
-
-        An id alone does not identify a person: merged schedules reuse the same numeric id
-        for different people, so an id is the same person only together with the same name
-        (compared without case or spacing differences; see ``person_name_hash``).
-        """
+        """Identity: ``("guid", guid)``, else ``("id", str(id))``, else ``("name", name)``."""
         if self.guid:
             return ("guid", self.guid)
         if self.id is not None:
-            return ("id", f"{self.id}-{person_name_hash(self.name)}")
+            return ("id", str(self.id))
         return ("name", self.name)
 
     def to_dict(self) -> dict[str, Any]:

@@ -32,7 +32,9 @@ from podium.exchange.frab_xml import parse_frab_xml
 from podium.exchange.identities import (
     DuplicateGuid,
     check_limits,
+    distinct_persons,
     guid_for_event,
+    person_key,
     separate_duplicate_guids,
     split_person_ids,
 )
@@ -377,7 +379,7 @@ class _Importer:
         lookup = self._known_speakers()
         accounts = self._account_profiles(lookup)
         profiles: dict[tuple[str, str], SpeakerProfile] = {}
-        for person in self.data.persons:
+        for person in distinct_persons(self.data):
             key = _import_key(person)
             profile = lookup.get(key) or accounts.get(key)
             if profile is not None and profile.user_id is not None:
@@ -400,7 +402,7 @@ class _Importer:
                 if person.biography:
                     changed |= _assign(profile, biography=person.biography)
                 self.result.speakers_updated += int(changed)
-            profiles[person.key] = profile
+            profiles[person_key(person)] = profile
         return profiles
 
     def _known_speakers(self) -> dict[str, SpeakerProfile]:
@@ -419,8 +421,10 @@ class _Importer:
         for profile in profiles:
             if profile.import_key:
                 lookup[profile.import_key] = profile
-            # Also finds profiles imported before ids were paired with names ("id:42").
+            # Also finds profiles imported before ids were paired with names ("id:42"), and
+            # people our export gave their public guid (several people with one id).
             lookup.setdefault(_import_key(speaker_person(profile)), profile)
+            lookup.setdefault(f"guid:{_public_guid(profile.id)}", profile)
         return lookup
 
     def _account_profiles(self, known: dict[str, SpeakerProfile]) -> dict[str, SpeakerProfile]:
@@ -429,9 +433,8 @@ class _Importer:
         Only looked up for guids not already known in this event; one query for the ids of
         all account profiles, one for those named.
         """
-        wanted = {
-            _import_key(p) for p in self.data.persons if p.guid and _import_key(p) not in known
-        }
+        persons = distinct_persons(self.data)
+        wanted = {_import_key(p) for p in persons if p.guid and _import_key(p) not in known}
         if not wanted:
             return {}
         ids = db.session.scalars(
@@ -549,7 +552,7 @@ class _Importer:
         session: SessionData,
         speakers: dict[tuple[str, str], SpeakerProfile],
     ) -> bool:
-        wanted = list(dict.fromkeys(speakers[p.key] for p in session.persons))
+        wanted = list(dict.fromkeys(speakers[person_key(p)] for p in session.persons))
         current = list(submission.speakers)
         if [link.speaker for link in current] == wanted:
             return False
@@ -640,7 +643,7 @@ def _fit(value: str, length: int) -> str:
 
 
 def _import_key(person: PersonData) -> str:
-    kind, value = person.key
+    kind, value = person_key(person)
     key = f"{kind}:{value}"
     if len(key) <= 100:
         return key
@@ -746,9 +749,13 @@ def build_schedule_data(
         .options(joinedload(SubmissionSpeaker.speaker))
         .order_by(SubmissionSpeaker.submission_id, SubmissionSpeaker.position, SubmissionSpeaker.id)
     ).all()
+    persons: dict[int, PersonData] = {}
     for link in links:
-        person = speaker_person(link.speaker, base_url=base_url)
-        speakers.setdefault(link.submission_id, []).append(person)
+        if link.speaker_id not in persons:
+            persons[link.speaker_id] = speaker_person(link.speaker, base_url=base_url)
+    persons = _told_apart(persons)
+    for link in links:
+        speakers.setdefault(link.submission_id, []).append(persons[link.speaker_id])
     ids = _export_ids(event, [slot.submission for slot in slots])
     rooms = db.session.scalars(
         select(Room).where(Room.event_id == event.id).order_by(Room.position, Room.id)
@@ -784,6 +791,22 @@ def build_schedule_data(
         tracks=tuple(TrackData(name=t.name, color=t.color) for t in tracks),
         version=version,
     )
+
+
+def _told_apart(persons: dict[int, PersonData]) -> dict[int, PersonData]:
+    """``{profile id: person}`` where people sharing a numeric id also get their public guid.
+
+    Merged files reuse one id for different people; the importer keeps them apart, and the
+    guid keeps them apart for schedule apps, the program's speaker pages and a re-import of
+    our export. People whose id is theirs alone keep being known by it.
+    """
+    owners = Counter(p.id for p in persons.values() if p.id is not None and not p.guid)
+    return {
+        profile_id: dataclasses.replace(person, guid=_public_guid(profile_id))
+        if person.id is not None and not person.guid and owners[person.id] > 1
+        else person
+        for profile_id, person in persons.items()
+    }
 
 
 _BUMPED_IDS = 1_000_000_000

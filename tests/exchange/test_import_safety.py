@@ -17,14 +17,24 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from podium.cfp.models import Submission
+from podium.cfp.models import Submission, SubmissionSpeaker
 from podium.events.models import Event
 from podium.exchange.cli import import_schedule_command
 from podium.exchange.errors import ScheduleImportError
-from podium.exchange.services import build_schedule_data, import_schedule, parse_schedule_file
+from podium.exchange.services import (
+    build_schedule_data,
+    import_schedule,
+    parse_schedule_file,
+    speaker_person,
+)
 from podium.extensions import db
 from tests.support.auth import login
-from tests.support.factories import EventFactory, MembershipFactory, UserFactory
+from tests.support.factories import (
+    EventFactory,
+    MembershipFactory,
+    SpeakerProfileFactory,
+    UserFactory,
+)
 
 from .conftest import read_fixture
 
@@ -357,3 +367,29 @@ def test_web_import_summary_names_every_repeated_guid(
         "imported as separate sessions: &#39;Solder a badge&#39; at 2025-08-14 13:00 UTC, "
         "&#39;Solder a badge&#39; at 2025-08-15 08:00 UTC."
     ) in page.get_data(as_text=True)
+
+
+def test_organizer_of_another_event_cannot_rewrite_a_speaker_through_the_web_form(
+    organizer_client: tuple[FlaskClient, Event],
+) -> None:
+    client, event_b = organizer_client
+    import_schedule(data=parse_schedule_file(ROMHACK), event_slug="event-a", actor=None)
+    profile = SpeakerProfileFactory(user=UserFactory(name="Real Name"), biography="Real bio")
+    opening = db.session.scalar(
+        select(Submission).where(Submission.title == "RomHack Camp Opening")
+    )
+    assert opening is not None
+    db.session.add(SubmissionSpeaker(submission=opening, speaker=profile, position=5))
+    db.session.commit()
+    # The guid event A's program and API show for this speaker.
+    public_guid = speaker_person(profile).guid
+    attack = _json({"persons": [{"guid": public_guid, "name": "Mallory", "biography": "Replaced"}]})
+
+    response = _upload(client, event_b, "schedule.json", attack)
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (profile.name, profile.biography) == ("Real Name", "Real bio")
+    built = build_schedule_data(_event("event-a"))
+    opening_names = [p.name for s in built.sessions if s.title == opening.title for p in s.persons]
+    assert opening_names == ["Cyber Saiyan", "Real Name"]

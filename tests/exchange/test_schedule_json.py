@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable
@@ -61,7 +62,11 @@ def test_export_of_xml_source_validates_and_round_trips(
     again = parse_schedule_json(exported)
 
     assert _errors(json_schema_validator, exported) == []
-    assert by_guid(again) == by_guid(original)
+    # Schema 1 wants a letter or digit last: slugs ending in "-" (FOSDEM) lose the dashes.
+    cut = {
+        g: dataclasses.replace(s, slug=s.slug.rstrip("-_")) for g, s in by_guid(original).items()
+    }
+    assert by_guid(again) == cut
     assert again.conference == original.conference
 
 

@@ -14,7 +14,6 @@ from podium.cfp.models import SpeakerProfile, Submission, SubmissionStateChange
 from podium.events.models import Event, Room, SessionType, Track
 from podium.exchange.cli import import_schedule_command
 from podium.exchange.demo import DEMO_EVENT_SLUG, load_demo_event
-from podium.exchange.errors import ScheduleImportError
 from podium.exchange.frab_xml import parse_frab_xml, write_frab_xml
 from podium.exchange.schedule_data import ScheduleData, SessionData
 from podium.exchange.services import (
@@ -177,20 +176,6 @@ def test_build_schedule_data_runs_the_same_number_of_queries_at_two_sizes(app: F
 
     assert (len(built_small.sessions), len(built_large.sessions)) == (20, 943)
     assert few.count == many.count
-
-
-def test_import_guid_of_another_event_is_refused_and_writes_nothing(app: Flask) -> None:
-    data = parse_frab_xml(read_fixture("romhack-camp-2026.schedule.xml"))
-    import_schedule(data=data, event_slug="first", actor=None)
-
-    with pytest.raises(ScheduleImportError) as raised:
-        import_schedule(data=data, event_slug="second", actor=None)
-
-    assert str(raised.value) == (
-        f"session {data.sessions[0].guid} ('RomHack Camp Opening') already belongs to event "
-        "first (and 9 more); import into that event or remove it there first"
-    )
-    assert db.session.scalars(select(Event.slug)).all() == ["first"]
 
 
 @pytest.mark.parametrize(

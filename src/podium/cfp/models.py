@@ -89,6 +89,10 @@ class Submission(db.Model):
     exchange_extra: Mapped[dict[str, Any]] = mapped_column(
         JSON, default=dict, server_default=text("'{}'")
     )
+    # The session's id and slug in the schedule file it was imported from: schedule apps key
+    # favourites and alarms on them, so exports keep them (NULL: created in Podium).
+    schedule_id: Mapped[int | None] = mapped_column(Integer)
+    schedule_slug: Mapped[str | None] = mapped_column(String(200))
     state: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     pending_state: Mapped[str | None] = mapped_column(String(20))
     submitted_at: Mapped[datetime | None]

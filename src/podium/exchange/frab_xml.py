@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from lxml import etree
 
 from podium.exchange.errors import ScheduleImportError
+from podium.exchange.identities import date_out_of_range, id_text_out_of_range
 from podium.exchange.normalize import (
     absolute_url,
     clean_line,
@@ -266,6 +267,9 @@ class _Reader:
             parsed = dt.datetime.fromisoformat(value)
         except ValueError as exc:
             raise _fail(element, f"{what} {value!r} is not an ISO 8601 date-time") from exc
+        problem = date_out_of_range(parsed)
+        if problem:
+            raise _fail(element, f"{what} {problem}")
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=self.tz)
         return parsed.astimezone(dt.UTC)
@@ -297,9 +301,13 @@ class _Reader:
                 return local.date() - dt.timedelta(days=1)
             return local.date()
         try:
-            return dt.date.fromisoformat((day.get("date") or "").strip())
+            date = dt.date.fromisoformat((day.get("date") or "").strip())
         except ValueError as exc:
             raise _fail(day, f"date {day.get('date')!r} is not a YYYY-MM-DD date") from exc
+        problem = date_out_of_range(date)
+        if problem:
+            raise _fail(day, f"date {problem}")
+        return date
 
     def _date_range(
         self, day_dates: list[dt.date], sessions: list[SessionData], day_change: dt.time
@@ -324,7 +332,6 @@ class _Reader:
     ) -> tuple[list[SessionData], list[RoomData]]:
         rooms: dict[str, RoomData] = {}
         sessions: list[SessionData] = []
-        guids: dict[str, int] = {}
         slugs: set[str] = set()
         for day, day_date in zip(self.day_els, day_dates, strict=True):
             blocks: list[tuple[str, Iterable[etree._Element]]] = []
@@ -340,14 +347,8 @@ class _Reader:
             blocks.append(("", day.iterfind("event")))
             for block_name, events in blocks:
                 for event in events:
+                    # A repeated guid (merged files) is the importer's to separate.
                     session = self._session(event, block_name, day_date, day_change, acronym)
-                    if session.guid in guids:
-                        raise _fail(
-                            event,
-                            f"guid {event.get('guid')!r} was already used by the event on "
-                            f"line {guids[session.guid]}",
-                        )
-                    guids[session.guid] = event.sourceline or 0
                     if session.slug in slugs:
                         session = dataclasses.replace(session, slug=f"{session.slug}-{session.id}")
                     slugs.add(session.slug)
@@ -386,7 +387,11 @@ class _Reader:
             duration_minutes=_event_duration(event, children),
             room=room,
             slug=session_slug(
-                _child_text(children, "slug"), acronym=acronym, local_id=local_id, title=title
+                _child_text(children, "slug"),
+                acronym=acronym,
+                local_id=local_id,
+                title=title,
+                only="xml",
             ),
             subtitle=clean_line(_child_text(children, "subtitle")),
             abstract=clean_text(_child_text(children, "abstract")),
@@ -480,9 +485,13 @@ def _child_text(children: dict[str, etree._Element], tag: str) -> str:
 
 
 def _event_id(event: etree._Element) -> int:
+    # id="0" is valid: old pentabarf files number from zero.
     raw = (event.get("id") or "").strip()
-    if not raw.isdigit() or int(raw) < 1:
-        raise _fail(event, f"id {raw!r} is not a positive integer")
+    if not raw.isascii() or not raw.isdigit():
+        raise _fail(event, f"id {raw[:40]!r} is not a whole number")
+    problem = id_text_out_of_range(raw)
+    if problem:
+        raise _fail(event, f"id {problem}")
     return int(raw)
 
 
@@ -503,8 +512,11 @@ def _persons(persons_el: etree._Element, acronym: str) -> Iterable[PersonData]:
             # Nobody to show: an empty <person/> carries no speaker.
             continue
         raw_id = (person.get("id") or "").strip()
-        if raw_id and not raw_id.lstrip("-").isdigit():
-            raise _fail(person, f"id {raw_id!r} is not an integer")
+        if raw_id and not (raw_id.isascii() and raw_id.lstrip("-").isdigit()):
+            raise _fail(person, f"id {raw_id[:40]!r} is not an integer")
+        problem = id_text_out_of_range(raw_id, person=True) if raw_id else None
+        if problem:
+            raise _fail(person, f"id {problem}")
         raw_guid = (person.get("guid") or "").strip()
         yield PersonData(
             name=name,
@@ -615,7 +627,9 @@ def _write_event(
     _sub(event, "start", start.strftime("%H:%M"))
     _sub(event, "duration", format_duration(min(session.duration_minutes, _MAX_DURATION)))
     _sub(event, "room", session.room)
-    slug = session_slug(session.slug, acronym=conf.slug, local_id=local_id, title=session.title)
+    slug = session_slug(
+        session.slug, acronym=conf.slug, local_id=local_id, title=session.title, only="xml"
+    )
     if slug in slugs:
         slug = f"{slug}-{local_id}"
     slugs.add(slug)

@@ -190,12 +190,22 @@ def normalize_acronym(text: str) -> str:
     return (slug or "conference").ljust(4, "_")
 
 
-def session_slug(raw: str | None, *, acronym: str, local_id: int, title: str) -> str:
+def session_slug(
+    raw: str | None, *, acronym: str, local_id: int, title: str, only: str | None = None
+) -> str:
     """A session slug that both the XSD (``voc-slug-new``) and JSON schema 1 accept.
 
     Keeps ``raw`` when it already fits; otherwise builds ``<acronym>-<id>-<title words>``.
+    ``only="xml"`` or ``only="json"`` checks that format's pattern alone, so a slug one
+    format allows survives there unchanged (schedule apps key on it); for JSON a slug that
+    fits once its trailing dashes are dropped (schema 1 wants a letter or digit last) keeps
+    the rest.
     """
     candidate = (raw or "").strip()
+    if only == "xml" and _SLUG_XML.fullmatch(candidate):
+        return candidate
+    if only == "json" and _SLUG_JSON.fullmatch(candidate.rstrip("-_") or "-"):
+        return candidate.rstrip("-_")
     if _SLUG_XML.fullmatch(candidate) and _SLUG_JSON.fullmatch(candidate):
         return candidate
     prefix = re.sub(r"[^a-z0-9_]+", "_", acronym.lower()).strip("_").ljust(4, "_")

@@ -25,6 +25,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from podium.exchange.errors import ScheduleImportError
+from podium.exchange.identities import (
+    MAX_CAPACITY,
+    date_out_of_range,
+    id_out_of_range,
+    id_text_out_of_range,
+)
 from podium.exchange.normalize import (
     absolute_url,
     clean_line,
@@ -89,7 +95,7 @@ def parse_schedule_json(source: bytes | str, *, time_zone: str | None = None) ->
     except UnicodeDecodeError as exc:
         raise ScheduleImportError(f"not UTF-8 text (byte {exc.start})", element="document") from exc
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise ScheduleImportError(
             f"not valid JSON: {exc.msg}", element="document", line=exc.lineno
@@ -238,6 +244,9 @@ class _Reader:
             parsed = dt.datetime.fromisoformat(_str(value).strip())
         except ValueError as exc:
             raise self.fail(path, f"{value!r} is not an ISO 8601 date-time") from exc
+        problem = date_out_of_range(parsed)
+        if problem:
+            raise self.fail(path, problem)
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=self.tz)
         return parsed.astimezone(dt.UTC)
@@ -267,6 +276,9 @@ class _Reader:
         date = _date(day.get("date"))
         if date is None:
             raise self.fail((*path, "date"), f"{day.get('date')!r} is not a YYYY-MM-DD date")
+        problem = date_out_of_range(date)
+        if problem:
+            raise self.fail((*path, "date"), problem)
         return date
 
     # -- sessions ----------------------------------------------------------------------
@@ -283,10 +295,14 @@ class _Reader:
                 raise self.fail((*path, i), "expected a room object with a name")
             name = clean_line(room["name"])
             capacity = room.get("capacity")
+            known = isinstance(capacity, int | float) and not isinstance(capacity, bool)
+            if known and not 0 <= capacity <= MAX_CAPACITY:
+                # Also catches 1e400 (infinity), which int() cannot convert.
+                raise self.fail((*path, i, "capacity"), f"out of range (0 to {MAX_CAPACITY})")
             rooms[name] = RoomData(
                 name=name,
                 guid=room_guid(_str(room.get("guid")), acronym=acronym, name=name),
-                capacity=int(capacity) if isinstance(capacity, int | float) else None,
+                capacity=int(capacity) if known else None,
             )
         return rooms
 
@@ -295,7 +311,6 @@ class _Reader:
     ) -> tuple[list[SessionData], list[RoomData]]:
         rooms = self._room_list(acronym)
         sessions: list[SessionData] = []
-        guids: dict[str, Path] = {}
         slugs: set[str] = set()
         for d, day in enumerate(self.days):
             dpath: Path = ("schedule", "conference", "days", d)
@@ -315,14 +330,8 @@ class _Reader:
                     )
                 for e, event in enumerate(events):
                     epath: Path = (*rpath, e)
+                    # A repeated guid (merged files) is the importer's to separate.
                     session = self._session(event, epath, name, acronym, base_url)
-                    if session.guid in guids:
-                        raise self.fail(
-                            (*epath, "guid"),
-                            f"guid {session.guid} was already used by "
-                            f"{_path_name(guids[session.guid])}",
-                        )
-                    guids[session.guid] = epath
                     if session.slug in slugs:
                         session = dataclasses.replace(session, slug=f"{session.slug}-{session.id}")
                     slugs.add(session.slug)
@@ -340,9 +349,7 @@ class _Reader:
         if not isinstance(event, dict):
             raise self.fail(path, "expected an event object")
         local_id = self._int(event.get("id"), (*path, "id"), required=True)
-        assert local_id is not None
-        if local_id < 1:
-            raise self.fail((*path, "id"), f"{local_id} is not a positive integer")
+        assert local_id is not None  # id 0 is valid (old pentabarf); _int refuses < 0
         title = clean_line(_str(event.get("title")))
         if not title:
             raise self.fail((*path, "title"), "the event has no title")
@@ -365,7 +372,11 @@ class _Reader:
             duration_minutes=duration,
             room=room,
             slug=session_slug(
-                _str(event.get("slug")), acronym=acronym, local_id=local_id, title=title
+                _str(event.get("slug")),
+                acronym=acronym,
+                local_id=local_id,
+                title=title,
+                only="json",
             ),
             subtitle=clean_line(_str(event.get("subtitle"))),
             abstract=clean_text(_str(event.get("abstract"))),
@@ -389,7 +400,9 @@ class _Reader:
             do_not_stream=event.get("do_not_stream") is True,
         )
 
-    def _int(self, value: Any, path: Path, *, required: bool = False) -> int | None:
+    def _int(
+        self, value: Any, path: Path, *, required: bool = False, person: bool = False
+    ) -> int | None:
         if value is None or value == "":
             if required:
                 raise self.fail(path, "missing; expected an integer")
@@ -397,10 +410,19 @@ class _Reader:
         if isinstance(value, bool):
             raise self.fail(path, f"{value!r} is not an integer")
         if isinstance(value, int):
-            return value
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            return int(value.strip())
-        raise self.fail(path, f"{value!r} is not an integer")
+            problem = id_out_of_range(value, person=person)
+        elif (
+            isinstance(value, str)
+            and value.strip().isascii()
+            and value.strip().lstrip("-").isdigit()
+        ):
+            # Also a _HugeInt: JSON digits too many for int(), kept as text by _parse_int.
+            problem = id_text_out_of_range(value, person=person)
+        else:
+            raise self.fail(path, f"{_str(value)[:40]!r} is not an integer")
+        if problem:
+            raise self.fail(path, problem)
+        return int(value)
 
     def _persons(
         self, persons: Any, path: Path, acronym: str, base_url: str | None
@@ -420,7 +442,7 @@ class _Reader:
             if not name:
                 raise self.fail(ppath, 'the person has neither "name" nor "public_name"')
             raw_guid = _str(person.get("guid"))
-            person_id = self._int(person.get("id"), (*ppath, "id"))
+            person_id = self._int(person.get("id"), (*ppath, "id"), person=True)
             code = _str(person.get("code")).strip()
             guid = None
             if raw_guid:
@@ -473,6 +495,16 @@ class _Reader:
             if session.track and session.track not in tracks:
                 tracks[session.track] = TrackData(name=session.track)
         return list(tracks.values())
+
+
+class _HugeInt(str):
+    """A JSON integer too long to be any value we keep; ``_int`` reports it with its path."""
+
+
+def _parse_int(digits: str) -> int | str:
+    # int() refuses more than 4300 digits with a ValueError that names no field; keep the
+    # text instead so the reader can say which field holds it.
+    return int(digits) if len(digits) <= 40 else _HugeInt(digits)
 
 
 def _str(value: Any) -> str:
@@ -687,7 +719,9 @@ def _event(
 ) -> dict[str, Any]:
     start = session.start_utc.astimezone(conf.tz)
     guid = session.guid if is_uuid(session.guid) else normalize_guid(session.guid, fallback_name="")
-    slug = session_slug(session.slug, acronym=conf.slug, local_id=local_id, title=session.title)
+    slug = session_slug(
+        session.slug, acronym=conf.slug, local_id=local_id, title=session.title, only="json"
+    )
     if slug in slugs:
         slug = f"{slug}-{local_id}"
     slugs.add(slug)

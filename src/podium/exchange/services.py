@@ -8,7 +8,9 @@ the file no longer lists are reported in ``ImportResult.missing_guids`` and left
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import re
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -27,6 +29,15 @@ from podium.cfp.services import change_state
 from podium.events.models import Event, Room, SessionType, Track
 from podium.exchange.errors import ScheduleImportError
 from podium.exchange.formats import parse_any
+from podium.exchange.identities import (
+    DuplicateGuid,
+    check_limits,
+    distinct_persons,
+    guid_for_event,
+    person_key,
+    separate_duplicate_guids,
+    split_person_ids,
+)
 from podium.exchange.kept import conference_extra, conference_fields, session_extra, session_fields
 from podium.exchange.normalize import (
     MAX_LINK_URL,
@@ -74,6 +85,7 @@ _PATH_TO_CONFIRMED = {
 _IMPORT_NOTE = "imported from a schedule file"
 _IN_CHUNK = 500  # rows per IN (...) lookup, well under every backend's parameter limit
 _HEX = "0123456789abcdefABCDEF"
+_ID_KEY = re.compile(r"id:(-?\d{1,12})(?:-[0-9a-f]{8})?")
 MAX_LINKS = 100
 """Most links and attachments one session keeps (together); FOSDEM 2025 has at most 8."""
 _LINK_TITLE = 300  # characters, like a session title
@@ -95,6 +107,16 @@ class ImportResult:
     speakers_updated: int = 0
     links_skipped: int = 0
     missing_guids: list[str] = field(default_factory=list)
+    # Person ids the file gave to several people (different names): {id: [names]}.
+    person_ids_split: dict[int, list[str]] = field(default_factory=dict)
+    # Sessions whose guid an earlier session of the file already had, every one of them.
+    duplicate_guids: list[DuplicateGuid] = field(default_factory=list)
+    # Sessions whose guid belongs to another event got a guid derived for this event;
+    # the slugs of those other events, sorted.
+    guids_derived: int = 0
+    guids_from_events: list[str] = field(default_factory=list)
+    # People with an account the file named: linked to their sessions, profile unchanged.
+    speakers_linked: int = 0
     # One sentence per thing the file had that was not kept (a skipped link...).
     warnings: list[str] = field(default_factory=list)
 
@@ -112,6 +134,35 @@ class ImportResult:
             text += f"; {len(self.missing_guids)} scheduled sessions not in the file were kept"
         if self.links_skipped:
             text += f"; {self.links_skipped} links skipped"
+        return text + self._identity_summary()
+
+    def _identity_summary(self) -> str:
+        text = ""
+        if self.person_ids_split:
+            text += (
+                f"; {len(self.person_ids_split)} person ids shared by different names were "
+                "split into separate speakers"
+            )
+        if self.duplicate_guids:
+            # Every one is named here (warnings may be cut short on screen).
+            named = ", ".join(
+                f"{_fit(d.title, 80)!r} at {d.start_utc:%Y-%m-%d %H:%M} UTC"
+                for d in self.duplicate_guids
+            )
+            text += (
+                f"; {len(self.duplicate_guids)} sessions repeating a guid of the file were "
+                f"imported as separate sessions: {named}"
+            )
+        if self.guids_derived:
+            text += (
+                f"; {self.guids_derived} sessions got new guids because their guids belong "
+                f"to event {', '.join(self.guids_from_events)}"
+            )
+        if self.speakers_linked:
+            text += (
+                f"; {self.speakers_linked} speakers with an account were linked, their "
+                "profiles left unchanged"
+            )
         return text
 
 
@@ -144,13 +195,17 @@ def import_schedule(
     most ``MAX_LINK_URL`` characters (titles are shortened like session titles), up to
     ``MAX_LINKS`` per session; any other link is skipped, counted in
     ``ImportResult.links_skipped`` and named in ``ImportResult.warnings``.
-    The file's own session ids and slugs are not stored; exports derive them from the
-    database.
+    Each session keeps the id and slug the file gave it (exports show them again).
+    Identities (see ``podium.exchange.identities``): a person id shared by different names
+    is split into separate speakers; a guid repeated in the file makes a separate session
+    with a derived guid; a guid that belongs to another event is replaced by one derived for
+    this event; an account-owned profile the file names is linked, never rewritten. Each is
+    counted in the result and named in ``ImportResult.warnings``.
 
     Raises:
-        ScheduleImportError: the event slug is empty or too long, or a session guid already
-            belongs to another event (the message names the session). Nothing is written
-            then: the transaction is rolled back.
+        ScheduleImportError: the event slug is empty or too long, or a value is out of range
+            (``identities.check_limits``: the message names the field and the session).
+            Nothing is written then: the transaction is rolled back.
     """
     slug = (event_slug or data.conference.slug).strip()
     if not slug or len(slug) > 80:
@@ -168,11 +223,55 @@ def import_schedule(
 
 class _Importer:
     def __init__(self, data: ScheduleData, slug: str, actor: User | None) -> None:
-        self.data = data
+        check_limits(data)
+        self.data, repeats = separate_duplicate_guids(data)
         self.actor = actor
         self.result = ImportResult(event_slug=slug)
+        self.result.duplicate_guids = repeats
+        self.result.warnings.extend(repeat.sentence() for repeat in repeats)
+        self._note_split_person_ids()
         self.unchanged: set[str] = set()
         self.event = self._event(slug)
+        self.data = self._own_guids()
+
+    def _note_split_person_ids(self) -> None:
+        split = split_person_ids(self.data)
+        self.result.person_ids_split = split
+        for person_id, names in sorted(split.items()):
+            shown = ", ".join(repr(_fit(name, 80)) for name in names)
+            self.result.warnings.append(
+                f"person id {person_id} names {len(names)} different people ({shown}): "
+                "imported as separate speakers"
+            )
+
+    def _own_guids(self) -> ScheduleData:
+        """The data with guids that belong to other events replaced by guids for this one.
+
+        Copying a program (last year's file, Podium's own export, a staging event) into
+        another event must not steal or refuse the sessions of the first.
+        """
+        guids = [s.guid for s in self.data.sessions]
+        owners: dict[str, int] = {}
+        for chunk in _chunks(guids, _IN_CHUNK):
+            rows = db.session.execute(
+                select(Submission.guid, Submission.event_id).where(
+                    Submission.guid.in_(chunk), Submission.event_id != self.event.id
+                )
+            )
+            owners.update({guid: event_id for guid, event_id in rows})
+        if not owners:
+            return self.data
+        self.result.guids_derived = len(owners)
+        self.result.guids_from_events = sorted(
+            db.session.scalars(select(Event.slug).where(Event.id.in_(set(owners.values()))))
+        )
+        sessions = tuple(
+            dataclasses.replace(s, guid=guid_for_event(s.guid, self.event.id))
+            if s.guid in owners
+            else s
+            for s in self.data.sessions
+        )
+        return self.data.replace(sessions=sessions)
 
     def run(self, *, make_public: bool) -> ImportResult:
         if make_public:
@@ -282,11 +381,16 @@ class _Importer:
 
     def _speakers(self) -> dict[tuple[str, str], SpeakerProfile]:
         lookup = self._known_speakers()
+        accounts = self._account_profiles(lookup)
         profiles: dict[tuple[str, str], SpeakerProfile] = {}
-        for person in self.data.persons:
+        for person in distinct_persons(self.data):
             key = _import_key(person)
-            profile = lookup.get(key)
-            if profile is None:
+            profile = lookup.get(key) or accounts.get(key)
+            if profile is not None and profile.user_id is not None:
+                # The speaker owns this profile: a file (anyone's) may name them, never
+                # rename them or rewrite their biography, in this event or any other.
+                self.result.speakers_linked += 1
+            elif profile is None:
                 profile = SpeakerProfile(
                     event_id=self.event.id,
                     import_key=key,
@@ -302,7 +406,7 @@ class _Importer:
                 if person.biography:
                     changed |= _assign(profile, biography=person.biography)
                 self.result.speakers_updated += int(changed)
-            profiles[person.key] = profile
+            profiles[person_key(person)] = profile
         return profiles
 
     def _known_speakers(self) -> dict[str, SpeakerProfile]:
@@ -321,8 +425,30 @@ class _Importer:
         for profile in profiles:
             if profile.import_key:
                 lookup[profile.import_key] = profile
+            # Also finds profiles imported before ids were paired with names ("id:42"), and
+            # people our export gave their public guid (several people with one id).
             lookup.setdefault(_import_key(speaker_person(profile)), profile)
+            lookup.setdefault(f"guid:{_public_guid(profile.id)}", profile)
         return lookup
+
+    def _account_profiles(self, known: dict[str, SpeakerProfile]) -> dict[str, SpeakerProfile]:
+        """Account-owned profiles the file names by the public guid our exports give them.
+
+        Only looked up for guids not already known in this event; one query for the ids of
+        all account profiles, one for those named.
+        """
+        persons = distinct_persons(self.data)
+        wanted = {_import_key(p) for p in persons if p.guid and _import_key(p) not in known}
+        if not wanted:
+            return {}
+        ids = db.session.scalars(
+            select(SpeakerProfile.id).where(SpeakerProfile.user_id.is_not(None))
+        ).all()
+        named = {pid: key for pid in ids if (key := f"guid:{_public_guid(pid)}") in wanted}
+        if not named:
+            return {}
+        rows = db.session.scalars(select(SpeakerProfile).where(SpeakerProfile.id.in_(named)))
+        return {named[profile.id]: profile for profile in rows}
 
     # -- submissions and slots ---------------------------------------------------------
 
@@ -357,6 +483,8 @@ class _Importer:
                 session_type=types.get(session.session_type) if session.session_type else None,
                 links=self._links(session),
                 exchange_extra=session_extra(session),
+                schedule_id=session.id,
+                schedule_slug=_kept_slug(submission.schedule_slug, session.slug),
             )
             changed |= self._set_speakers(submission, session, speakers)
             if created:
@@ -429,13 +557,20 @@ class _Importer:
         session: SessionData,
         speakers: dict[tuple[str, str], SpeakerProfile],
     ) -> bool:
-        wanted = list(dict.fromkeys(speakers[p.key] for p in session.persons))
-        current = [link.speaker for link in submission.speakers]
-        if current == wanted:
+        wanted = list(dict.fromkeys(speakers[person_key(p)] for p in session.persons))
+        current = list(submission.speakers)
+        if [link.speaker for link in current] == wanted:
             return False
-        submission.speakers = [
-            SubmissionSpeaker(speaker=profile, position=i) for i, profile in enumerate(wanted)
-        ]
+        # Speakers who stay keep their link row (only its position changes): a new row for
+        # the same speaker would be inserted before the old one is deleted and break the
+        # one-link-per-speaker constraint.
+        kept = {id(link.speaker): link for link in current}
+        links = []
+        for position, profile in enumerate(wanted):
+            link = kept.pop(id(profile), None) or SubmissionSpeaker(speaker=profile)
+            link.position = position
+            links.append(link)
+        submission.speakers = links
         return True
 
     def _confirm(self, submission: Submission) -> None:
@@ -495,13 +630,25 @@ def _assign(obj: object, **values: Any) -> bool:
     return changed
 
 
+def _kept_slug(stored: str | None, incoming: str) -> str | None:
+    """The slug to store: the file's, unless it is the stored one cut to fit schedule JSON.
+
+    JSON schema 1 wants a letter or digit last, so Podium's JSON export drops trailing dashes
+    that schedule.xml keeps (FOSDEM 2025 has 91 such slugs); a re-import of that export
+    must not change them.
+    """
+    if stored and incoming and stored != incoming and stored.rstrip("-_") == incoming:
+        return stored
+    return incoming[:200] or None
+
+
 def _fit(value: str, length: int) -> str:
     # Column limits: longer text is cut rather than refused, since the meaning is clear.
     return value if len(value) <= length else value[: length - 1] + "…"
 
 
 def _import_key(person: PersonData) -> str:
-    kind, value = person.key
+    kind, value = person_key(person)
     key = f"{kind}:{value}"
     if len(key) <= 100:
         return key
@@ -544,10 +691,16 @@ def speaker_person(profile: SpeakerProfile, *, base_url: str | None = None) -> P
     key = profile.import_key or ""
     if key.startswith("guid:"):
         return PersonData(name=profile.name, guid=key[5:], biography=profile.biography)
-    if key.startswith("id:") and key[3:].lstrip("-").isdigit():
-        return PersonData(name=profile.name, id=int(key[3:]), biography=profile.biography)
-    guid = str(uuid.uuid5(PODIUM_NAMESPACE, f"podium/speaker/{profile.id}"))
+    # "id:<id>-<name hash>", or "id:<id>" as imported before ids were paired with names.
+    by_id = _ID_KEY.fullmatch(key)
+    if by_id:
+        return PersonData(name=profile.name, id=int(by_id[1]), biography=profile.biography)
+    guid = _public_guid(profile.id)
     return PersonData(name=profile.name, guid=guid, biography=profile.biography, avatar=avatar)
+
+
+def _public_guid(profile_id: int) -> str:
+    return str(uuid.uuid5(PODIUM_NAMESPACE, f"podium/speaker/{profile_id}"))
 
 
 def _avatar_url(profile: SpeakerProfile, base_url: str | None) -> str | None:
@@ -572,6 +725,8 @@ def build_schedule_data(
     ``session_url`` (e.g. a ``url_for`` wrapper) gives each session's public page.
     Speakers' avatars are absolute URLs on ``base_url`` (none without it); only speakers of
     the sessions included appear at all.
+    Imported sessions keep the id and slug their file gave them; see ``_export_ids`` for the
+    others.
     Runs a fixed number of queries whatever the number of sessions.
     """
     slots = db.session.scalars(
@@ -598,9 +753,14 @@ def build_schedule_data(
         .options(joinedload(SubmissionSpeaker.speaker))
         .order_by(SubmissionSpeaker.submission_id, SubmissionSpeaker.position, SubmissionSpeaker.id)
     ).all()
+    persons: dict[int, PersonData] = {}
     for link in links:
-        person = speaker_person(link.speaker, base_url=base_url)
-        speakers.setdefault(link.submission_id, []).append(person)
+        if link.speaker_id not in persons:
+            persons[link.speaker_id] = speaker_person(link.speaker, base_url=base_url)
+    persons = _told_apart(persons)
+    for link in links:
+        speakers.setdefault(link.submission_id, []).append(persons[link.speaker_id])
+    ids = _export_ids(event, [slot.submission for slot in slots])
     rooms = db.session.scalars(
         select(Room).where(Room.event_id == event.id).order_by(Room.position, Room.id)
     ).all()
@@ -630,7 +790,7 @@ def build_schedule_data(
             for room in rooms
         ),
         sessions=tuple(
-            _session_data(slot, event, speakers.get(slot.submission_id, []), session_url)
+            _session_data(slot, event, speakers.get(slot.submission_id, []), session_url, ids)
             for slot in slots
         ),
         tracks=tuple(TrackData(name=t.name, color=t.color) for t in tracks),
@@ -638,23 +798,76 @@ def build_schedule_data(
     )
 
 
+def _told_apart(persons: dict[int, PersonData]) -> dict[int, PersonData]:
+    """``{profile id: person}`` where people sharing a numeric id also get their public guid.
+
+    Merged files reuse one id for different people; the importer keeps them apart, and the
+    guid keeps them apart for schedule apps, the program's speaker pages and a re-import of
+    our export. People whose id is theirs alone keep being known by it.
+    """
+    owners = Counter(p.id for p in persons.values() if p.id is not None and not p.guid)
+    return {
+        profile_id: dataclasses.replace(person, guid=_public_guid(profile_id))
+        if person.id is not None and not person.guid and owners[person.id] > 1
+        else person
+        for profile_id, person in persons.items()
+    }
+
+
+_BUMPED_IDS = 1_000_000_000
+"""Where ids of Podium-created sessions go when an imported session has their number."""
+
+
+def _export_ids(event: Event, submissions: list[Submission]) -> dict[int, int]:
+    """``{submission id: session id in exports}``; stable from one release to the next.
+
+    An imported session keeps its file's id. A session created in Podium uses its database
+    id unless an imported session of the event has that number; then it gets
+    ``_BUMPED_IDS`` plus its database id (or the next free number above), so it never
+    collides with an imported id and does not move when other sessions come and go.
+    """
+    claimed = set(
+        db.session.scalars(
+            select(Submission.schedule_id).where(
+                Submission.event_id == event.id, Submission.schedule_id.is_not(None)
+            )
+        )
+    )
+    ids: dict[int, int] = {}
+    for submission in submissions:
+        if submission.schedule_id is not None:
+            ids[submission.id] = submission.schedule_id
+            continue
+        local_id = submission.id
+        if local_id in claimed:
+            local_id = _BUMPED_IDS + submission.id
+            while local_id in claimed:
+                local_id += 1
+        ids[submission.id] = local_id
+    return ids
+
+
 def _session_data(
     slot: Slot,
     event: Event,
     persons: list[PersonData],
     session_url: Callable[[Submission], str | None] | None,
+    ids: dict[int, int],
 ) -> SessionData:
     submission: Submission = slot.submission
     start = slot.start_at.astimezone(UTC)
     minutes = int((slot.end_at - slot.start_at).total_seconds() // 60)
+    local_id = ids[submission.id]
     return SessionData(
         guid=submission.guid,
-        id=submission.id,
+        id=local_id,
         title=submission.title,
         start_utc=start,
         duration_minutes=max(minutes, 0),
         room=slot.room.name,
-        slug=session_slug(None, acronym=event.slug, local_id=submission.id, title=submission.title),
+        # The file's slug as it was; each writer fits it to its format.
+        slug=submission.schedule_slug
+        or session_slug(None, acronym=event.slug, local_id=local_id, title=submission.title),
         subtitle=submission.subtitle,
         abstract=submission.abstract,
         description=submission.description,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import replace
 
 import jsonschema
 import pytest
@@ -234,7 +235,12 @@ def test_v2_export_of_every_real_file_validates_and_reads_back_the_same_sessions
 
         assert [e.message for e in v2_validator.iter_errors(document)] == [], name
         again = parse_schedule_v2(write_schedule_v2(data))
-        assert by_guid(again) == by_guid(data), name
+        # Schedule JSON (v1 and v2) wants a letter or digit last: a file's slug ending in "-"
+        # is written without it, and everything else comes back as it was.
+        assert by_guid(again) == {
+            guid: replace(session, slug=session.slug.rstrip("-_"))
+            for guid, session in by_guid(data).items()
+        }, name
         assert (again.conference, again.rooms) == (data.conference, data.rooms), name
 
 

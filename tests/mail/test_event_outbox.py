@@ -236,7 +236,8 @@ def test_dashboard_mail_panel_counts_and_warns(app: Flask, world: World) -> None
 
     page = client.get(f"/orga/{slug}/").get_data(as_text=True)
 
-    panel = page[page.index('<section class="card mail-panel"') : page.index("</section>")]
+    start = page.index('<section class="card mail-panel"')
+    panel = page[start : page.index("</section>", start)]
     counts = re.findall(r'state=(\w+)">(\w+): (\d+)</a>', panel)
     assert counts == [
         ("held", "held", "2"),

@@ -217,8 +217,11 @@ def _shape(value: Any, depth: int) -> str:
 
 
 def _json_or_none(raw: bytes) -> Any:
+    from podium.exchange.schedule_json import parse_json_int
+
     try:
-        return json.loads(raw.decode("utf-8-sig"))
+        # Same integer hook as the reader: 5,000 digits must reach it to be named by field.
+        return json.loads(raw.decode("utf-8-sig"), parse_int=parse_json_int)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return None
 

@@ -95,7 +95,7 @@ def parse_schedule_json(source: bytes | str, *, time_zone: str | None = None) ->
     except UnicodeDecodeError as exc:
         raise ScheduleImportError(f"not UTF-8 text (byte {exc.start})", element="document") from exc
     try:
-        document = json.loads(text, parse_int=_parse_int)
+        document = json.loads(text, parse_int=parse_json_int)
     except json.JSONDecodeError as exc:
         raise ScheduleImportError(
             f"not valid JSON: {exc.msg}", element="document", line=exc.lineno
@@ -416,7 +416,7 @@ class _Reader:
             and value.strip().isascii()
             and value.strip().lstrip("-").isdigit()
         ):
-            # Also a _HugeInt: JSON digits too many for int(), kept as text by _parse_int.
+            # Also a _HugeInt: JSON digits too many for int(), kept as text by parse_json_int.
             problem = id_text_out_of_range(value, person=person)
         else:
             raise self.fail(path, f"{_str(value)[:40]!r} is not an integer")
@@ -501,9 +501,12 @@ class _HugeInt(str):
     """A JSON integer too long to be any value we keep; ``_int`` reports it with its path."""
 
 
-def _parse_int(digits: str) -> int | str:
-    # int() refuses more than 4300 digits with a ValueError that names no field; keep the
-    # text instead so the reader can say which field holds it.
+def parse_json_int(digits: str) -> int | str:
+    """``json.loads``'s ``parse_int``: an int, or the digits as text past 40 of them.
+
+    int() refuses more than 4,300 digits with a ValueError that names no field; keeping the
+    text lets the reader say which field holds it.
+    """
     return int(digits) if len(digits) <= 40 else _HugeInt(digits)
 
 

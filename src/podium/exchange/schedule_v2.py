@@ -63,6 +63,7 @@ from podium.exchange.schedule_data import (
     parse_hhmm,
     zone,
 )
+from podium.exchange.schedule_json import parse_json_int
 from podium.exchange.zones import zone_disagreement
 
 __all__ = ["parse_schedule_v2", "schedule_v2_dict", "write_schedule_v2"]
@@ -114,7 +115,7 @@ def parse_schedule_v2(source: bytes | str, *, time_zone: str | None = None) -> S
     """
     try:
         text = source.decode("utf-8-sig") if isinstance(source, bytes | bytearray) else source
-        document = json.loads(text)
+        document = json.loads(text, parse_int=parse_json_int)
     except UnicodeDecodeError as exc:
         raise ScheduleImportError(f"not UTF-8 text (byte {exc.start})", element="document") from exc
     except json.JSONDecodeError as exc:
@@ -390,7 +391,11 @@ class _Reader:
             duration_minutes=minutes,
             room=room,
             slug=session_slug(
-                _str(event.get("slug")), acronym=self.acronym, local_id=local_id, title=title
+                _str(event.get("slug")),
+                acronym=self.acronym,
+                local_id=local_id,
+                title=title,
+                only="json",
             ),
             subtitle=clean_line(_text(event.get("subtitle"))),
             abstract=clean_text(_text(event.get("abstract"))),
@@ -755,7 +760,9 @@ def _event(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     tz = conf.tz
     guid = session.guid if is_uuid(session.guid) else normalize_guid(session.guid, fallback_name="")
-    slug = session_slug(session.slug, acronym=conf.slug, local_id=local_id, title=session.title)
+    slug = session_slug(
+        session.slug, acronym=conf.slug, local_id=local_id, title=session.title, only="json"
+    )
     if slug in slugs:
         slug = f"{slug}-{local_id}"
     slugs.add(slug)

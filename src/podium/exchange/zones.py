@@ -41,8 +41,12 @@ def zone_disagreement(declared: str, values: Iterable[dt.datetime]) -> str | Non
         offset = value.utcoffset()
         if offset is None or not offset:
             continue
+        try:
+            local_offset = value.astimezone(tz).utcoffset()
+        except OverflowError:
+            continue  # year 1 or 9999: the range check names that date with its field
         total += 1
-        if value.astimezone(tz).utcoffset() != offset:
+        if local_offset != offset:
             text = format_offset(offset)
             wrong[text] = wrong.get(text, 0) + 1
     if not wrong:

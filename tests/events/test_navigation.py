@@ -158,3 +158,17 @@ def test_public_pages_draw_no_menu_and_run_no_navigation_query(app: Flask, seede
         # The navigation's own queries (roles, event by slug) never run on public pages.
         assert [s for s in log.statements if "event_memberships" in s] == []
         assert page.xpath('//header//a[text()="Organize"]/@href') == ["/orga/"]
+
+
+def test_breadcrumb_under_a_path_prefix(app: Flask, seeded) -> None:  # type: ignore[no-untyped-def]
+    client = login(app.test_client(), seeded["organizer"])
+    url = f"/orga/navconf/submissions/{seeded['submitted'].id}"
+
+    response = client.get(url, environ_overrides={"SCRIPT_NAME": "/podium"})
+    page = lxml.html.fromstring(response.get_data(as_text=True))
+
+    assert _crumbs(page) == [
+        ("Dashboard", "/podium/orga/navconf/"),
+        ("Submissions", "/podium/orga/navconf/submissions"),
+        ("Submitted talk", None),
+    ]

@@ -35,10 +35,10 @@ def _get(app: Flask, user, url: str) -> tuple[int, lxml.html.HtmlElement]:  # ty
 
 
 def _menu(page: lxml.html.HtmlElement) -> list[tuple[str, str | None]]:
-    """The organizer menu's entries as (label, aria-current), without the public-site link."""
+    """The organizer menu's entries as (label, aria-current)."""
     return [
         (a.text_content(), a.get("aria-current"))
-        for a in page.xpath('//nav[@class="orga-menu"]//li[not(@class)]/a')
+        for a in page.xpath('//nav[@class="orga-menu"]//li/a')
     ]
 
 
@@ -64,8 +64,8 @@ def test_dashboard_shows_the_whole_menu_with_dashboard_current(app: Flask, seede
         (label, None) for label in ORGANIZER_LABELS[1:]
     ]
     assert _crumbs(page) == [("Dashboard", None)]
-    assert page.xpath('//li[@class="orga-menu-public"]/a/@href') == ["/navconf/"]
-    assert page.xpath('//p[@class="orga-menu-event"]/text()') == ["NavConf 2030"]
+    assert page.xpath('//a[@class="orga-menu-public"]/@href') == ["/navconf/"]
+    assert page.xpath('//p[@class="orga-menu-event"]/span/text()') == ["NavConf 2030"]
 
 
 def test_submission_page_breadcrumb_names_section_and_page(app: Flask, seeded) -> None:  # type: ignore[no-untyped-def]
@@ -105,7 +105,7 @@ def test_reviewer_sees_only_the_review_list(app: Flask, seeded) -> None:  # type
     _, review = _get(app, seeded["reviewer"], url)
 
     assert _menu(listing) == [("My reviews", "page")]
-    assert listing.xpath('//li[@class="orga-menu-public"]') == []
+    assert listing.xpath('//a[@class="orga-menu-public"]') == []
     assert _crumbs(review) == [("My reviews", "/review/navconf/"), ("Submitted talk", None)]
 
 
@@ -158,3 +158,17 @@ def test_public_pages_draw_no_menu_and_run_no_navigation_query(app: Flask, seede
         # The navigation's own queries (roles, event by slug) never run on public pages.
         assert [s for s in log.statements if "event_memberships" in s] == []
         assert page.xpath('//header//a[text()="Organize"]/@href') == ["/orga/"]
+
+
+def test_breadcrumb_under_a_path_prefix(app: Flask, seeded) -> None:  # type: ignore[no-untyped-def]
+    client = login(app.test_client(), seeded["organizer"])
+    url = f"/orga/navconf/submissions/{seeded['submitted'].id}"
+
+    response = client.get(url, environ_overrides={"SCRIPT_NAME": "/podium"})
+    page = lxml.html.fromstring(response.get_data(as_text=True))
+
+    assert _crumbs(page) == [
+        ("Dashboard", "/podium/orga/navconf/"),
+        ("Submissions", "/podium/orga/navconf/submissions"),
+        ("Submitted talk", None),
+    ]

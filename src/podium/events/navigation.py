@@ -207,7 +207,9 @@ def organizer_nav(event: Any = None) -> OrganizerNav | None:
     if not (organizes if audience is Audience.ORGANIZER else reviews):
         return None
     entries = visible_entries(is_organizer=organizes, is_reviewer=reviews)
-    return build_nav(event=event, entries=entries, endpoint=request.endpoint, path=request.path)
+    # url_for() includes the script root (an app served under a path prefix): compare alike.
+    path = request.script_root + request.path
+    return build_nav(event=event, entries=entries, endpoint=request.endpoint, path=path)
 
 
 def register_navigation(app: Flask) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from podium.exchange.schedule_data import DayData, PersonData, ScheduleData, SessionData
+from podium.program import search
 
 BLOCKS_KEY = "podium_blocks"  # see podium.schedule.services.BLOCKS_KEY
 MIN_STEP_MINUTES = 5
@@ -77,6 +78,7 @@ class ProgramData:
     sessions_by_day: dict[dt.date, list[SessionData]]
     blocks_by_day: dict[dt.date, list[Block]]
     room_order: dict[str, int] = field(default_factory=dict)
+    _search_index: list[tuple[SessionData, str]] | None = field(default=None, repr=False)
 
     @classmethod
     def from_snapshot(cls, snapshot: Mapping[str, Any]) -> ProgramData:
@@ -131,22 +133,37 @@ class ProgramData:
         )
 
     def search(self, query: str) -> list[SessionData]:
-        """Sessions whose title, subtitle or a speaker's name contains every word of
-        ``query`` (case-insensitive), in time order, at most ``SEARCH_LIMIT``."""
-        words = query.casefold().split()
-        if not words:
+        """Sessions whose title, subtitle, track or a speaker's name has a word starting with
+        each word of ``query`` (case- and accent-insensitive, see :mod:`podium.program.search`),
+        in time order, at most ``SEARCH_LIMIT``."""
+        query_words = search.words(query)
+        if not query_words:
             return []
         found = []
-        for sessions in self.sessions_by_day.values():
-            for session in sessions:
-                haystack = " ".join(
-                    [session.title, session.subtitle, *(p.name for p in session.persons)]
-                ).casefold()
-                if all(word in haystack for word in words):
-                    found.append(session)
-                    if len(found) >= SEARCH_LIMIT:
-                        return found
+        for session, haystack in self._session_index():
+            if search.matches(query_words, haystack):
+                found.append(session)
+                if len(found) >= SEARCH_LIMIT:
+                    break
         return found
+
+    def _session_index(self) -> list[tuple[SessionData, str]]:
+        # Built on the first search of a release and kept with it (the release never changes).
+        if self._search_index is None:
+            self._search_index = [
+                (
+                    session,
+                    search.searchable(
+                        session.title,
+                        session.subtitle,
+                        session.track or "",
+                        *(p.name for p in session.persons),
+                    ),
+                )
+                for sessions in self.sessions_by_day.values()
+                for session in sessions
+            ]
+        return self._search_index
 
 
 # --------------------------------------------------------------------------- grid

@@ -141,7 +141,8 @@ def speaker(slug: str, ref: str) -> Any:
 
 @bp.get("/<slug>/search")
 def search(slug: str) -> Any:
-    """Sessions whose title or speakers match ``?q=`` (every word, case-insensitive)."""
+    """Sessions whose title, track or speakers have words starting with every word of ``?q=``
+    (case- and accent-insensitive)."""
     head = _head(slug)
     tz_name, visitor = _tz(head)
     query = request.args.get("q", "").strip()

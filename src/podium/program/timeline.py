@@ -79,6 +79,7 @@ class ProgramData:
     blocks_by_day: dict[dt.date, list[Block]]
     room_order: dict[str, int] = field(default_factory=dict)
     _search_index: list[tuple[SessionData, str]] | None = field(default=None, repr=False)
+    _speaker_index: list[SpeakerEntry] | None = field(default=None, repr=False)
 
     @classmethod
     def from_snapshot(cls, snapshot: Mapping[str, Any]) -> ProgramData:
@@ -164,6 +165,40 @@ class ProgramData:
                 for session in sessions
             ]
         return self._search_index
+
+    def speaker_list(self, query: str = "") -> list[SpeakerEntry]:
+        """Speakers of the release's sessions sorted by name (case- and accent-insensitive),
+        each with their sessions in time order; with ``query``, only speakers whose name has
+        a word starting with each of its words (see :mod:`podium.program.search`)."""
+        if self._speaker_index is None:
+            entries = [
+                SpeakerEntry(
+                    ref=ref,
+                    person=self.speakers[ref],
+                    sessions=tuple(sessions),
+                    words=search.searchable(self.speakers[ref].name),
+                )
+                for ref, sessions in self.speaker_sessions.items()
+                if ref in self.speakers
+            ]
+            self._speaker_index = sorted(
+                entries, key=lambda e: (search.fold(e.person.name), e.person.name, e.ref)
+            )
+        query_words = search.words(query)
+        if not query_words:
+            return list(self._speaker_index) if not query.strip() else []
+        return [e for e in self._speaker_index if search.matches(query_words, e.words)]
+
+
+@dataclass(frozen=True)
+class SpeakerEntry:
+    """One line of the speakers index: URL segment, person, their sessions (time order) and
+    their name's folded words (for search)."""
+
+    ref: str
+    person: PersonData
+    sessions: tuple[SessionData, ...]
+    words: str
 
 
 # --------------------------------------------------------------------------- grid

@@ -115,6 +115,27 @@ def session_page(slug: str, guid: str) -> Any:
     return _page(head, "session", (tz_name, guid), build)
 
 
+@bp.get("/<slug>/speakers/")
+def speakers(slug: str) -> Any:
+    """The speakers of the latest release with their sessions; ``?q=`` keeps the speakers
+    whose name has words starting with every query word (case- and accent-insensitive)."""
+    head = _head(slug)
+    tz_name, visitor = _tz(head)
+    query = _query()
+
+    def build(program: ProgramData) -> tuple[str, str]:
+        html = render_template(
+            "program/speakers.html",
+            **_common(head, program, tz_name, visitor),
+            query=query,
+            entries=program.speaker_list(query),
+            total=len(program.speaker_list()),
+        )
+        return f"Speakers: {query}" if query else "Speakers", html
+
+    return _page(head, "speakers", (tz_name, query), build)
+
+
 @bp.get("/<slug>/speakers/<ref>")
 def speaker(slug: str, ref: str) -> Any:
     """One speaker: biography and their sessions."""
@@ -145,9 +166,7 @@ def search(slug: str) -> Any:
     (case- and accent-insensitive)."""
     head = _head(slug)
     tz_name, visitor = _tz(head)
-    query = request.args.get("q", "").strip()
-    if len(query) > MAX_QUERY_LENGTH:
-        abort(400, description=f"The q parameter is longer than {MAX_QUERY_LENGTH} characters.")
+    query = _query()
 
     def build(program: ProgramData) -> tuple[str, str]:
         html = render_template(
@@ -257,6 +276,14 @@ def _head(slug: str) -> ProgramHead:
     if not head.is_public and not is_organizer(current_user, queries.event_row(head.event_id)):
         abort(404, description=f"There is no event {slug!r}.")
     return head
+
+
+def _query() -> str:
+    """The ``q`` argument, stripped; 400 when longer than ``MAX_QUERY_LENGTH``."""
+    query = request.args.get("q", "").strip()
+    if len(query) > MAX_QUERY_LENGTH:
+        abort(400, description=f"The q parameter is longer than {MAX_QUERY_LENGTH} characters.")
+    return query
 
 
 def _tz(head: ProgramHead) -> tuple[str, bool]:

@@ -18,6 +18,7 @@ from functools import reduce
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from podium.events import colors
 from podium.exchange.schedule_data import DayData, PersonData, ScheduleData, SessionData
 from podium.program import search
 
@@ -80,6 +81,7 @@ class ProgramData:
     room_order: dict[str, int] = field(default_factory=dict)
     _search_index: list[tuple[SessionData, str]] | None = field(default=None, repr=False)
     _speaker_index: list[SpeakerEntry] | None = field(default=None, repr=False)
+    track_styles: dict[str, TrackStyle] = field(default_factory=dict)
 
     @classmethod
     def from_snapshot(cls, snapshot: Mapping[str, Any]) -> ProgramData:
@@ -110,7 +112,21 @@ class ProgramData:
             sessions_by_day=by_day,
             blocks_by_day=blocks_by_day,
             room_order={room.name: i for i, room in enumerate(data.all_rooms())},
+            track_styles=_track_styles(data),
         )
+
+    def track_class(self, track: str | None) -> str:
+        """CSS classes colouring an element in ``track``'s colour (see ``tracks.css``), or
+        ``""`` for no track or a track without a colour."""
+        style = self.track_styles.get(track or "")
+        return f"tracked track-{style.index}" if style else ""
+
+    def legend(self, sessions: Iterable[SessionData] | None = None) -> list[TrackStyle]:
+        """Coloured tracks used by ``sessions`` (default: the whole release), in the
+        release's track order."""
+        items = self.sessions_by_guid.values() if sessions is None else sessions
+        used = {s.track for s in items if s.track}
+        return [style for name, style in self.track_styles.items() if name in used]
 
     @property
     def time_zone(self) -> str:
@@ -188,6 +204,37 @@ class ProgramData:
         if not query_words:
             return list(self._speaker_index) if not query.strip() else []
         return [e for e in self._speaker_index if search.matches(query_words, e.words)]
+
+
+@dataclass(frozen=True)
+class TrackStyle:
+    """A track's colours: ``background`` as the release gives it, ``text`` black or white
+    with WCAG AA contrast on it; ``index`` names its CSS class ``track-<index>``."""
+
+    index: int
+    name: str
+    background: str
+    text: str
+
+
+def _track_styles(data: ScheduleData) -> dict[str, TrackStyle]:
+    styles: dict[str, TrackStyle] = {}
+    for track in data.tracks:
+        color = (track.color or "").lower()
+        if track.name not in styles and colors.COLOR_PATTERN.match(color):
+            styles[track.name] = TrackStyle(
+                len(styles), track.name, color, colors.text_color(color)
+            )
+    return styles
+
+
+def track_css(program: ProgramData) -> str:
+    """The release's track colours as CSS custom properties, one rule per track:
+    ``.track-0 { --track-bg: #3b6ea8; --track-fg: #ffffff; }`` (podium.css uses them)."""
+    return "".join(
+        f".track-{s.index} {{ --track-bg: {s.background}; --track-fg: {s.text}; }}\n"
+        for s in program.track_styles.values()
+    )
 
 
 @dataclass(frozen=True)

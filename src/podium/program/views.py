@@ -27,7 +27,14 @@ from podium.program.cache import caches
 from podium.program.http import accepts_gzip, cached_body, gzip_body, is_fresh, variant_tag
 from podium.program.queries import ProgramHead
 from podium.program.richtext import render_rich_text
-from podium.program.timeline import ProgramData, day_grid, local_range, local_when, speaker_ref
+from podium.program.timeline import (
+    ProgramData,
+    day_grid,
+    local_range,
+    local_when,
+    speaker_ref,
+)
+from podium.program.timeline import track_css as timeline_track_css
 from podium.text import render_markdown
 
 bp = Blueprint("program", __name__, template_folder="templates")
@@ -236,6 +243,19 @@ def export_ics(slug: str) -> Response:
         lambda p: write_ical_program(p.data, stamp=head.published_at),
         ICAL_TYPE,
         f"{head.slug}.ics",
+    )
+
+
+@bp.get("/<slug>/tracks.css")
+def track_css(slug: str) -> Response:
+    """The latest release's track colours as CSS (custom properties per track class); pages
+    link it with the release in the URL, so a new release is never shown old colours."""
+    return _export(
+        _head(slug),
+        ("css",),
+        lambda p: timeline_track_css(p).encode(),
+        "text/css; charset=utf-8",
+        "tracks.css",
     )
 
 

@@ -71,7 +71,6 @@ _PARAGRAPHS = frozenset(
 # Elements that start a new line but no blank line.
 _LINES = frozenset({"li", "tr", "dt", "dd", "br"})
 _SKIPPED = frozenset({"script", "style", "template", "head", "title"})
-_SPACE = re.compile(r"\s+")
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 
@@ -127,6 +126,12 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_TAG.search(text))
 
 
+def _collapse(text: str) -> str:
+    # str.split() without arguments splits on any whitespace run: several times faster
+    # than a regular expression on this hot path (every line of every abstract).
+    return " ".join(text.split())
+
+
 class _TextWriter:
     """Accumulates lines while walking an lxml tree (see :func:`html_to_text`)."""
 
@@ -143,7 +148,7 @@ class _TextWriter:
         return "\n".join(self.lines)
 
     def line_break(self) -> None:
-        text = _SPACE.sub(" ", "".join(self.current)).strip()
+        text = _collapse("".join(self.current))
         self.current = []
         if text:
             # A list item's later lines (after <br> or a nested paragraph) stay indented.
@@ -210,7 +215,7 @@ class _TextWriter:
         self.paragraph_break()
 
     def link(self, element: etree._Element) -> None:
-        label = _SPACE.sub(" ", "".join(element.itertext())).strip()
+        label = _collapse("".join(element.itertext()))
         href = (element.get("href") or "").strip()
         if not href.lower().startswith(_LINK_SCHEMES):
             href = ""  # relative, javascript: and other targets mean nothing in plain text

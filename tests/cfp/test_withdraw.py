@@ -172,9 +172,14 @@ def test_reopen_refuses_other_states_and_other_people(app) -> None:
     MembershipFactory(event=team.event, user=organizer, role="organizer")
     MembershipFactory(event=team.event, user=reviewer, role="reviewer")
 
-    not_withdrawn = login(app.test_client(), organizer).post(f"{team.orga}/reopen")
+    orga = login(app.test_client(), organizer)
+    not_withdrawn = orga.post(f"{team.orga}/reopen")
     assert not_withdrawn.status_code == 302
     assert _state(team) == "submitted"
+    assert (
+        f"“{team.submission.title}” cannot be reopened: only a withdrawn submission can be "
+        "reopened, not a submitted one."
+    ) in lxml.html.fromstring(orga.get(team.orga).get_data(as_text=True)).text_content()
     with pytest.raises(services.TransitionError, match="only a withdrawn submission"):
         services.reopen_submission(submission=team.submission, actor=organizer)
 
@@ -182,4 +187,17 @@ def test_reopen_refuses_other_states_and_other_people(app) -> None:
     for user, status in ((team.submitter, 403), (reviewer, 403), (UserFactory(), 403)):
         assert login(app.test_client(), user).post(f"{team.orga}/reopen").status_code == status
     assert app.test_client().post(f"{team.orga}/reopen").status_code == 302  # to the login
+    assert _state(team) == "withdrawn"
+
+
+def test_reopen_refuses_a_proposal_withdrawn_as_a_draft(app) -> None:
+    team = _Team()
+    team.submission.state, team.submission.submitted_at = "draft", None
+    db.session.commit()
+    services.withdraw_submission(submission=team.submission, actor=team.submitter)
+    organizer = UserFactory()
+    MembershipFactory(event=team.event, user=organizer, role="organizer")
+
+    with pytest.raises(services.TransitionError, match="withdrawn as a draft"):
+        services.reopen_submission(submission=team.submission, actor=organizer)
     assert _state(team) == "withdrawn"

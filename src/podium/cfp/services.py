@@ -410,12 +410,15 @@ def reopen_submission(*, submission: Submission, actor: User) -> SubmissionState
     when, note ``"reopened"``); its first ``submitted_at`` is kept and no receipt is sent.
 
     Raises:
-        TransitionError: the submission is not withdrawn.
+        TransitionError: the submission is not withdrawn, or was withdrawn as a draft (never
+            submitted: reopening must not submit a text its speakers never finished).
     """
     if S(submission.state) is not S.WITHDRAWN:
         raise TransitionError(
             f"only a withdrawn submission can be reopened, not a {submission.state} one"
         )
+    if submission.submitted_at is None:
+        raise TransitionError("this proposal was withdrawn as a draft and was never submitted")
     return change_state(submission=submission, to_state=S.SUBMITTED, actor=actor, note="reopened")
 
 

@@ -521,8 +521,8 @@ def orga_reopen(slug: str, submission_id: int):  # type: ignore[no-untyped-def]
     submission = _orga_submission_or_404(slug, submission_id)
     try:
         services.reopen_submission(submission=submission, actor=current_user)
-    except services.TransitionError:
-        flash(f"A {submission.state} submission cannot be reopened.", "error")
+    except services.TransitionError as error:
+        flash(f"“{submission.title}” cannot be reopened: {error}.", "error")
     else:
         flash(f"“{submission.title}” is submitted again.", "success")
     return redirect(url_for("cfp.orga_submission", slug=slug, submission_id=submission.id))

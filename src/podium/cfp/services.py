@@ -417,7 +417,16 @@ def reopen_submission(*, submission: Submission, actor: User) -> SubmissionState
         raise TransitionError(
             f"only a withdrawn submission can be reopened, not a {submission.state} one"
         )
-    if submission.submitted_at is None:
+    withdrawn_from = db.session.scalar(
+        select(SubmissionStateChange.from_state)
+        .where(
+            SubmissionStateChange.submission_id == submission.id,
+            SubmissionStateChange.to_state == S.WITHDRAWN.value,
+        )
+        .order_by(SubmissionStateChange.created_at.desc(), SubmissionStateChange.id.desc())
+        .limit(1)
+    )
+    if withdrawn_from == S.DRAFT.value:
         raise TransitionError("this proposal was withdrawn as a draft and was never submitted")
     return change_state(submission=submission, to_state=S.SUBMITTED, actor=actor, note="reopened")
 

@@ -257,8 +257,9 @@ def test_withdraw_own_submission(app, client, db_session) -> None:
     event, owner, _intruder, submission = _two_speakers()
     login(client, owner)
 
-    response = client.post(f"/{event.slug}/me/submissions/{submission.id}/withdraw")
-    again = client.post(f"/{event.slug}/me/submissions/{submission.id}/withdraw")
+    confirmed = {"confirm": "withdraw"}  # the confirmation step (tests/cfp/test_withdraw.py)
+    response = client.post(f"/{event.slug}/me/submissions/{submission.id}/withdraw", data=confirmed)
+    again = client.post(f"/{event.slug}/me/submissions/{submission.id}/withdraw", data=confirmed)
 
     assert response.status_code == 302
     assert again.status_code == 302
@@ -269,11 +270,16 @@ def test_withdraw_own_submission(app, client, db_session) -> None:
     ).get_data(as_text=True)
 
 
-def test_withdraw_requires_post(app, client) -> None:
+def test_withdraw_get_only_asks_for_confirmation(app, client, db_session) -> None:
     event, owner, _intruder, submission = _two_speakers()
     login(client, owner)
 
-    assert client.get(f"/{event.slug}/me/submissions/{submission.id}/withdraw").status_code == 405
+    page = client.get(f"/{event.slug}/me/submissions/{submission.id}/withdraw")
+
+    assert page.status_code == 200
+    assert "Yes, withdraw it" in page.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(Submission, submission.id).state == "submitted"
 
 
 def test_co_speaker_invitation_link_existing_account_accepts(app, client, db_session) -> None:
@@ -737,8 +743,10 @@ def test_submit_and_withdraw_need_csrf_token_from_the_page(app, client, db_sessi
     submission = db_session.scalar(select(Submission))
     url = f"/{event.slug}/me/submissions/{submission.id}/withdraw"
     forged_withdraw = client.post(url)
-    listing = client.get(f"/{event.slug}/me/").get_data(as_text=True)
-    real_withdraw = client.post(url, data={"csrf_token": _csrf_token(listing)})
+    confirm_page = client.get(url).get_data(as_text=True)  # withdrawing asks first
+    real_withdraw = client.post(
+        url, data={"csrf_token": _csrf_token(confirm_page), "confirm": "withdraw"}
+    )
 
     assert forged.status_code == 400
     assert real.status_code == 302

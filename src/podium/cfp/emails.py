@@ -154,3 +154,30 @@ def queue_speaker_removed(
         event_id=event.id,
         commit=False,
     )
+
+
+def queue_submission_withdrawn(
+    *, submission: Submission, event: Event, actor: User
+) -> list[OutboxMail]:
+    """Tell every speaker of ``submission`` (with an account) that ``actor`` withdrew it, one
+    mail each, the withdrawing speaker included (their confirmation).
+
+    Returns:
+        The queued mails (not committed).
+    """
+    return [
+        queue_mail(
+            to=[user.email],
+            template="cfp_submission_withdrawn",
+            context={
+                "event_name": event.name,
+                "submission_title": submission.title,
+                "speaker_name": profile.name,
+                "withdrawn_by": actor.name or actor.email,
+                "by_you": user.id == actor.id,
+            },
+            event_id=event.id,
+            commit=False,
+        )
+        for profile, user in speakers_with_accounts(submission)
+    ]

@@ -180,3 +180,6 @@ class SubmissionStateChange(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # Who made the change, loaded with it (the history lists names; no schema change).
+    actor = relationship("User", lazy="joined", viewonly=True)

@@ -125,3 +125,23 @@ def cancelable_invitation_or_403(submission: Submission, invitation_id: int) -> 
     if not may_cancel_invitation(current_user, submission, invitation):
         abort(403, "Only the submitter or the speaker who sent an invitation can cancel it.")
     return invitation
+
+
+# -- who may withdraw (h-public) ------------------------------------------------------------
+#
+# Withdrawing takes the proposal away from every speaker, so only its owner, the submitter
+# (``SubmissionSpeaker.is_submitter``: who created it), may do it; a co-speaker leaves instead.
+# Organizers do not withdraw for speakers; they may reopen a withdrawn proposal.
+
+
+def may_withdraw(user: object, submission: Submission) -> bool:
+    """True if ``user`` is the submitter of ``submission`` (its speakers loaded)."""
+    own = speaker_link_of(user, submission)
+    return own is not None and own.is_submitter
+
+
+def withdrawable_or_403(submission: Submission) -> Submission:
+    """The current user's ``submission`` if they may withdraw it; 403 for a co-speaker."""
+    if not may_withdraw(current_user, submission):
+        abort(403, "Only the submitter can withdraw this proposal; you can leave it instead.")
+    return submission

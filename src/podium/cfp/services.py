@@ -37,7 +37,8 @@ from podium.mail.services import queue_event_mail
 from podium.once import claim
 
 # Which states a submission may move to from each state. Organizers can revert a rejection
-# (a mistake) and cancel confirmed sessions; nothing leaves withdrawn or canceled.
+# (a mistake), cancel confirmed sessions and reopen a withdrawn proposal; nothing leaves
+# canceled.
 ALLOWED_TRANSITIONS: dict[S, frozenset[S]] = {
     S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
     S.SUBMITTED: frozenset({S.ACCEPTED, S.REJECTED, S.WITHDRAWN}),
@@ -45,7 +46,8 @@ ALLOWED_TRANSITIONS: dict[S, frozenset[S]] = {
     S.REJECTED: frozenset({S.ACCEPTED, S.SUBMITTED}),
     S.CONFIRMED: frozenset({S.DECLINED, S.WITHDRAWN, S.CANCELED}),
     S.DECLINED: frozenset({S.CONFIRMED}),
-    S.WITHDRAWN: frozenset(),
+    # An organizer may reopen a withdrawn proposal (reopen_submission); speakers cannot.
+    S.WITHDRAWN: frozenset({S.SUBMITTED}),
     S.CANCELED: frozenset(),
 }
 
@@ -431,10 +433,45 @@ def withdraw_submission(
     life cycle in :data:`ALLOWED_TRANSITIONS` decides. ``now`` is accepted, like on every other
     speaker write, so callers can pass one clock everywhere; no deadline applies here.
 
+    Only the submitter may withdraw (co-speakers leave instead); the caller checks that in
+    :mod:`podium.cfp.permissions`. Every speaker with an account is mailed, committed in the
+    same transaction as the change.
+
     Raises:
         TransitionError: the submission is already withdrawn, rejected, declined or canceled.
     """
-    return change_state(submission=submission, to_state=S.WITHDRAWN, actor=actor)
+    record = change_state(submission=submission, to_state=S.WITHDRAWN, actor=actor, commit=False)
+    emails.queue_submission_withdrawn(
+        submission=submission, event=db.session.get(Event, submission.event_id), actor=actor
+    )
+    db.session.commit()
+    return record
+
+
+def reopen_submission(*, submission: Submission, actor: User) -> SubmissionStateChange:
+    """An organizer puts a withdrawn proposal back to ``submitted`` (recorded with who and
+    when, note ``"reopened"``); its first ``submitted_at`` is kept and no receipt is sent.
+
+    Raises:
+        TransitionError: the submission is not withdrawn, or was withdrawn as a draft (never
+            submitted: reopening must not submit a text its speakers never finished).
+    """
+    if S(submission.state) is not S.WITHDRAWN:
+        raise TransitionError(
+            f"only a withdrawn submission can be reopened, not a {submission.state} one"
+        )
+    withdrawn_from = db.session.scalar(
+        select(SubmissionStateChange.from_state)
+        .where(
+            SubmissionStateChange.submission_id == submission.id,
+            SubmissionStateChange.to_state == S.WITHDRAWN.value,
+        )
+        .order_by(SubmissionStateChange.created_at.desc(), SubmissionStateChange.id.desc())
+        .limit(1)
+    )
+    if withdrawn_from == S.DRAFT.value:
+        raise TransitionError("this proposal was withdrawn as a draft and was never submitted")
+    return change_state(submission=submission, to_state=S.SUBMITTED, actor=actor, note="reopened")
 
 
 # -- co-speakers ----------------------------------------------------------------------------
@@ -689,9 +726,10 @@ def remove_speaker(
 
     Who may remove whom is decided by the caller (:mod:`podium.cfp.permissions`); this keeps
     the rules that hold for everyone: the submitter is never removed, a submission keeps at
-    least one speaker, and speakers (not organizers, ``as_organizer=True``) write only while
-    the CfP is open at ``now`` (aware UTC). A speaker removed by someone else is mailed, and
-    the pending invitations they sent to this submission are canceled (one leaving keeps them).
+    least one speaker, and speakers (not organizers, ``as_organizer=True``) remove others only
+    while the CfP is open at ``now`` (aware UTC); a co-speaker may leave at any time. A
+    speaker removed by someone else is mailed, and the pending invitations they sent to this
+    submission are canceled (one leaving keeps them).
 
     Raises:
         DeadlineError: a speaker writing outside the CfP window.
@@ -699,7 +737,10 @@ def remove_speaker(
             is its last speaker; or the submission's state no longer allows speaker changes.
     """
     event = db.session.get(Event, submission.event_id)
-    _check_speaker_write(submission, event, as_organizer=as_organizer, now=now)
+    leaving = speaker.user_id is not None and speaker.user_id == actor.id
+    # Leaving is a speaker's own decision, like withdrawing: allowed after the CfP closes
+    # too (a co-speaker of an accepted talk may drop out); changing others' speakers is not.
+    _check_speaker_write(submission, event, as_organizer=as_organizer or leaving, now=now)
     link = db.session.scalar(
         select(SubmissionSpeaker).where(
             SubmissionSpeaker.submission_id == submission.id,

@@ -31,12 +31,14 @@ from podium.cfp.permissions import (
     cancelable_invitation_or_403,
     may_cancel_invitation,
     may_remove_speaker,
+    may_withdraw,
     organized_event_or_404,
     own_submission_or_404,
     pending_invitation_or_404,
     removable_speaker_or_403,
     submission_speaker_or_404,
     visible_event_or_404,
+    withdrawable_or_403,
 )
 from podium.events.models import Event
 from podium.events.permissions import require_login
@@ -47,6 +49,8 @@ from podium.security import parse_id
 from podium.spreadsheet import safe_cell
 
 bp = Blueprint("cfp", __name__, template_folder="templates")
+# States from which withdrawing is no longer possible (see services.ALLOWED_TRANSITIONS).
+WITHDRAW_FINAL_STATES = ("withdrawn", "canceled", "rejected", "declined")
 
 
 def _attach(form: FlaskForm, error: services.SubmissionError) -> None:
@@ -169,8 +173,12 @@ def _render_edit(event: Event, submission: Submission, form: SubmissionForm, sta
         removable={
             link.speaker_id
             for link in submission.speakers
-            if editable and may_remove_speaker(current_user, submission, link)
+            # Leaving (one's own link) stays possible after the CfP closes.
+            if (editable or link.speaker.user_id == current_user.id)
+            and may_remove_speaker(current_user, submission, link)
         },
+        can_withdraw=may_withdraw(current_user, submission)
+        and submission.state not in WITHDRAW_FINAL_STATES,
         cancelable={
             invitation.id
             for invitation in invitations
@@ -218,17 +226,26 @@ def edit_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-d
     return _render_edit(event, submission, form, status=400)
 
 
-@bp.post("/<slug>/me/submissions/<int:submission_id>/withdraw")
+@bp.route("/<slug>/me/submissions/<int:submission_id>/withdraw", methods=["GET", "POST"])
 def withdraw(slug: str, submission_id: int):  # type: ignore[no-untyped-def]
-    """Withdraw one's own submission."""
+    """Withdraw one's own submission (the submitter only) after a confirmation step: GET (or
+    a POST without ``confirm=withdraw``) shows what will happen; the confirmed POST withdraws
+    and mails every speaker."""
     event = visible_event_or_404(slug)
-    submission = own_submission_or_404(event, submission_id)
+    submission = withdrawable_or_403(own_submission_or_404(event, submission_id))
+    if request.method == "GET" or request.form.get("confirm") != "withdraw":
+        return render_template(
+            "cfp/withdraw.html",
+            event=event,
+            submission=submission,
+            withdrawable=submission.state not in WITHDRAW_FINAL_STATES,
+        )
     try:
         services.withdraw_submission(submission=submission, actor=current_user)
     except services.TransitionError:
         flash(f"A {submission.state} submission cannot be withdrawn.", "error")
         return redirect(url_for("cfp.my_submissions", slug=slug))
-    flash(f"“{submission.title}” withdrawn.", "success")
+    flash(f"“{submission.title}” withdrawn; its speakers are told by mail.", "success")
     return redirect(url_for("cfp.my_submissions", slug=slug))
 
 
@@ -508,4 +525,17 @@ def orga_cancel_invitation(slug: str, submission_id: int, invitation_id: int):  
     except services.SubmissionError as error:
         abort(409, error.message)
     flash(f"The invitation to {invitation.email} is canceled; its link no longer works.", "success")
+    return redirect(url_for("cfp.orga_submission", slug=slug, submission_id=submission.id))
+
+
+@bp.post("/orga/<slug>/submissions/<int:submission_id>/reopen")
+def orga_reopen(slug: str, submission_id: int):  # type: ignore[no-untyped-def]
+    """Organizers put a withdrawn proposal back to submitted (recorded with who and when)."""
+    submission = _orga_submission_or_404(slug, submission_id)
+    try:
+        services.reopen_submission(submission=submission, actor=current_user)
+    except services.TransitionError as error:
+        flash(f"“{submission.title}” cannot be reopened: {error}.", "error")
+    else:
+        flash(f"“{submission.title}” is submitted again.", "success")
     return redirect(url_for("cfp.orga_submission", slug=slug, submission_id=submission.id))

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from podium.exchange.normalize import absolute_url, strip_control
 from podium.exchange.schedule_data import PersonData, ScheduleData, SessionData
+from podium.text import rich_text_to_plain
 
 __all__ = ["write_ical", "write_ical_person", "write_ical_program", "write_ical_session"]
 
@@ -102,7 +103,14 @@ def _event(session: SessionData, stamp: str, base_url: str | None) -> list[str]:
 
 
 def _description(session: SessionData) -> str:
-    parts = [p for p in (session.subtitle, session.abstract) if p]
+    """Plain text (RFC 5545 DESCRIPTION is TEXT): the subtitle, the abstract and description
+    converted from Markdown or imported HTML, then the speakers."""
+    # Control characters go first: Markdown rendering would turn NUL into U+FFFD.
+    texts = (
+        rich_text_to_plain(strip_control(session.abstract)),
+        rich_text_to_plain(strip_control(session.description)),
+    )
+    parts = [p for p in (session.subtitle, *texts) if p]
     if session.persons:
         parts.append("Speakers: " + ", ".join(p.name for p in session.persons))
     return "\n\n".join(parts)

@@ -26,6 +26,7 @@ from podium.cfp.avatars import AVATAR_NAME
 from podium.cfp.enums import SubmissionState
 from podium.cfp.models import SpeakerProfile, Submission, SubmissionSpeaker
 from podium.cfp.services import change_state
+from podium.events.colors import next_default_colors
 from podium.events.models import Event, Room, SessionType, Track
 from podium.exchange.errors import ScheduleImportError
 from podium.exchange.formats import parse_any
@@ -340,12 +341,14 @@ class _Importer:
         tracks: dict[str, Track] = {}
         declared = {t.name: t for t in self.data.tracks}
         names = dict.fromkeys([*declared, *(s.track for s in self.data.sessions if s.track)])
+        # Tracks the file gives no colour (FOSDEM's) get distinct defaults, not one blue.
+        defaults = iter(next_default_colors({t.color for t in existing.values()}, len(names)))
         for name in names:
             assert name is not None
             fitted = _fit(name, 200)
             track = existing.get(fitted)
             if track is None:
-                track = Track(event=self.event, name=fitted)
+                track = Track(event=self.event, name=fitted, color=next(defaults))
                 db.session.add(track)
                 existing[fitted] = track
                 self.result.tracks_created += 1

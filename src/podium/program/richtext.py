@@ -8,26 +8,13 @@ Markdown output instead of being rendered as Markdown.
 
 from __future__ import annotations
 
-import re
-
 from markupsafe import Markup
 
-from podium.text import clean_html, render_markdown
+from podium.text import looks_like_html, rich_text_html
 
-# An opening or closing tag of an element Markdown output may contain, e.g. "<p>" or "</li>".
-_HTML_TAG = re.compile(
-    r"</?(?:p|br|hr|em|strong|b|i|code|pre|blockquote|ul|ol|li|a|h[1-6]|table|tr|td|th)\b[^>]*>",
-    re.IGNORECASE,
-)
-
-
-def looks_like_html(text: str) -> bool:
-    """True when ``text`` contains formatting tags (imported HTML) rather than Markdown."""
-    return bool(_HTML_TAG.search(text))
+__all__ = ["looks_like_html", "render_rich_text"]
 
 
 def render_rich_text(text: str | None) -> Markup:
     """Safe HTML for ``text``: cleaned HTML if it is HTML, else rendered Markdown."""
-    text = text or ""
-    html = clean_html(text) if looks_like_html(text) else render_markdown(text)
-    return Markup(html)  # noqa: S704  cleaned by nh3 in both branches
+    return Markup(rich_text_html(text))  # noqa: S704  cleaned by nh3 in both branches

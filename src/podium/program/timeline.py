@@ -18,7 +18,9 @@ from functools import reduce
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from podium.events import colors
 from podium.exchange.schedule_data import DayData, PersonData, ScheduleData, SessionData
+from podium.program import search
 
 BLOCKS_KEY = "podium_blocks"  # see podium.schedule.services.BLOCKS_KEY
 MIN_STEP_MINUTES = 5
@@ -77,6 +79,9 @@ class ProgramData:
     sessions_by_day: dict[dt.date, list[SessionData]]
     blocks_by_day: dict[dt.date, list[Block]]
     room_order: dict[str, int] = field(default_factory=dict)
+    _search_index: list[tuple[SessionData, str]] | None = field(default=None, repr=False)
+    _speaker_index: list[SpeakerEntry] | None = field(default=None, repr=False)
+    track_styles: dict[str, TrackStyle] = field(default_factory=dict)
 
     @classmethod
     def from_snapshot(cls, snapshot: Mapping[str, Any]) -> ProgramData:
@@ -107,7 +112,21 @@ class ProgramData:
             sessions_by_day=by_day,
             blocks_by_day=blocks_by_day,
             room_order={room.name: i for i, room in enumerate(data.all_rooms())},
+            track_styles=_track_styles(data),
         )
+
+    def track_class(self, track: str | None) -> str:
+        """CSS classes colouring an element in ``track``'s colour (see ``tracks.css``), or
+        ``""`` for no track or a track without a colour."""
+        style = self.track_styles.get(track or "")
+        return f"tracked track-{style.index}" if style else ""
+
+    def legend(self, sessions: Iterable[SessionData] | None = None) -> list[TrackStyle]:
+        """Coloured tracks used by ``sessions`` (default: the whole release), in the
+        release's track order."""
+        items = self.sessions_by_guid.values() if sessions is None else sessions
+        used = {s.track for s in items if s.track}
+        return [style for name, style in self.track_styles.items() if name in used]
 
     @property
     def time_zone(self) -> str:
@@ -131,22 +150,102 @@ class ProgramData:
         )
 
     def search(self, query: str) -> list[SessionData]:
-        """Sessions whose title, subtitle or a speaker's name contains every word of
-        ``query`` (case-insensitive), in time order, at most ``SEARCH_LIMIT``."""
-        words = query.casefold().split()
-        if not words:
+        """Sessions whose title, subtitle, track or a speaker's name has a word starting with
+        each word of ``query`` (case- and accent-insensitive, see :mod:`podium.program.search`),
+        in time order, at most ``SEARCH_LIMIT``."""
+        query_words = search.words(query)
+        if not query_words:
             return []
         found = []
-        for sessions in self.sessions_by_day.values():
-            for session in sessions:
-                haystack = " ".join(
-                    [session.title, session.subtitle, *(p.name for p in session.persons)]
-                ).casefold()
-                if all(word in haystack for word in words):
-                    found.append(session)
-                    if len(found) >= SEARCH_LIMIT:
-                        return found
+        for session, haystack in self._session_index():
+            if search.matches(query_words, haystack):
+                found.append(session)
+                if len(found) >= SEARCH_LIMIT:
+                    break
         return found
+
+    def _session_index(self) -> list[tuple[SessionData, str]]:
+        # Built on the first search of a release and kept with it (the release never changes).
+        if self._search_index is None:
+            self._search_index = [
+                (
+                    session,
+                    search.searchable(
+                        session.title,
+                        session.subtitle,
+                        session.track or "",
+                        *(p.name for p in session.persons),
+                    ),
+                )
+                for sessions in self.sessions_by_day.values()
+                for session in sessions
+            ]
+        return self._search_index
+
+    def speaker_list(self, query: str = "") -> list[SpeakerEntry]:
+        """Speakers of the release's sessions sorted by name (case- and accent-insensitive),
+        each with their sessions in time order; with ``query``, only speakers whose name has
+        a word starting with each of its words (see :mod:`podium.program.search`)."""
+        if self._speaker_index is None:
+            entries = [
+                SpeakerEntry(
+                    ref=ref,
+                    person=self.speakers[ref],
+                    sessions=tuple(sessions),
+                    words=search.searchable(self.speakers[ref].name),
+                )
+                for ref, sessions in self.speaker_sessions.items()
+                if ref in self.speakers
+            ]
+            self._speaker_index = sorted(
+                entries, key=lambda e: (search.fold(e.person.name), e.person.name, e.ref)
+            )
+        query_words = search.words(query)
+        if not query_words:
+            return list(self._speaker_index) if not query.strip() else []
+        return [e for e in self._speaker_index if search.matches(query_words, e.words)]
+
+
+@dataclass(frozen=True)
+class TrackStyle:
+    """A track's colours: ``background`` as the release gives it, ``text`` black or white
+    with WCAG AA contrast on it; ``index`` names its CSS class ``track-<index>``."""
+
+    index: int
+    name: str
+    background: str
+    text: str
+
+
+def _track_styles(data: ScheduleData) -> dict[str, TrackStyle]:
+    styles: dict[str, TrackStyle] = {}
+    for track in data.tracks:
+        color = (track.color or "").lower()
+        if track.name not in styles and colors.COLOR_PATTERN.match(color):
+            styles[track.name] = TrackStyle(
+                len(styles), track.name, color, colors.text_color(color)
+            )
+    return styles
+
+
+def track_css(program: ProgramData) -> str:
+    """The release's track colours as CSS custom properties, one rule per track:
+    ``.track-0 { --track-bg: #3b6ea8; --track-fg: #ffffff; }`` (podium.css uses them)."""
+    return "".join(
+        f".track-{s.index} {{ --track-bg: {s.background}; --track-fg: {s.text}; }}\n"
+        for s in program.track_styles.values()
+    )
+
+
+@dataclass(frozen=True)
+class SpeakerEntry:
+    """One line of the speakers index: URL segment, person, their sessions (time order) and
+    their name's folded words (for search)."""
+
+    ref: str
+    person: PersonData
+    sessions: tuple[SessionData, ...]
+    words: str
 
 
 # --------------------------------------------------------------------------- grid

@@ -28,7 +28,14 @@ from podium.program.cache import caches
 from podium.program.http import accepts_gzip, cached_body, gzip_body, is_fresh, variant_tag
 from podium.program.queries import ProgramHead
 from podium.program.richtext import render_rich_text
-from podium.program.timeline import ProgramData, day_grid, local_range, local_when, speaker_ref
+from podium.program.timeline import (
+    ProgramData,
+    day_grid,
+    local_range,
+    local_when,
+    speaker_ref,
+)
+from podium.program.timeline import track_css as timeline_track_css
 from podium.text import render_markdown
 
 bp = Blueprint("program", __name__, template_folder="templates")
@@ -127,6 +134,27 @@ def session_page(slug: str, guid: str) -> Any:
     return _page(head, "session", (tz_name, guid), build)
 
 
+@bp.get("/<slug>/speakers/")
+def speakers(slug: str) -> Any:
+    """The speakers of the latest release with their sessions; ``?q=`` keeps the speakers
+    whose name has words starting with every query word (case- and accent-insensitive)."""
+    head = _head(slug)
+    tz_name, visitor = _tz(head)
+    query = _query()
+
+    def build(program: ProgramData) -> tuple[str, str]:
+        html = render_template(
+            "program/speakers.html",
+            **_common(head, program, tz_name, visitor),
+            query=query,
+            entries=program.speaker_list(query),
+            total=len(program.speaker_list()),
+        )
+        return f"Speakers: {query}" if query else "Speakers", html
+
+    return _page(head, "speakers", (tz_name, query), build)
+
+
 @bp.get("/<slug>/speakers/<ref>")
 def speaker(slug: str, ref: str) -> Any:
     """One speaker: biography and their sessions."""
@@ -153,12 +181,11 @@ def speaker(slug: str, ref: str) -> Any:
 
 @bp.get("/<slug>/search")
 def search(slug: str) -> Any:
-    """Sessions whose title or speakers match ``?q=`` (every word, case-insensitive)."""
+    """Sessions whose title, track or speakers have words starting with every word of ``?q=``
+    (case- and accent-insensitive)."""
     head = _head(slug)
     tz_name, visitor = _tz(head)
-    query = request.args.get("q", "").strip()
-    if len(query) > MAX_QUERY_LENGTH:
-        abort(400, description=f"The q parameter is longer than {MAX_QUERY_LENGTH} characters.")
+    query = _query()
 
     def build(program: ProgramData) -> tuple[str, str]:
         html = render_template(
@@ -243,6 +270,19 @@ def export_ics(slug: str) -> Response:
     )
 
 
+@bp.get("/<slug>/tracks.css")
+def track_css(slug: str) -> Response:
+    """The latest release's track colours as CSS (custom properties per track class); pages
+    link it with the release in the URL, so a new release is never shown old colours."""
+    return _export(
+        _head(slug),
+        ("css",),
+        lambda p: timeline_track_css(p).encode(),
+        "text/css; charset=utf-8",
+        "tracks.css",
+    )
+
+
 def session_ics(slug: str, guid: str) -> Response:
     """One session as iCalendar (served for ``/<slug>/sessions/<guid>.ics``)."""
     head = _head(slug)
@@ -280,6 +320,14 @@ def _head(slug: str) -> ProgramHead:
     if not head.is_public and not is_organizer(current_user, queries.event_row(head.event_id)):
         abort(404, description=f"There is no event {slug!r}.")
     return head
+
+
+def _query() -> str:
+    """The ``q`` argument, stripped; 400 when longer than ``MAX_QUERY_LENGTH``."""
+    query = request.args.get("q", "").strip()
+    if len(query) > MAX_QUERY_LENGTH:
+        abort(400, description=f"The q parameter is longer than {MAX_QUERY_LENGTH} characters.")
+    return query
 
 
 def _tz(head: ProgramHead) -> tuple[str, bool]:

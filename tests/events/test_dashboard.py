@@ -90,7 +90,7 @@ def test_dashboard_lists_what_to_do_next_with_links(app: Flask, world: World) ->
         "todo-held-mails": (
             "1 decision mail(s) held, not sent; 1 released decision(s) not visible to their "
             "speakers until then",
-            [f"/orga/{slug}/decisions/mails"],
+            [f"/orga/{slug}/mail/?state=held"],
         ),
         "todo-unconfirmed": (
             "1 accepted submission(s) not confirmed by their speakers: Beta talk",

@@ -17,7 +17,7 @@ ORGANIZER_LABELS = [
     "Review",
     "Ranking",
     "Decisions",
-    "Held mails",
+    "Mail",
     "Schedule",
     "Releases",
     "Import",
@@ -91,11 +91,17 @@ def test_move_slot_page_sits_under_schedule(app: Flask, seeded) -> None:  # type
     ]
 
 
-def test_held_mails_is_its_own_section_not_decisions(app: Flask, seeded) -> None:  # type: ignore[no-untyped-def]
-    _, page = _get(app, seeded["organizer"], "/orga/navconf/decisions/mails")
+def test_held_mails_are_in_the_mail_section_not_decisions(app: Flask, seeded) -> None:  # type: ignore[no-untyped-def]
+    # Held decision mails live in the event's outbox; the old address leads there.
+    response = login(app.test_client(), seeded["organizer"]).get("/orga/navconf/decisions/mails")
+    assert (response.status_code, response.headers["Location"]) == (
+        302,
+        "/orga/navconf/mail/?state=held",
+    )
+    _, page = _get(app, seeded["organizer"], "/orga/navconf/mail/?state=held")
 
-    assert [item for item in _menu(page) if item[1]] == [("Held mails", "page")]
-    assert _crumbs(page) == [("Dashboard", "/orga/navconf/"), ("Held mails", None)]
+    assert [item for item in _menu(page) if item[1]] == [("Mail", "page")]
+    assert _crumbs(page)[0] == ("Dashboard", "/orga/navconf/")
 
 
 def test_reviewer_sees_only_the_review_list(app: Flask, seeded) -> None:  # type: ignore[no-untyped-def]

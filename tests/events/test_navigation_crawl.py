@@ -107,7 +107,10 @@ def _organizer_paths(seeded: dict[str, object]) -> set[str]:
         f"{base}/ranking",
         f"{base}/ranking.csv",
         f"{base}/decisions",
-        f"{base}/decisions/mails",
+        f"{base}/mail/",
+        f"{base}/mail/compose",
+        f"{base}/mail/templates",
+        f"{base}/mail/schedule-changes",
         f"{base}/schedule/",
         f"{base}/schedule/slots/{seeded['placed'].id}",  # type: ignore[attr-defined]
         f"{base}/schedule/releases",

@@ -50,7 +50,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("review.orga_review", "Review", Audience.ORGANIZER),
     MenuEntry("review.ranking", "Ranking", Audience.ORGANIZER),
     MenuEntry("review.decisions", "Decisions", Audience.ORGANIZER),
-    MenuEntry("review.decision_mails", "Held mails", Audience.ORGANIZER),
+    MenuEntry("mail.event_outbox", "Mail", Audience.ORGANIZER),
     MenuEntry("schedule.editor", "Schedule", Audience.ORGANIZER),
     MenuEntry("schedule.releases", "Releases", Audience.ORGANIZER),
     MenuEntry("exchange.import_schedule", "Import", Audience.ORGANIZER),

@@ -554,7 +554,7 @@ def release(slug: str) -> RENDERED:
     if result.no_address:
         message += f" {result.no_address} speaker(s) have no e-mail address."
     flash(message, "success")
-    return redirect(url_for("review.decision_mails", slug=event.slug))
+    return redirect(url_for("mail.event_outbox", slug=event.slug, state="held"))
 
 
 @bp.get("/orga/<slug>/decisions/mails")
@@ -594,7 +594,7 @@ def edit_mail(slug: str, mail_id: int) -> RENDERED:
     except services.ReviewError as error:
         abort(400, str(error))
     flash("Mail updated.", "success")
-    return redirect(url_for("review.decision_mails", slug=event.slug))
+    return redirect(url_for("mail.event_outbox", slug=event.slug, state="held"))
 
 
 @bp.post("/orga/<slug>/decisions/mails/<int:mail_id>/discard")
@@ -609,7 +609,7 @@ def discard_mail(slug: str, mail_id: int) -> RENDERED:
     except services.NotVisible:
         abort(404)
     flash("Mail discarded.", "success")
-    return redirect(url_for("review.decision_mails", slug=event.slug))
+    return redirect(url_for("mail.event_outbox", slug=event.slug, state="held"))
 
 
 @bp.post("/orga/<slug>/decisions/mails/send")

@@ -166,3 +166,26 @@ def test_announce_is_for_organizers_only(app: Flask, world: World) -> None:
         302,
         True,
     )
+
+
+def test_withdrawing_a_hidden_rejection_does_not_tell_it(app: Flask, world: World) -> None:
+    sub = world.subs[1]
+    _decide(world, sub, DecisionKind.REJECT)
+    services.release_decisions(event=world.event, actor=world.organizer)
+    client = _client(app, world.speaker)
+    url = f"/{world.event.slug}/me/submissions/{sub.id}/withdraw"
+
+    page = lxml.html.fromstring(client.get(url).get_data(as_text=True))
+    posted = client.post(url, data={"confirm": "withdraw"}, follow_redirects=True)
+
+    assert page.xpath("//main//p[contains(., 'withdrawn')]/text()") == [
+        "This proposal cannot be withdrawn now: please write to the organizers."
+    ]
+    flashes = lxml.html.fromstring(posted.get_data(as_text=True)).xpath(
+        "//*[contains(@class,'flashes')]//text()[normalize-space()]"
+    )
+    assert [t.strip() for t in flashes] == [
+        "This proposal cannot be withdrawn now: please write to the organizers."
+    ]
+    db.session.refresh(sub)
+    assert sub.state == "rejected"

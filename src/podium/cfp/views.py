@@ -233,20 +233,33 @@ def withdraw(slug: str, submission_id: int):  # type: ignore[no-untyped-def]
     and mails every speaker."""
     event = visible_event_or_404(slug)
     submission = withdrawable_or_403(own_submission_or_404(event, submission_id))
+    refusal = _withdraw_refusal(submission)
     if request.method == "GET" or request.form.get("confirm") != "withdraw":
         return render_template(
             "cfp/withdraw.html",
             event=event,
             submission=submission,
             withdrawable=submission.state not in WITHDRAW_FINAL_STATES,
+            refusal=refusal,
         )
     try:
         services.withdraw_submission(submission=submission, actor=current_user)
     except services.TransitionError:
-        flash(f"A {submission.state} submission cannot be withdrawn.", "error")
+        flash(refusal, "error")
         return redirect(url_for("cfp.my_submissions", slug=slug))
     flash(f"“{submission.title}” withdrawn; its speakers are told by mail.", "success")
     return redirect(url_for("cfp.my_submissions", slug=slug))
+
+
+def _withdraw_refusal(submission: Submission) -> str:
+    """Why a submission cannot be withdrawn, in the state its speaker may see.
+
+    A rejection whose mail is still held must not show through this message either.
+    """
+    shown = _speaker_states([submission])(submission)
+    if shown != submission.state:
+        return "This proposal cannot be withdrawn now: please write to the organizers."
+    return f"A {submission.state} submission cannot be withdrawn."
 
 
 def _refused(event: Event, submission: Submission, error: services.SubmissionError):  # type: ignore[no-untyped-def]

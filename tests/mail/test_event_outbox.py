@@ -269,3 +269,29 @@ def test_event_outbox_query_count_does_not_grow_with_mail(app: Flask, world: Wor
         page = client.get(url).get_data(as_text=True)
     assert len(_listed_ids(page, world.event.slug)) == 31
     assert large.count == small.count
+
+
+def test_held_mail_edit_refuses_a_placeholder_that_would_go_out_raw(
+    app: Flask, world: World
+) -> None:
+    # Found by a new organizer: "{speaker_name}" typed into a held mail's subject was sent as it
+    # was, because placeholders are filled when a mail is written, not when it is sent.
+    slug = world.event.slug
+    held = _held(world.event.id, "First", "a@example.org")
+    client = _client(app, world.organizer)
+
+    in_subject = client.post(
+        f"/orga/{slug}/mail/{held.id}", data={"subject": "Hi {speaker_name}", "body": "Text"}
+    )
+    in_body = client.post(
+        f"/orga/{slug}/mail/{held.id}", data={"subject": "Hi", "body": "See {session_room}."}
+    )
+
+    assert (in_subject.status_code, in_body.status_code) == (400, 400)
+    assert (
+        '<p class="field-error" id="subject-error">{speaker_name} would be sent as it is: '
+        "placeholders are filled when a mail is written, so write the text itself here</p>"
+    ) in in_subject.get_data(as_text=True)
+    assert 'id="body-error">{session_room} would be sent as it is' in in_body.get_data(as_text=True)
+    db.session.refresh(held)
+    assert (held.subject, held.state) == ("First", "held")

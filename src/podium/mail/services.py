@@ -246,14 +246,25 @@ def edit_held_mail(*, event_id: int, mail_id: int, subject: str, body: str) -> O
 
     Raises:
         MailNotFound: no held mail ``mail_id`` in event ``event_id`` (sent ones can't change).
-        MailEditError: empty subject or text.
+        MailEditError: empty subject or text, or a ``{placeholder}`` in either: a held mail is
+            already written for its recipient, so nothing would fill it in.
     """
+    from podium.mail.emails import unknown_placeholders
+
     mail = _event_mail(event_id, mail_id, state=MailState.HELD)
     subject = " ".join(subject.split())
     if not subject:
         raise MailEditError("the subject is required", "subject")
     if not body.strip():
         raise MailEditError("the text is required", "body")
+    for field, text in (("subject", subject), ("body", body)):
+        left = unknown_placeholders(text, ())
+        if left:
+            raise MailEditError(
+                f"{{{left[0]}}} would be sent as it is: placeholders are filled when a mail is "
+                "written, so write the text itself here",
+                field,
+            )
     context = dict(mail.context or {})
     context.update(subject=subject[:MAX_SUBJECT_LENGTH], body=body)
     mail.subject, mail.body_text, mail.body_html = render_mail(TEXT_TEMPLATE, context)

@@ -332,3 +332,31 @@ def test_imported_speakers_get_no_avatar_in_the_built_schedule(app: Flask) -> No
     built = build_schedule_data(event, base_url="https://conf.example")
 
     assert built.persons and all(p.avatar is None for p in built.persons)
+
+
+def test_import_into_an_existing_event_says_when_it_replaces_its_zone_and_days(
+    app: Flask,
+) -> None:
+    # Found by a new organizer: an event set up in Asia/Tokyo silently became the file's zone
+    # and days, shifting every local time shown, with nothing in the summary.
+    event = Event(
+        slug="rh",
+        name="RomHack",
+        time_zone="Asia/Tokyo",
+        start_date=dt.date(2026, 6, 1),
+        end_date=dt.date(2026, 6, 2),
+    )
+    db.session.add(event)
+    db.session.commit()
+    data = parse_schedule_file(read_fixture("romhack-camp-2026.schedule.xml"))
+
+    first = import_schedule(data=data, event_slug="rh", actor=None)
+    again = import_schedule(data=data, event_slug="rh", actor=None)
+
+    assert first.warnings[:2] == [
+        "the event's time zone changed from Asia/Tokyo to Europe/Rome, as the file says "
+        "(choose the zone in the import form to keep another one)",
+        "the event's days changed from 2026-06-01 - 2026-06-02 to 2026-10-02 - 2026-10-04, "
+        "as the file says",
+    ]
+    assert [w for w in again.warnings if w.startswith("the event's")] == []

@@ -307,6 +307,8 @@ class _Importer:
             db.session.add(event)
             self.result.event_created = True
         change = conf.day_change_time
+        if not self.result.event_created:
+            self._note_replaced_days(event)
         # The file defines when its days are; sessions outside them would be conflicts.
         event.time_zone = conf.time_zone
         event.start_date = conf.start_date
@@ -317,6 +319,24 @@ class _Importer:
         )
         db.session.flush()
         return event
+
+    def _note_replaced_days(self, event: Event) -> None:
+        # The organizer may have typed the zone and dates; replacing them silently shifts every
+        # local time they see, so the summary says what changed.
+        conf = self.data.conference
+        notes = []
+        if event.time_zone != conf.time_zone:
+            notes.append(
+                f"the event's time zone changed from {event.time_zone} to {conf.time_zone}, "
+                "as the file says (choose the zone in the import form to keep another one)"
+            )
+        if (event.start_date, event.end_date) != (conf.start_date, conf.end_date):
+            notes.append(
+                f"the event's days changed from {event.start_date} - {event.end_date} to "
+                f"{conf.start_date} - {conf.end_date}, as the file says"
+            )
+        # First, so the web form's one-line flash shows them before any skipped link.
+        self.result.warnings[:0] = notes
 
     def _rooms(self) -> dict[str, Room]:
         existing = {room.name: room for room in self.event.rooms}

@@ -118,12 +118,13 @@ def _trust_proxies(app: Flask, hops: int) -> None:
 
 def _register_extensions(app: Flask) -> None:
     from podium import models  # noqa: F401  every table must be known before the first query
-    from podium.database import install_sqlite_pragmas
+    from podium.database import install_reader, install_sqlite_pragmas
     from podium.extensions import csrf, db, limiter, login_manager
 
     db.init_app(app)
     with app.app_context():
         install_sqlite_pragmas(db.engine)
+        install_reader(app, db.engine)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     csrf.init_app(app)

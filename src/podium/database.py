@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from flask import Flask
-from sqlalchemy import Engine, event, text
-from sqlalchemy.exc import SQLAlchemyError
+from flask import Flask, current_app
+from sqlalchemy import Engine, Executable, Row, create_engine, event, text
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 # Alembic is imported inside the functions below: web workers only need it for /readyz, and
 # loading it at start would cost every gunicorn worker about 11 MB.
@@ -40,6 +41,55 @@ def install_sqlite_pragmas(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+READER_KEY = "podium_reader_engine"
+
+
+def install_reader(app: Flask, engine: Engine) -> None:
+    """Give ``app`` a second engine on ``engine``'s database for the hot, read-only path.
+
+    The public program reads one indexed row per request (the event and its latest release).
+    Through the ORM session on ``engine`` that row cost PostgreSQL four round trips (the
+    pool's pre-ping ``BEGIN`` + ``SELECT 1``, the query, the ``ROLLBACK`` on return) and the
+    session's set-up and tear-down. The reader runs in autocommit (no ``BEGIN``/``ROLLBACK``)
+    without pre-ping: :func:`read_first` retries once on a fresh connection instead, so a
+    server restart still costs no request. It is disposed with ``engine`` (tests create and
+    dispose hundreds of apps). An in-memory SQLite database cannot be shared by two engines,
+    so there the reads go through the session as before.
+    """
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return
+    options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT", "pool_pre_ping": False}
+    if url.get_backend_name() == "postgresql":
+        options["connect_args"] = {"connect_timeout": 5}
+    reader = create_engine(url, **options)
+    install_sqlite_pragmas(reader)
+    event.listen(engine, "engine_disposed", lambda _engine: reader.dispose())
+    app.extensions[READER_KEY] = reader
+
+
+def read_first(statement: Executable, params: dict[str, Any]) -> Row[Any] | None:
+    """The first row of a read-only ``statement``, in one round trip on the reader engine.
+
+    A pooled connection the server has closed (a restart) fails once with
+    ``connection_invalidated``; SQLAlchemy then drops the pool's connections and the
+    statement is run again on a new one. Any other error (an unreachable server) propagates.
+    """
+    reader: Engine | None = current_app.extensions.get(READER_KEY)
+    if reader is None:
+        from podium.extensions import db
+
+        return db.session.connection().execute(statement, params).first()
+    try:
+        with reader.connect() as connection:
+            return connection.execute(statement, params).first()
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+    with reader.connect() as connection:
+        return connection.execute(statement, params).first()
 
 
 def describe_database_error(exc: Exception) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flask import current_app
 from sqlalchemy import event
 
+from podium.database import READER_KEY
 from podium.extensions import db
 
 
@@ -23,15 +25,21 @@ class QueryLog:
 
 @contextmanager
 def count_queries() -> Iterator[QueryLog]:
-    """Record every statement the app's engine executes inside the ``with`` block."""
+    """Record every statement the app's engines (the session's, and the reader of the public
+    program's hot path, :func:`podium.database.install_reader`) execute inside the block."""
     log = QueryLog()
 
     def _record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
         log.statements.append(statement)
 
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", _record)
+    engines = [db.engine]
+    reader = current_app.extensions.get(READER_KEY)
+    if reader is not None:
+        engines.append(reader)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", _record)
     try:
         yield log
     finally:
-        event.remove(engine, "before_cursor_execute", _record)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", _record)

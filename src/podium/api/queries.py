@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, func, select
 
+from podium.database import read_first
 from podium.events.models import Event
 from podium.extensions import db
 from podium.program.queries import ProgramHead
@@ -69,7 +70,7 @@ def public_event(slug: str) -> ApiEvent | None:
 
     A private event is None as well: the API must not reveal that it exists.
     """
-    row = db.session.execute(_one_statement(), {"slug": slug}).first()
+    row = read_first(_one_statement(), {"slug": slug})  # see program.queries.program_head
     if row is None:
         return None
     found = ApiEvent(*row)

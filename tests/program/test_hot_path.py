@@ -66,12 +66,11 @@ def test_cached_public_request_runs_one_statement_on_the_reader(
     assert re.match(r"\s*SELECT .*\sFROM events ", on_reader[0], re.DOTALL), on_reader[0]
 
 
+@pytest.mark.backend("postgresql")  # round trips are a PostgreSQL matter
 def test_cached_public_request_is_one_round_trip_on_postgresql(app: Flask, tmp_path: Path) -> None:
     """No BEGIN, no pre-ping, no ROLLBACK, just the (prepared) head query: counted from
     libpq's protocol trace (every simple ``Query`` and extended-protocol ``Sync`` the client
     sends)."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("round trips are a PostgreSQL matter")
     from psycopg import pq
 
     values = build("hot", 4, 2)
@@ -147,11 +146,10 @@ def test_release_published_by_another_process_is_served_at_once(
     assert revalidated.json["release"]["version"] == 3  # type: ignore[index]
 
 
+@pytest.mark.backend("postgresql")  # SQLite has no server to drop connections
 def test_reader_replaces_a_connection_the_server_closed(app: Flask) -> None:
     """What ``pool_pre_ping`` did for the reader: after a server restart (here, its backends
     terminated) the next request is answered, not a 503."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has no server to drop connections")
     values = build("hot", 4, 2)
     url = f"/{values['slug']}/schedule.xml"
     client = app.test_client()

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Select, func, insert, select
 
 from podium.accounts.models import User
 from podium.cfp.models import SpeakerProfile, Submission, SubmissionSpeaker
@@ -90,19 +91,11 @@ class _Row:
     room: str | None
 
 
-def _rows(event: Event, audience: Audience) -> list[_Row]:
-    """Every (proposal, speaker with an address) of the audience with its slot (one query)."""
-    query = (
-        select(
-            Submission.id,
-            Submission.title,
-            Submission.state,
-            SpeakerProfile.name,
-            User.email,
-            Slot.start_at,
-            Slot.end_at,
-            Room.name,
-        )
+def _speaker_slots(event: Event, *columns: Any) -> Select[Any]:
+    """``columns`` then speaker name, e-mail, slot start, slot end and room name, for every
+    speaker with an account of every proposal of ``event``, ordered by address."""
+    return (
+        select(*columns, SpeakerProfile.name, User.email, Slot.start_at, Slot.end_at, Room.name)
         .join(SubmissionSpeaker, SubmissionSpeaker.submission_id == Submission.id)
         .join(SpeakerProfile, SpeakerProfile.id == SubmissionSpeaker.speaker_id)
         .join(User, User.id == SpeakerProfile.user_id)
@@ -111,6 +104,11 @@ def _rows(event: Event, audience: Audience) -> list[_Row]:
         .where(Submission.event_id == event.id)
         .order_by(func.lower(User.email), Submission.id)
     )
+
+
+def _rows(event: Event, audience: Audience) -> list[_Row]:
+    """Every (proposal, speaker with an address) of the audience with its slot (one query)."""
+    query = _speaker_slots(event, Submission.id, Submission.title, Submission.state)
     if audience.group == "picked":
         query = query.where(Submission.id.in_(audience.submission_ids or (-1,)))
     else:
@@ -328,23 +326,9 @@ def render_schedule_notices(*, event: Event, release: ScheduleRelease) -> list[S
     subject, body = event_text(event.id, SCHEDULE_CHANGE_KIND)
     event_url = external_url("program.event", slug=event.slug)
     rows = db.session.execute(
-        select(
-            Submission.guid,
-            Submission.id,
-            Submission.title,
-            SpeakerProfile.name,
-            User.email,
-            Slot.start_at,
-            Slot.end_at,
-            Room.name,
+        _speaker_slots(event, Submission.guid, Submission.id, Submission.title).where(
+            Submission.guid.in_(changes)
         )
-        .join(SubmissionSpeaker, SubmissionSpeaker.submission_id == Submission.id)
-        .join(SpeakerProfile, SpeakerProfile.id == SubmissionSpeaker.speaker_id)
-        .join(User, User.id == SpeakerProfile.user_id)
-        .outerjoin(Slot, Slot.submission_id == Submission.id)
-        .outerjoin(Room, Room.id == Slot.room_id)
-        .where(Submission.event_id == event.id, Submission.guid.in_(changes))
-        .order_by(func.lower(User.email), Submission.id)
     )
     mails = []
     for guid, submission_id, title, name, email, start_at, end_at, room in rows:

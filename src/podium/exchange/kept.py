@@ -79,3 +79,22 @@ def conference_fields(extra: Mapping[str, Any] | None) -> dict[str, Any]:
         "city": str(extra.get("city") or ""),
         "source_version": str(extra.get("source_version") or ""),
     }
+
+
+def podium_meta(conf: Conference, *, slug: str) -> dict[str, Any]:
+    """The ``meta.podium`` object of a schedule JSON export (versions 1 and 2).
+
+    It carries what the schemas have no place for, so a Podium import of the export gets it
+    back: ``slug``, ``time_zone``, ``day_change``, and ``venue``, ``city`` and
+    ``source_version`` when the conference has them.
+    """
+    meta: dict[str, Any] = {
+        "slug": slug,
+        "time_zone": conf.time_zone,
+        "day_change": conf.day_change,
+    }
+    for key in ("venue", "city", "source_version"):
+        value = getattr(conf, key)
+        if value:
+            meta[key] = value
+    return meta

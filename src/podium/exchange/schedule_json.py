@@ -31,6 +31,7 @@ from podium.exchange.identities import (
     id_out_of_range,
     id_text_out_of_range,
 )
+from podium.exchange.kept import podium_meta
 from podium.exchange.normalize import (
     absolute_url,
     clean_line,
@@ -643,23 +644,8 @@ def schedule_json_dict(data: ScheduleData, *, generator_version: str = "") -> di
     logo = web_url(conf.logo)
     if logo:
         conference["logo"] = logo
-    podium: dict[str, Any] = {
-        "slug": acronym,
-        "time_zone": conf.time_zone,
-        "day_change": conf.day_change,
-    }
     # Schema 1 has no venue or city; only Podium reads them back from here.
-    podium.update(
-        {
-            key: value
-            for key, value in (
-                ("venue", conf.venue),
-                ("city", conf.city),
-                ("source_version", conf.source_version),
-            )
-            if value
-        }
-    )
+    podium = podium_meta(conf, slug=acronym)
     conference["meta"] = {"podium": podium}
     ids = unique_session_ids(data.sessions)
     slugs: set[str] = set()

@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from podium.exchange.errors import ScheduleImportError
+from podium.exchange.kept import podium_meta
 from podium.exchange.normalize import (
     MAX_DURATION_MINUTES,
     PODIUM_NAMESPACE,
@@ -678,23 +679,8 @@ def schedule_v2_dict(data: ScheduleData, *, generator_version: str = "") -> dict
     logo = web_url(conf.logo)
     if logo:
         conference["logo"] = {"url": logo}
-    podium: dict[str, Any] = {
-        "slug": conf.slug,
-        "time_zone": conf.time_zone,
-        "day_change": conf.day_change,
-    }
     # Version 2 has no venue or city; only Podium reads them back from here.
-    podium.update(
-        {
-            key: value
-            for key, value in (
-                ("venue", conf.venue),
-                ("city", conf.city),
-                ("source_version", conf.source_version),
-            )
-            if value
-        }
-    )
+    podium = podium_meta(conf, slug=conf.slug)
     podium["events"] = event_meta
     conference["meta"] = {"podium": podium}
     schedule: dict[str, Any] = {"version": _t(data.version)}

@@ -18,6 +18,10 @@ class ConflictKind(StrEnum):
     SPEAKER_OVERLAP = "speaker_overlap"
     OUTSIDE_EVENT = "outside_event"
     NOT_CONFIRMED = "not_confirmed"
+    # A session overlapping a break or other block in its room or in every room.
+    IN_BLOCK = "in_block"
+    # A session whose end is not after its start: it would vanish from grids and feeds.
+    ZERO_LENGTH = "zero_length"
 
 
 # Submission states whose slots are published; anything else scheduled is a conflict or

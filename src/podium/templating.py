@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from markupsafe import Markup
 
+from podium.events.times import local_range_label
 from podium.once import new_form_token
 from podium.text import render_markdown
 
@@ -31,6 +32,8 @@ def register_template_helpers(app: Flask) -> None:
     # One-time token of a form that creates something (see podium.once): hidden field
     # ``form_token`` so that a double submit creates one object.
     app.add_template_global(new_form_token, "new_form_token")
+    # "10:00-10:30", with UTC offsets on both ends when a DST change makes them matter.
+    app.add_template_global(local_range_label, "local_range_label")
 
     @app.context_processor
     def _endpoints() -> dict[str, object]:

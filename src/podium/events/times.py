@@ -17,6 +17,18 @@ class LocalTimeError(ValueError):
     """A local wall-clock time that does not exist in the zone (skipped by a DST change)."""
 
 
+class AmbiguousLocalTimeError(LocalTimeError):
+    """A local wall-clock time that happens twice in the zone (clocks going back).
+
+    ``choices`` are ``(fold, label)`` pairs to offer, e.g. ``[(0, "first (UTC+2)"),
+    (1, "second (UTC+1)")]``; pass the chosen fold back to :func:`local_to_utc`.
+    """
+
+    def __init__(self, message: str, choices: list[tuple[int, str]]) -> None:
+        super().__init__(message)
+        self.choices = choices
+
+
 # Years an organizer may type; see local_to_utc.
 MIN_YEAR = 1900
 MAX_YEAR = 2999
@@ -39,25 +51,109 @@ def is_valid_time_zone(name: str) -> bool:
     return True
 
 
-def local_to_utc(local: datetime, time_zone: str) -> datetime:
+def local_to_utc(local: datetime, time_zone: str, *, fold: int | None = None) -> datetime:
     """Turn a naive wall-clock ``local`` in ``time_zone`` into an aware UTC instant.
 
-    Ambiguous times (the repeated hour when DST ends) take the first occurrence (``fold=0``).
+    An ambiguous time (the repeated hour or half hour when clocks go back) needs ``fold``:
+    0 for its first occurrence, 1 for the second; with ``fold`` None it is refused rather
+    than guessed. ``fold`` is ignored for times that happen once.
 
     Raises:
-        LocalTimeError: ``local`` falls in the hour skipped when DST starts, or its year is
+        AmbiguousLocalTimeError: ``local`` happens twice and ``fold`` is None; its
+            ``choices`` name both occurrences with their UTC offsets.
+        LocalTimeError: ``local`` falls in the time skipped when DST starts, or its year is
             outside :data:`MIN_YEAR`..:data:`MAX_YEAR`.
     """
     zone = ZoneInfo(time_zone)
-    naive = local.replace(tzinfo=None)
+    naive = local.replace(tzinfo=None, fold=0)
     if not MIN_YEAR <= naive.year <= MAX_YEAR:
         # Near years 1 and 9999 the conversion to UTC (or to a visitor's zone later)
         # overflows datetime's range; no conference needs those years anyway.
         raise LocalTimeError(f"Enter a year between {MIN_YEAR} and {MAX_YEAR}.")
     instant = naive.replace(tzinfo=zone).astimezone(UTC)
     if instant.astimezone(zone).replace(tzinfo=None) != naive:
-        raise LocalTimeError(f"{naive:%Y-%m-%d %H:%M} does not exist in {time_zone} (DST change)")
+        raise LocalTimeError(
+            f"{naive:%Y-%m-%d %H:%M} does not exist in {time_zone} (DST change): clocks "
+            "skip it; enter a time before or after the change."
+        )
+    if is_ambiguous(naive, time_zone):
+        if fold is None:
+            choices = ambiguous_choices(naive, time_zone)
+            raise AmbiguousLocalTimeError(
+                f"{naive:%Y-%m-%d %H:%M} happens twice in {time_zone} (clocks go back): "
+                f"choose the {choices[0][1]} or the {choices[1][1]} one.",
+                choices,
+            )
+        instant = naive.replace(tzinfo=zone, fold=1 if fold else 0).astimezone(UTC)
     return instant
+
+
+def is_ambiguous(local: datetime, time_zone: str) -> bool:
+    """True when naive wall-clock ``local`` happens twice in ``time_zone`` (clocks go back)."""
+    zone = ZoneInfo(time_zone)
+    first = local.replace(tzinfo=zone, fold=0).utcoffset()
+    second = local.replace(tzinfo=zone, fold=1).utcoffset()
+    # PEP 495: in a repeated time the first occurrence has the larger offset (clocks went
+    # back); in a skipped time it is the other way round.
+    return first is not None and second is not None and first > second
+
+
+def ambiguous_choices(local: datetime, time_zone: str) -> list[tuple[int, str]]:
+    """``[(0, "first (UTC+2)"), (1, "second (UTC+1)")]`` for an ambiguous naive ``local``."""
+    zone = ZoneInfo(time_zone)
+    return [
+        (fold, f"{word} ({offset_label(local.replace(tzinfo=zone, fold=fold))})")
+        for fold, word in ((0, "first"), (1, "second"))
+    ]
+
+
+def offset_label(moment: datetime) -> str:
+    """``"UTC+2"``, ``"UTC-3:30"``, ``"UTC+10:30"``, ``"UTC"`` for an aware ``moment``."""
+    offset = moment.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}:{rest:02d}" if rest else f"UTC{sign}{hours}"
+
+
+def local_time_label(instant: datetime, time_zone: str, fmt: str = "%H:%M") -> str:
+    """``instant`` (aware) as wall-clock ``fmt`` in ``time_zone``, with the UTC offset added
+    when that wall-clock time happens twice that day: ``"02:30 (UTC+2)"``, else ``"02:30"``.
+    """
+    local = instant.astimezone(ZoneInfo(time_zone))
+    text = local.strftime(fmt)
+    if is_ambiguous(local.replace(tzinfo=None, fold=0), time_zone):
+        return f"{text} ({offset_label(local)})"
+    return text
+
+
+def range_needs_offsets(start: datetime, end: datetime, time_zone: str) -> bool:
+    """Whether a range's wall-clock labels in ``time_zone`` must show UTC offsets: it spans a
+    DST change, or one of its ends is a wall-clock time that happens twice."""
+    zone = ZoneInfo(time_zone)
+    first, last = start.astimezone(zone), end.astimezone(zone)
+    return first.utcoffset() != last.utcoffset() or any(
+        is_ambiguous(moment.replace(tzinfo=None, fold=0), time_zone) for moment in (first, last)
+    )
+
+
+def local_range_label(
+    start: datetime, end: datetime, time_zone: str, fmt: str = "%H:%M", sep: str = "\u2013"
+) -> str:
+    """``"10:00-10:30"`` (joined by ``sep``, an en dash) for aware ``start``/``end`` in
+    ``time_zone``. Across a DST change, or at a repeated wall-clock time, both ends carry
+    their UTC offset: a 60-minute slot from 02:30 CEST reads ``"02:30 (UTC+2)-02:30 (UTC+1)"``
+    instead of the baffling ``"02:30-02:30"``."""
+    zone = ZoneInfo(time_zone)
+    first, last = start.astimezone(zone), end.astimezone(zone)
+    if range_needs_offsets(start, end, time_zone):
+        return (
+            f"{first.strftime(fmt)} ({offset_label(first)}){sep}"
+            f"{last.strftime(fmt)} ({offset_label(last)})"
+        )
+    return f"{first.strftime(fmt)}{sep}{last.strftime(fmt)}"
 
 
 def utc_to_local(instant: datetime | None, time_zone: str) -> datetime | None:

@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from podium.events import colors
+from podium.events.times import local_time_label, offset_label, range_needs_offsets
 from podium.exchange.schedule_data import DayData, PersonData, ScheduleData, SessionData
 from podium.program import search
 
@@ -320,7 +321,8 @@ def day_grid(program: ProgramData, day: DayData, tz: ZoneInfo) -> DayGrid:
         previous = rows[i - 1].start_utc.astimezone(tz) if i else None
         # Label every half hour, and any row where the offset changes (DST) so the jump shows.
         if previous is None or local.minute % 30 == 0 or local.utcoffset() != previous.utcoffset():
-            row.label = local.strftime("%H:%M")
+            # A repeated hour (clocks going back) would show every label twice: add offsets.
+            row.label = local_time_label(row.start_utc, tz.key)
     column = {room: i for i, room in enumerate(rooms)}
     owners: list[list[GridCell | None]] = [[None] * len(rooms) for _ in rows]
     for item in sorted([*sessions, *room_blocks], key=lambda i: (_start(i), _key(i))):
@@ -427,10 +429,13 @@ def local_range(start: dt.datetime, end: dt.datetime, tz: ZoneInfo, day: dt.date
     differs from ``day`` (the conference day's date), e.g. ``"Sun 01:30-02:30"`` or
     ``"23:30-Sun 00:30"``."""
     a, b = start.astimezone(tz), end.astimezone(tz)
+    # Across a DST change "02:30-02:30" would hide an hour: then each end names its offset.
+    offsets = range_needs_offsets(start, end, tz.key)
 
     def part(value: dt.datetime, *, force: bool = False) -> str:
         named = force or (day is not None and value.date() != day)
-        return (value.strftime("%a ") if named else "") + value.strftime("%H:%M")
+        text = (value.strftime("%a ") if named else "") + value.strftime("%H:%M")
+        return f"{text} ({offset_label(value)})" if offsets else text
 
     # "Sun 18:00-18:00" would read as a zero-length range: once the start names its weekday,
     # an end on another date names its weekday too ("Sun 18:00-Mon 18:00").
@@ -443,6 +448,9 @@ def local_when(start: dt.datetime, end: dt.datetime, tz: ZoneInfo) -> str:
     session ends on another local day (it crosses midnight)."""
     a, b = start.astimezone(tz), end.astimezone(tz)
     text = a.strftime("%A %d %B %Y, %H:%M")
+    # On a DST night each end names its UTC offset, so 02:30-02:30 reads as the hour it is.
+    offsets = range_needs_offsets(start, end, tz.key)
+    a_off, b_off = (f" ({offset_label(a)})", f" ({offset_label(b)})") if offsets else ("", "")
     if b.date() != a.date():
-        return f"{text} {DASH} {b.strftime('%A %d %B %Y, %H:%M')}"
-    return f"{text}{DASH}{b.strftime('%H:%M')}"
+        return f"{text}{a_off} {DASH} {b.strftime('%A %d %B %Y, %H:%M')}{b_off}"
+    return f"{text}{a_off}{DASH}{b.strftime('%H:%M')}{b_off}"

@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from podium.forms import WhichTimeField
 from podium.schedule.enums import SlotKind
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -31,6 +32,7 @@ class PlaceForm(FlaskForm):
     submission_id = SelectField("Session", coerce=int, validators=[InputRequired()])
     room_id = SelectField("Room", coerce=int, validators=[InputRequired()])
     start = DateTimeLocalField("Start", format=LOCAL_FORMAT, validators=[DataRequired()])
+    start_fold = WhichTimeField()
 
 
 class MoveForm(FlaskForm):
@@ -38,6 +40,7 @@ class MoveForm(FlaskForm):
 
     room_id = SelectField("Room", coerce=int, validators=[InputRequired()])
     start = DateTimeLocalField("Start", format=LOCAL_FORMAT, validators=[DataRequired()])
+    start_fold = WhichTimeField()
 
 
 class BlockForm(FlaskForm):
@@ -55,6 +58,7 @@ class BlockForm(FlaskForm):
     start = DateTimeLocalField(
         "Start", format=LOCAL_FORMAT, validators=[DataRequired()], id="block-start"
     )
+    start_fold = WhichTimeField(id="block-start_fold")
     duration_minutes = IntegerField(
         "Duration (minutes)", default=30, validators=[InputRequired(), NumberRange(1, 1440)]
     )

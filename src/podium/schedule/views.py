@@ -15,8 +15,9 @@ from werkzeug.wrappers import Response
 
 from podium.cfp.models import Submission
 from podium.events.models import Event, Room
-from podium.events.times import LocalTimeError, local_to_utc
+from podium.events.times import LocalTimeError, local_time_label
 from podium.extensions import db
+from podium.forms import offer_stored_time, resolve_local_time
 from podium.schedule import queries, services
 from podium.schedule.conflicts import conflicts_by_slot
 from podium.schedule.forms import (
@@ -74,6 +75,7 @@ def edit_slot(slug: str, slot_id: int) -> Any:
     if request.method == "GET":
         form.room_id.data = slot.room_id or 0
         form.start.data = _to_local(slot.start_at, event)
+        offer_stored_time(slot.start_at, form.start_fold, event.time_zone)
         return _render_slot(event, slot, form)
     start = _local_start(form, event) if form.validate_on_submit() else None
     if start is None:
@@ -251,9 +253,10 @@ def _room_choices(
 
 
 def _local_start(form: Any, event: Event) -> dt.datetime | None:
-    """The form's local start as aware UTC, or None with an error on the ``start`` field."""
+    """The form's local start as aware UTC, or None with an error on the ``start`` field
+    (a skipped time, or a repeated one until ``start_fold`` says which)."""
     try:
-        return local_to_utc(form.start.data, event.time_zone)
+        return resolve_local_time(form.start.data, form.start_fold, event.time_zone)
     except LocalTimeError as exc:
         form.start.errors = [*form.start.errors, str(exc)]
         return None
@@ -302,8 +305,10 @@ def _back_to_day(event: Event, start: dt.datetime, room_id: int | None) -> Respo
 
 @bp.app_template_filter("release_time")
 def release_time(value: str | None, time_zone: str) -> str:
-    """Format a changelog's ISO 8601 UTC string as ``Sat 01 Feb 10:30`` in ``time_zone``."""
+    """Format a changelog's ISO 8601 UTC string as ``Sat 01 Feb 10:30`` in ``time_zone``,
+    adding the UTC offset to a wall-clock time that happens twice (``Sun 26 Oct 02:30
+    (UTC+1)``)."""
     if not value:
         return ""
-    instant = dt.datetime.fromisoformat(value)
-    return queries.to_event_zone_name(instant, time_zone).strftime("%a %d %b %H:%M")
+    instant = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return local_time_label(instant, time_zone, "%a %d %b %H:%M")

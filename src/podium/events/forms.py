@@ -30,7 +30,7 @@ from wtforms.validators import (
 
 from podium.events.enums import TeamRole
 from podium.events.times import MAX_YEAR, MIN_YEAR, is_valid_time_zone
-from podium.forms import TextAreaField
+from podium.forms import TextAreaField, WhichTimeField
 
 try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
     from wtforms import SelectChoice
@@ -72,6 +72,8 @@ class EventForm(FlaskForm):
     end_date = DateField("Last day", validators=[DataRequired()])
     cfp_opens_at = DateTimeLocalField("CfP opens", format=LOCAL_FORMAT, validators=[Optional()])
     cfp_closes_at = DateTimeLocalField("CfP closes", format=LOCAL_FORMAT, validators=[Optional()])
+    cfp_opens_at_fold = WhichTimeField()
+    cfp_closes_at_fold = WhichTimeField()
     is_public = BooleanField("Public (listed, program visible)")
     url = StringField(
         "Website",

@@ -36,8 +36,9 @@ from podium.events.permissions import (
     require_login,
     require_organizer,
 )
-from podium.events.times import LocalTimeError, describe_local, local_to_utc, utc_to_local
+from podium.events.times import LocalTimeError, describe_local, utc_to_local
 from podium.extensions import db
+from podium.forms import offer_stored_time, resolve_local_time
 
 bp = Blueprint("events", __name__, template_folder="templates")
 
@@ -69,7 +70,7 @@ def _details_from(form: EventForm) -> services.EventDetails:
     for name in ("cfp_opens_at", "cfp_closes_at"):
         local = getattr(form, name).data
         try:
-            instants[name] = local_to_utc(local, zone) if local else None
+            instants[name] = resolve_local_time(local, getattr(form, f"{name}_fold"), zone)
         except LocalTimeError as exc:
             raise services.EventError(name, str(exc)) from None
     return services.EventDetails(
@@ -141,6 +142,8 @@ def settings(slug: str):  # type: ignore[no-untyped-def]
         form = EventForm(obj=event)
         form.cfp_opens_at.data = utc_to_local(event.cfp_opens_at, event.time_zone)
         form.cfp_closes_at.data = utc_to_local(event.cfp_closes_at, event.time_zone)
+        offer_stored_time(event.cfp_opens_at, form.cfp_opens_at_fold, event.time_zone)
+        offer_stored_time(event.cfp_closes_at, form.cfp_closes_at_fold, event.time_zone)
     else:
         form = EventForm()
     if form.validate_on_submit():

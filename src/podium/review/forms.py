@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -25,8 +24,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from podium.events.times import MAX_YEAR, MIN_YEAR
-from podium.forms import TextAreaField
+from podium.events.times import MAX_YEAR, MIN_YEAR, LocalTimeError
+from podium.forms import TextAreaField, WhichTimeField, resolve_local_time
 from podium.review.emails import PLACEHOLDERS
 from podium.security import MAX_ID
 
@@ -49,6 +48,7 @@ class ReviewSettingsForm(FlaskForm):
         validators=[Optional()],
         render_kw={"type": "datetime-local"},
     )
+    review_closes_at_fold = WhichTimeField()
     # Bounded so a huge number is a form error, not a database integer overflow.
     score_min = IntegerField(
         "Lowest score", validators=[InputRequired(), NumberRange(min=-1000, max=1000)]
@@ -70,7 +70,9 @@ class ReviewSettingsForm(FlaskForm):
         """The closing instant as aware UTC, reading the field in IANA ``time_zone``.
 
         Raises:
-            ValidationError: malformed, or a wall-clock time skipped by a DST change.
+            ValidationError: malformed, a year out of range, a wall-clock time skipped by a
+                DST change, or one that happens twice while ``review_closes_at_fold`` does
+                not say which (it then offers both).
         """
         raw = (self.review_closes_at.data or "").strip()
         if not raw:
@@ -82,12 +84,10 @@ class ReviewSettingsForm(FlaskForm):
         if not MIN_YEAR <= naive.year <= MAX_YEAR:
             # Years near 1 or 9999 overflow datetime when converted to UTC.
             raise ValidationError(f"enter a year between {MIN_YEAR} and {MAX_YEAR}")
-        zone = ZoneInfo(time_zone)
-        local = naive.replace(tzinfo=zone)
-        instant = local.astimezone(UTC)
-        if instant.astimezone(zone).replace(tzinfo=None) != naive:
-            raise ValidationError(f"{raw} does not exist in {time_zone} (clocks skip it)")
-        return instant
+        try:
+            return resolve_local_time(naive, self.review_closes_at_fold, time_zone)
+        except LocalTimeError as exc:
+            raise ValidationError(str(exc)) from None
 
     def parsed_labels(self) -> dict[int, str]:
         """The labels as ``{value: label}``.

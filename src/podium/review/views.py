@@ -18,6 +18,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from podium.events.models import Event
+from podium.forms import offer_stored_time
 from podium.mail.services import queued_message, sender_configured
 from podium.review import queries, services
 from podium.review.emails import DEFAULT_TEMPLATES, PLACEHOLDERS
@@ -244,7 +245,7 @@ def _assignment_form(event: Event) -> AssignmentForm:
 
 def _settings_form(event: Event) -> ReviewSettingsForm:
     labels = event.score_labels or {}
-    return ReviewSettingsForm(
+    form = ReviewSettingsForm(
         data={
             "anonymised_review": event.anonymised_review,
             "review_closes_at": format_local(
@@ -258,6 +259,9 @@ def _settings_form(event: Event) -> ReviewSettingsForm:
             ),
         }
     )
+    # A closing time in the repeated hour of a DST change keeps its occurrence when re-saved.
+    offer_stored_time(event.review_closes_at, form.review_closes_at_fold, event.time_zone)
+    return form
 
 
 def _render_orga_review(

@@ -9,10 +9,18 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from podium.cfp.models import SubmissionSpeaker
 from podium.extensions import db
 from podium.schedule import services
 from podium.schedule.models import ScheduleRelease, Slot
-from tests.schedule.builders import local, make_event, make_rooms, make_submission, place
+from tests.schedule.builders import (
+    local,
+    make_event,
+    make_rooms,
+    make_speaker,
+    make_submission,
+    place,
+)
 from tests.support.auth import login
 from tests.support.factories import MembershipFactory, UserFactory
 
@@ -178,3 +186,162 @@ def test_block_form_half_hour_shift_lord_howe(  # type: ignore[no-untyped-def]
     second = client.post("/orga/howe/schedule/blocks", data={**data, "start_fold": fold})
     assert second.status_code == 302
     assert db.session.query(Slot).one().start_at.astimezone(dt.UTC) == expected_utc
+
+
+# --- the changelog says everything that changed --------------------------------------------
+
+
+def test_changelog_lists_edited_titles_speakers_and_abstracts(app: Flask) -> None:
+    event = make_event()
+    (room,) = make_rooms(event, 1)
+    ada, bob = make_speaker("Ada"), make_speaker("Bob")
+    renamed = place(event, room, "2030-02-02 10:00", title="Old title", speakers=(ada,))
+    recast = place(event, room, "2030-02-02 11:00", title="Recast", speakers=(ada,))
+    rewritten = place(event, room, "2030-02-02 12:00", title="Rewritten")
+    place(event, room, "2030-02-02 13:00", title="Untouched", speakers=(bob,))
+    services.publish_release(event=event, actor=None)
+
+    renamed.submission.title = "New title"
+    db.session.add(
+        SubmissionSpeaker(submission=recast.submission, speaker=bob, position=1, is_submitter=False)
+    )
+    rewritten.submission.abstract = "A sharper abstract."
+    db.session.commit()
+    release = services.publish_release(event=event, actor=None)
+
+    assert [{k: v for k, v in e.items() if k != "guid"} for e in release.changelog["changed"]] == [
+        {"title": "New title", "fields": ["title"], "from_title": "Old title"},
+        {
+            "title": "Recast",
+            "fields": ["speakers"],
+            "from_speakers": ["Ada"],
+            "to_speakers": ["Ada", "Bob"],
+        },
+        {"title": "Rewritten", "fields": ["abstract"]},
+    ]
+    assert [release.changelog[k] for k in ("new", "moved", "room_changed", "canceled")] == [
+        [],
+        [],
+        [],
+        [],
+    ]
+
+
+def test_changelog_pairs_a_moved_block_by_id(app: Flask) -> None:
+    event = make_event()
+    room_a, _ = make_rooms(event, 2)
+    lunch = services.add_block(
+        event=event,
+        title="Lunch",
+        kind="break",
+        room=None,
+        start_at=local(event, "2030-02-02 12:00"),
+        duration_minutes=60,
+    )
+    services.publish_release(event=event, actor=None)
+    services.move_slot(
+        event=event, slot=lunch, room=room_a, start_at=local(event, "2030-02-02 12:30")
+    )
+
+    release = services.publish_release(event=event, actor=None)
+
+    assert release.changelog["blocks"] == [
+        {
+            "change": "changed",
+            "title": "Lunch",
+            "start": "2030-02-02T11:30:00Z",
+            "room": "Room A",
+            "from_title": "Lunch",
+            "from_start": "2030-02-02T11:00:00Z",
+            "from_room": None,
+            "minutes": 60,
+            "from_minutes": 60,
+        }
+    ]
+
+
+def test_release_pages_show_first_release_breaks_and_edits(  # type: ignore[no-untyped-def]
+    client: FlaskClient, organizer_world
+) -> None:
+    event, (room_a, _), organizer = organizer_world
+    talk = place(
+        event, room_a, "2030-02-02 10:00", title="Keynote", speakers=(make_speaker("Ada"),)
+    )
+    for title, at in (("Coffee", "2030-02-02 10:30"), ("Lunch", "2030-02-02 12:00")):
+        services.add_block(
+            event=event,
+            title=title,
+            kind="break",
+            room=None,
+            start_at=local(event, at),
+            duration_minutes=30,
+        )
+    login(client, organizer)
+    first = client.post("/orga/conf/schedule/publish", data={}, follow_redirects=True)
+    html = squash(first.get_data(as_text=True))
+    assert (
+        "Published release 1: 1 new, 0 moved, 0 changed room, 0 canceled, 2 break or block changes."
+        in html
+    )
+    assert "<li>Breaks and blocks: 2</li>" in html
+    assert "Lunch (added: Sat 02 Feb 12:00, all rooms)" in html
+
+    talk.submission.title = "Opening keynote"
+    talk.submission.abstract = "Now with an abstract."
+    db.session.commit()
+    second = client.post("/orga/conf/schedule/publish", data={}, follow_redirects=True)
+    html = squash(second.get_data(as_text=True))
+    assert (
+        "Published release 2: 0 new, 0 moved, 0 changed room, 0 canceled, "
+        "1 with edited title, speakers or abstract." in html
+    )
+    assert "<li>Edited title, speakers or abstract: 1</li>" in html
+    assert "Opening keynote: title, abstract edited (was “Keynote”)" in html
+    public = squash(client.get("/conf/releases/").get_data(as_text=True))
+    assert "Opening keynote: title, abstract edited (was “Keynote”)" in public
+
+
+def test_release_page_renders_changelogs_stored_before_edits_were_listed(  # type: ignore[no-untyped-def]
+    client: FlaskClient, organizer_world
+) -> None:
+    event, (room_a, _), organizer = organizer_world
+    place(event, room_a, "2030-02-02 10:00", title="Keynote")
+    release = services.publish_release(event=event, actor=None)
+    # The shape releases were stored in before "changed" and changed blocks existed.
+    release.changelog = {
+        "new": [
+            {"guid": "g", "title": "Keynote", "start": "2030-02-02T09:00:00Z", "room": "Room A"}
+        ],
+        "moved": [],
+        "room_changed": [],
+        "canceled": [],
+        "blocks": [
+            {"change": "removed", "title": "Tea", "start": "2030-02-02T10:00:00Z", "room": None}
+        ],
+    }
+    db.session.commit()
+    login(client, organizer)
+
+    response = client.get("/orga/conf/schedule/releases")
+
+    html = squash(response.get_data(as_text=True))
+    assert response.status_code == 200
+    assert "<li>Edited title, speakers or abstract: 0</li>" in html
+    assert "Tea (removed: Sat 02 Feb 11:00, all rooms)" in html
+
+
+def test_release_changelog_label_names_the_offset_of_a_repeated_hour(  # type: ignore[no-untyped-def]
+    client: FlaskClient, autumn
+) -> None:
+    event, room, organizer = autumn
+    slot = place(event, room, "2025-10-26 01:00", title="Night owl")
+    services.publish_release(event=event, actor=None)
+    services.move_slot(
+        event=event, slot=slot, room=room, start_at=dt.datetime(2025, 10, 26, 1, 30, tzinfo=dt.UTC)
+    )
+    services.publish_release(event=event, actor=None)
+    login(client, organizer)
+
+    html = squash(client.get("/orga/autumn/schedule/releases").get_data(as_text=True))
+
+    assert "Night owl: Sun 26 Oct 01:00 → Sun 26 Oct 02:30 (UTC+1)" in html

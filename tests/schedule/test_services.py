@@ -222,6 +222,7 @@ def test_publish_release_refuses_a_release_identical_to_the_previous(app: Flask)
         "new": [],
         "moved": [],
         "room_changed": [],
+        "changed": [],
         "canceled": [],
         "blocks": [],
     }
@@ -336,7 +337,10 @@ def test_publish_release_changelog_lists_added_and_removed_blocks(app: Flask) ->
 
     lunch = block("Lunch", "2030-02-02 12:00")
     first = services.publish_release(event=event, actor=None)
-    assert first.changelog["blocks"] == []  # a first release lists no changes
+    # A first release lists every block as added, as it lists every session as new.
+    assert first.changelog["blocks"] == [
+        {"change": "added", "title": "Lunch", "start": "2030-02-02T11:00:00Z", "room": None}
+    ]
     services.unschedule_slot(event=event, slot=lunch)
     block("Coffee", "2030-02-02 10:40", room)
 
@@ -346,9 +350,6 @@ def test_publish_release_changelog_lists_added_and_removed_blocks(app: Flask) ->
         {"change": "removed", "title": "Lunch", "start": "2030-02-02T11:00:00Z", "room": None},
         {"change": "added", "title": "Coffee", "start": "2030-02-02T09:40:00Z", "room": room.name},
     ]
-    assert [second.changelog[k] for k in ("new", "moved", "room_changed", "canceled")] == [
-        [],
-        [],
-        [],
-        [],
-    ]
+    assert [
+        second.changelog[k] for k in ("new", "moved", "room_changed", "changed", "canceled")
+    ] == [[], [], [], [], []]

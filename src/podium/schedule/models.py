@@ -42,7 +42,8 @@ class ScheduleRelease(db.Model):
     ``snapshot`` is ``podium.exchange.schedule_data.ScheduleData.to_dict()`` of the slots at
     publication; public pages and exports render from it, so a release never changes.
     ``changelog`` lists what changed against the previous release
-    (``{"new": [...], "moved": [...], "room_changed": [...], "canceled": [...]}``).
+    (``{"new": [...], "moved": [...], "room_changed": [...], "changed": [...],
+    "canceled": [...], "blocks": [...]}``; releases published before ``changed`` lack it).
     """
 
     __tablename__ = "schedule_releases"

@@ -19,7 +19,7 @@ from podium.accounts.models import User
 from podium.cfp.models import Submission
 from podium.events.models import Event, Room
 from podium.exchange.rebase import rebase_snapshot
-from podium.exchange.schedule_data import ScheduleData
+from podium.exchange.schedule_data import ScheduleData, SessionData
 from podium.exchange.services import build_schedule_data
 from podium.extensions import db
 from podium.once import claim
@@ -177,15 +177,15 @@ def publish_release(
 
     The snapshot is ``ScheduleData.to_dict()`` of the accepted/confirmed sessions with a room,
     plus breaks and blocks under ``BLOCKS_KEY``; the changelog compares it with the previous
-    release (``{"new", "moved", "room_changed", "canceled"}``, each a list of dicts with
-    ``guid``, ``title`` and the UTC times/rooms before and after, plus ``"blocks"`` from
-    :func:`block_changes`). Versions count 1, 2, ...
+    release (``{"new", "moved", "room_changed", "changed", "canceled"}``, each a list of
+    dicts with ``guid``, ``title`` and what differs, see :func:`changelog`, plus ``"blocks"``
+    from :func:`block_changes`). Versions count 1, 2, ...
     per event. Runs a fixed number of queries whatever the number of sessions.
 
     A release identical to the previous one (same snapshot apart from its version label; see
     :func:`unchanged_release`) is refused unless ``allow_unchanged``: schedule apps would
-    fetch a "new" schedule with nothing new in it. Edited session texts (title, abstract,
-    speaker names, ...) are changes even though the changelog does not list them.
+    fetch a "new" schedule with nothing new in it. Edited session texts are changes; the
+    changelog lists edited titles, speakers and abstracts under ``changed``.
 
     Raises:
         UnchangedScheduleError: nothing changed since the previous release and
@@ -208,7 +208,7 @@ def publish_release(
         changelog={
             **changelog(old, data),
             "blocks": block_changes(
-                previous.snapshot.get(BLOCKS_KEY) if previous is not None else None,
+                (previous.snapshot.get(BLOCKS_KEY) or []) if previous is not None else None,
                 snapshot[BLOCKS_KEY],
             ),
         },
@@ -244,14 +244,16 @@ def unchanged_release(event: Event) -> ScheduleRelease | None:
 def block_changes(
     old: list[dict[str, Any]] | None, new: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """Breaks and other blocks added or removed between two snapshots' ``BLOCKS_KEY`` lists.
+    """Breaks and other blocks added, removed or changed between two snapshots' ``BLOCKS_KEY``
+    lists.
 
-    A moved or retitled block is one removed and one added. Each entry is ``{"change":
-    "added"|"removed", "title", "start" (ISO 8601 UTC), "room" (None: every room)}``, removed
-    ones first, each group in time order. A first release (``old`` None) lists none.
+    Each entry is ``{"change": "added"|"removed"|"changed", "title", "start" (ISO 8601 UTC),
+    "room" (None: every room)}``; a ``"changed"`` one (the same block, by id, moved, resized,
+    put in another room or retitled) adds ``"from_title"``, ``"from_start"``, ``"from_room"``,
+    ``"minutes"`` and ``"from_minutes"``. Removed ones come first, then changed, then added,
+    each group in time order. A first release (``old`` None) lists every block as added, as
+    :func:`changelog` lists every session as new.
     """
-    if old is None:
-        return []
 
     def shape(block: dict[str, Any]) -> tuple[Any, ...]:
         return (
@@ -262,25 +264,65 @@ def block_changes(
             block["room"],
         )
 
+    def entry(change: str, block: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "change": change,
+            "title": block["title"],
+            "start": block["start_utc"],
+            "room": block["room"],
+        }
+
+    def by_time(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return sorted(blocks, key=lambda b: (b["start_utc"], b["title"]))
+
+    old = old or []
     before, after = {shape(b) for b in old}, {shape(b) for b in new}
-    return [
-        {"change": change, "title": item[2], "start": item[0], "room": item[4]}
-        for change, items in (("removed", before - after), ("added", after - before))
-        for item in sorted(items, key=lambda i: (i[0], i[2]))
-    ]
+    gone = [b for b in old if shape(b) not in after]
+    came = [b for b in new if shape(b) not in before]
+    # Snapshots older than block ids carry none: their blocks stay "removed" + "added".
+    came_by_id = {b["id"]: b for b in came if b.get("id") is not None}
+    changed = [(b, came_by_id[b["id"]]) for b in gone if b.get("id") in came_by_id]
+    paired = {id(b) for pair in changed for b in pair}
+    removed = [b for b in gone if id(b) not in paired]
+    added = [b for b in came if id(b) not in paired]
+    return (
+        [entry("removed", b) for b in by_time(removed)]
+        + [
+            {
+                **entry("changed", now),
+                "from_title": was["title"],
+                "from_start": was["start_utc"],
+                "from_room": was["room"],
+                "minutes": now["duration_minutes"],
+                "from_minutes": was["duration_minutes"],
+            }
+            for was, now in sorted(changed, key=lambda p: (p[1]["start_utc"], p[1]["title"]))
+        ]
+        + [entry("added", b) for b in by_time(added)]
+    )
+
+
+# What "changed" entries of the changelog compare, besides time and room.
+TEXT_FIELDS = ("title", "speakers", "abstract")
 
 
 def changelog(old: ScheduleData | None, new: ScheduleData) -> dict[str, list[dict[str, Any]]]:
     """What changed from release ``old`` (None for the first) to ``new``, by session guid.
 
-    A session can be both ``moved`` (start changed) and ``room_changed``. Times are ISO 8601
-    UTC strings. Lists are in ``new``'s time order (canceled ones in ``old``'s).
+    Keys: ``new``, ``moved`` (start or length changed), ``room_changed``, ``changed`` (title,
+    speakers or abstract edited: ``"fields"`` lists which, in :data:`TEXT_FIELDS` order, with
+    ``"from_title"`` and ``"from_speakers"``/``"to_speakers"`` (names) when those changed;
+    abstracts are only flagged, not copied), ``canceled``. A session can be in several of
+    ``moved``, ``room_changed`` and ``changed``; ``title`` is always the new title. Times are
+    ISO 8601 UTC strings. Lists are in ``new``'s time order (canceled ones in ``old``'s).
+    Releases stored before ``changed`` existed simply lack the key.
     """
     before = {s.guid: s for s in old.sessions} if old is not None else {}
     log: dict[str, list[dict[str, Any]]] = {
         "new": [],
         "moved": [],
         "room_changed": [],
+        "changed": [],
         "canceled": [],
     }
     seen = set()
@@ -304,6 +346,8 @@ def changelog(old: ScheduleData | None, new: ScheduleData) -> dict[str, list[dic
             )
         if was.room != session.room:
             log["room_changed"].append({**entry, "from_room": was.room, "to_room": session.room})
+        if edited := _text_changes(was, session):
+            log["changed"].append({**entry, **edited})
     if old is not None:
         log["canceled"] = [
             {"guid": s.guid, "title": s.title, "start": _iso(s.start_utc), "room": s.room}
@@ -311,6 +355,27 @@ def changelog(old: ScheduleData | None, new: ScheduleData) -> dict[str, list[dic
             if s.guid not in seen
         ]
     return log
+
+
+def _text_changes(was: SessionData, now: SessionData) -> dict[str, Any]:
+    """The ``changed`` entry's details for two versions of one session, or {} if none."""
+    was_names = [person.name for person in was.persons]
+    now_names = [person.name for person in now.persons]
+    differs = {
+        "title": was.title != now.title,
+        "speakers": was_names != now_names,
+        "abstract": was.abstract != now.abstract,
+    }
+    fields = [name for name in TEXT_FIELDS if differs[name]]
+    if not fields:
+        return {}
+    details: dict[str, Any] = {"fields": fields}
+    if differs["title"]:
+        details["from_title"] = was.title
+    if differs["speakers"]:
+        details["from_speakers"] = was_names
+        details["to_speakers"] = now_names
+    return details
 
 
 def next_release_version(event: Event) -> int:

@@ -150,10 +150,11 @@ def publish(slug: str) -> Any:
         _field_error(form, exc)
         return _render_editor(event, publish_form=form, status=409)
     counts = {key: len(items) for key, items in release.changelog.items()}
-    blocks = counts.get("blocks", 0)
+    blocks, edited = counts.get("blocks", 0), counts.get("changed", 0)
     flash(
         f"Published release {release.version}: {counts['new']} new, {counts['moved']} moved, "
         f"{counts['room_changed']} changed room, {counts['canceled']} canceled"
+        + (f", {edited} with edited title, speakers or abstract" if edited else "")
         + (f", {blocks} break or block change{'s' if blocks > 1 else ''}." if blocks else "."),
         "success",
     )

@@ -145,13 +145,20 @@ def test_event_spanning_dst_change_keeps_wall_clock_times() -> None:
     assert rng(sunday.start_utc, sunday.end_utc, UTC, dt.date(2030, 10, 27)) == "09:00-09:30"
     assert (
         rng(night.start_utc, night.end_utc, BRUSSELS, dt.date(2030, 10, 26))
-        == "Sun 01:30-Sun 03:00"
+        == "Sun 01:30 (UTC+2)-Sun 03:00 (UTC+1)"  # 150 minutes, not 90: the offsets say why
     )
     assert [s.id for s in prog.sessions_by_day[dt.date(2030, 10, 26)]] == [1, 3]
     grid = day_grid(prog, prog.day(dt.date(2030, 10, 26)), BRUSSELS)
     labels = [row.label for row in grid.rows if row.label]
-    # 02:00-03:00 happens twice; the grid shows both hours rather than squeezing one away.
-    assert labels[-5:] == ["01:30", "02:00", "02:30", "02:00", "02:30"]
+    # 02:00-03:00 happens twice; the grid shows both hours rather than squeezing one away,
+    # and their offsets tell them apart.
+    assert labels[-5:] == [
+        "01:30",
+        "02:00 (UTC+2)",
+        "02:30 (UTC+2)",
+        "02:00 (UTC+1)",
+        "02:30 (UTC+1)",
+    ]
     start_row, span = cell_times(grid)["Session 3"]
     assert start_row == night.start_utc and span == 150 // grid.step_minutes
 

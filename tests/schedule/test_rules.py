@@ -345,3 +345,26 @@ def test_release_changelog_label_names_the_offset_of_a_repeated_hour(  # type: i
     html = squash(client.get("/orga/autumn/schedule/releases").get_data(as_text=True))
 
     assert "Night owl: Sun 26 Oct 01:00 → Sun 26 Oct 02:30 (UTC+1)" in html
+
+
+def test_public_grid_and_session_page_show_offsets_across_the_change(  # type: ignore[no-untyped-def]
+    client: FlaskClient, autumn
+) -> None:
+    event, room, _ = autumn
+    slot = place(event, room, "2025-10-26 00:00", minutes=60, title="Hour of two halves")
+    slot.start_at = dt.datetime(2025, 10, 26, 0, 30, tzinfo=dt.UTC)  # 02:30 CEST
+    slot.end_at = slot.start_at + dt.timedelta(minutes=60)  # 02:30 CET
+    db.session.commit()
+    services.publish_release(event=event, actor=None)
+    guid = slot.submission.guid
+
+    session_page = squash(client.get(f"/autumn/sessions/{guid}").get_data(as_text=True))
+    grid = squash(client.get("/autumn/schedule/?day=2025-10-26").get_data(as_text=True))
+
+    assert "Sunday 26 October 2025, 02:30 (UTC+2)\u201302:30 (UTC+1)</time>" in session_page
+    assert '<span class="session-time">02:30 (UTC+2)\u201302:30 (UTC+1)</span>' in grid
+    # The time column labels the repeated half hours apart.
+    assert re.findall(r'<time datetime="[^"]+">(02:[^<]*)</time>', grid) == [
+        "02:30 (UTC+2)",
+        "02:00 (UTC+1)",
+    ]

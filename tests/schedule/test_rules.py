@@ -251,7 +251,6 @@ def test_changelog_pairs_a_moved_block_by_id(app: Flask) -> None:
             "title": "Lunch",
             "start": "2030-02-02T11:30:00Z",
             "room": "Room A",
-            "from_title": "Lunch",
             "from_start": "2030-02-02T11:00:00Z",
             "from_room": None,
             "minutes": 60,

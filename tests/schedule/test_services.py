@@ -184,6 +184,7 @@ def test_publish_release_numbers_versions_and_snapshots(app: Flask) -> None:
         "new": [],
         "moved": [],
         "room_changed": [],
+        "changed": [],
         "canceled": [],
         "blocks": [],
     }

@@ -248,11 +248,12 @@ def block_changes(
     lists.
 
     Each entry is ``{"change": "added"|"removed"|"changed", "title", "start" (ISO 8601 UTC),
-    "room" (None: every room)}``; a ``"changed"`` one (the same block, by id, moved, resized,
-    put in another room or retitled) adds ``"from_title"``, ``"from_start"``, ``"from_room"``,
-    ``"minutes"`` and ``"from_minutes"``. Removed ones come first, then changed, then added,
-    each group in time order. A first release (``old`` None) lists every block as added, as
-    :func:`changelog` lists every session as new.
+    "room" (None: every room)}``; a ``"changed"`` one (the same block, by id and title,
+    moved, resized or put in another room) adds ``"from_start"``, ``"from_room"``,
+    ``"minutes"`` and ``"from_minutes"``. A retitled block is one removed and one added.
+    Removed ones come first, then changed, then added, each group in time order. A first
+    release (``old`` None) lists every block as added, as :func:`changelog` lists every
+    session as new.
     """
 
     def shape(block: dict[str, Any]) -> tuple[Any, ...]:
@@ -279,9 +280,15 @@ def block_changes(
     before, after = {shape(b) for b in old}, {shape(b) for b in new}
     gone = [b for b in old if shape(b) not in after]
     came = [b for b in new if shape(b) not in before]
-    # Snapshots older than block ids carry none: their blocks stay "removed" + "added".
-    came_by_id = {b["id"]: b for b in came if b.get("id") is not None}
-    changed = [(b, came_by_id[b["id"]]) for b in gone if b.get("id") in came_by_id]
+    # Pair by id *and* title: SQLite reuses a deleted row's id for the next block, so an id
+    # alone could pair a removed "Lunch" with an unrelated new "Coffee". Snapshots older than
+    # block ids carry none: their blocks stay "removed" + "added".
+    came_by_id = {(b["id"], b["title"]): b for b in came if b.get("id") is not None}
+    changed = [
+        (b, came_by_id[(b["id"], b["title"])])
+        for b in gone
+        if (b.get("id"), b["title"]) in came_by_id
+    ]
     paired = {id(b) for pair in changed for b in pair}
     removed = [b for b in gone if id(b) not in paired]
     added = [b for b in came if id(b) not in paired]
@@ -290,7 +297,6 @@ def block_changes(
         + [
             {
                 **entry("changed", now),
-                "from_title": was["title"],
                 "from_start": was["start_utc"],
                 "from_room": was["room"],
                 "minutes": now["duration_minutes"],

@@ -751,22 +751,24 @@ def assignment_input(event: Event, *, per_proposal: int, cap: int | None) -> Ass
             )
         )
     }
-    conflicts = set(
-        db.session.execute(
+    conflicts = {
+        (r, p)
+        for r, p in db.session.execute(
             select(ReviewConflict.reviewer_id, ReviewConflict.submission_id)
             .join(Submission, Submission.id == ReviewConflict.submission_id)
             .where(Submission.event_id == event.id)
-        ).tuples()
-    )
-    conflicts |= set(
-        db.session.execute(
+        )
+    }
+    conflicts |= {
+        (r, p)
+        for r, p in db.session.execute(
             select(SpeakerProfile.user_id, SubmissionSpeaker.submission_id)
             .join(SpeakerProfile, SpeakerProfile.id == SubmissionSpeaker.speaker_id)
             .join(Submission, Submission.id == SubmissionSpeaker.submission_id)
             .where(Submission.event_id == event.id, SpeakerProfile.user_id.is_not(None))
-        ).tuples()
-    )
-    existing = set(db.session.execute(visible_pairs(event.id)).tuples())
+        )
+    }
+    existing = {(r, p) for r, p in db.session.execute(visible_pairs(event.id))}
     return AssignmentInput(
         proposals=proposals,
         reviewers=reviewers,

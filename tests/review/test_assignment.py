@@ -251,3 +251,20 @@ def test_small_random_instances_match_brute_force(seed: int) -> None:
     result = assign(data)
     assert best is not None
     assert (-len(result.pairs), _cost(data, result.pairs)) == best
+
+
+def test_a_reviewer_far_above_the_average_load_is_still_assigned_exactly() -> None:
+    # Nine reviewers conflict with proposals 1-25, so reviewer 10 must take all 25: far above
+    # the average, past the level the first program models unit by unit (its exact re-solve).
+    others = list(range(11, 20))
+    result = assign(
+        AssignmentInput(
+            proposals=list(range(1, 31)),
+            reviewers=[10, *others],
+            per_proposal=1,
+            conflicts={(r, p) for r in others for p in range(1, 26)},
+        )
+    )
+    assert result.short == {}
+    assert result.load[10] == 25
+    assert sorted(result.load[r] for r in others) == [0, 0, 0, 0, 1, 1, 1, 1, 1]

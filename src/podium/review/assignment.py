@@ -7,7 +7,7 @@ what the organizer's preview runs.
 The problem is a min-cost b-matching, solved as a min-cost flow (HotCRP's autoassigner works
 the same way)::
 
-    source --need_p--> proposal p --1, pref(r, p)--> reviewer r --unit k, cost L0_r + k--> sink
+    source --need_p--> proposal p --1, pref(r, p)--> reviewer r --unit k, cost 2 (L0_r + k)--> sink
 
 * ``need_p`` is N minus the reviewers ``p`` already has; a proposal never gets a reviewer twice.
 * An arc ``p -> r`` exists only when ``r`` may review ``p``: no declared conflict, no bid
@@ -27,6 +27,9 @@ reviewers are reported short. Then the linear program "place exactly that many p
 least cost" is solved with HiGHS' dual simplex (:func:`scipy.optimize.linprog`). Its constraint
 matrix is a network matrix, which is totally unimodular, so the simplex' optimal vertex is
 integral: the answer is an optimal assignment, not a rounded one (:func:`assign` checks this).
+To keep the program small, a reviewer's load units are modelled one by one only up to the
+average load plus a margin, the rest as one cheaper "tail" variable; when the optimum uses a
+tail the exact program is solved instead, so the answer is always exact (see ``_solve``).
 Inputs are sorted by id before the program is built and the solver is deterministic, so the
 same input gives the same assignment.
 """

@@ -55,7 +55,7 @@ def organizer_runs_automatic_assignment(
     main = page.locator("main")
     expect(main).to_contain_text("1 new assignment(s).")
     expect(main).to_contain_text('"Want" bids honoured after applying: 1 of 1.')
-    expect(main).to_contain_text("Every proposal gets 1 reviewers.")
+    expect(main).to_contain_text("Every proposal gets its 1 reviewer(s).")
     pair = page.get_by_role("row").filter(has_text=plan.title).filter(has_text=reviewer.name)
     expect(pair).to_have_count(1)
     a11y.check_page(page, "automatic assignment preview")

@@ -355,10 +355,8 @@ def test_preview_page_shows_statistics_and_apply_form(app: Flask, world: World) 
         as_text=True
     )
     assert "4 new assignment(s)." in html
-    assert "&#34;Want&#34; bids honoured after applying: 1 of 1." in html or (
-        '"Want" bids honoured after applying: 1 of 1.' in html
-    )
-    assert "Every proposal gets 1 reviewers." in html
+    assert '"Want" bids honoured after applying: 1 of 1.' in html
+    assert "Every proposal gets its 1 reviewer(s)." in html
     assert "Rita Reviewer" in html
     assert 'action="/orga/revconf/review/assignment"' in html
     assert db.session.scalar(select(func.count()).select_from(ReviewerAssignment)) == 0
@@ -376,3 +374,16 @@ def test_preview_bounded_queries(app: Flask, world: World) -> None:
     with count_queries() as large:
         assert client.get(url).status_code == 200
     assert small.count == large.count
+
+
+def test_preview_page_lists_short_proposals(app: Flask, world: World) -> None:
+    _no_assignments(world)
+    html = (
+        _client(app, world.organizer)
+        .get(f"/orga/{world.event.slug}/review/assignment?per_proposal=3&cap=1")
+        .get_data(as_text=True)
+    )
+    # Three reviewers with at most one proposal each: three pairs for twelve wanted.
+    assert "3 new assignment(s)." in html
+    assert "4 proposal(s) short of 3 reviewer(s) (see below)." in html
+    assert "Proposals short of reviewers" in html

@@ -14,7 +14,7 @@ from podium.cfp.models import (
 from podium.events.models import Event, EventMembership, Room, SessionType, TeamInvitation, Track
 from podium.mail.models import OutboxMail
 from podium.once import FormSubmission
-from podium.review.models import Review, ReviewConflict, ReviewerAssignment
+from podium.review.models import Review, ReviewBid, ReviewConflict, ReviewerAssignment
 from podium.schedule.models import ScheduleRelease, Slot
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "FormSubmission",
     "OutboxMail",
     "Review",
+    "ReviewBid",
     "ReviewConflict",
     "ReviewerAssignment",
     "Room",

@@ -11,7 +11,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.e2e import journey
+from tests.e2e import journey, journey_assignment
 from tests.e2e.journey import CO_SPEAKER, ORGANIZER, REVIEWER, SPEAKER, VISITOR_ZONE, Plan
 from tests.e2e.mailbox import Outbox
 
@@ -49,7 +49,8 @@ def test_journey_from_cfp_to_public_program(live_server, new_page, screenshot) -
     reviewer = new_page("reviewer")
     journey.sign_up_and_confirm(reviewer, outbox, live_server, REVIEWER)
     journey.accept_team_invitation(reviewer, outbox, plan, REVIEWER)
-    journey.organizer_assigns_reviewer(organizer, plan, REVIEWER)
+    journey_assignment.reviewer_bids(reviewer, plan, [SPEAKER, CO_SPEAKER], screenshot)
+    journey_assignment.organizer_runs_automatic_assignment(organizer, plan, REVIEWER, screenshot)
     journey.reviewer_scores_anonymously(reviewer, plan, [SPEAKER, CO_SPEAKER], screenshot)
 
     journey.organizer_checks_ranking(organizer, plan, screenshot)

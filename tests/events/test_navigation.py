@@ -15,6 +15,7 @@ ORGANIZER_LABELS = [
     "Dashboard",
     "Submissions",
     "Review",
+    "Assignment",
     "Ranking",
     "Decisions",
     "Mail",

@@ -104,6 +104,7 @@ def _organizer_paths(seeded: dict[str, object]) -> set[str]:
         f"{base}/submissions.csv",
         *(f"{base}/submissions/{i}" for i in every),
         f"{base}/review/",
+        f"{base}/review/assignment",
         f"{base}/ranking",
         f"{base}/ranking.csv",
         f"{base}/decisions",
@@ -153,5 +154,6 @@ def test_every_reviewer_page_has_the_menu_and_a_way_back(
         f"/review/{slug}/",
         f"/review/{slug}/submissions.csv",
         f"/review/{slug}/submissions.json",
+        f"/review/{slug}/bids",
         *(f"/review/{slug}/{i}" for i in every),
     }

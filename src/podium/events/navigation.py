@@ -48,6 +48,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("events.dashboard", "Dashboard", Audience.ORGANIZER),
     MenuEntry("cfp.orga_submissions", "Submissions", Audience.ORGANIZER),
     MenuEntry("review.orga_review", "Review", Audience.ORGANIZER),
+    MenuEntry("review.auto_assignment", "Assignment", Audience.ORGANIZER),
     MenuEntry("review.ranking", "Ranking", Audience.ORGANIZER),
     MenuEntry("review.decisions", "Decisions", Audience.ORGANIZER),
     MenuEntry("mail.event_outbox", "Mail", Audience.ORGANIZER),

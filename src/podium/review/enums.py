@@ -49,3 +49,25 @@ DECIDABLE_STATES: frozenset[str] = frozenset(
 )
 
 DECISION_MAIL_KIND = "review_decision"
+
+
+class BidPreference(StrEnum):
+    """A reviewer's bid on a proposal before assignment (HotCRP's preferences, in words)."""
+
+    WANT = "want"
+    CAN = "can"
+    RATHER_NOT = "rather_not"
+    CONFLICT = "conflict"
+
+    @property
+    def label(self) -> str:
+        """The words the bidding page shows."""
+        return _BID_LABELS[self]
+
+
+_BID_LABELS = {
+    BidPreference.WANT: "Want",
+    BidPreference.CAN: "Can",
+    BidPreference.RATHER_NOT: "Would rather not",
+    BidPreference.CONFLICT: "Conflict",
+}

@@ -185,3 +185,20 @@ class AnswerForm(FlaskForm):
         choices=choices([("confirmed", "I will present it"), ("declined", "I cannot present it")]),
         validators=[InputRequired()],
     )
+
+
+class AutoAssignForm(FlaskForm):
+    """Reviewers per proposal (N) and an optional cap on each reviewer's total load.
+
+    The preview reads it from the query string (``meta={"csrf": False}``); applying posts it
+    with CSRF.
+    """
+
+    per_proposal = IntegerField(
+        "Reviewers per proposal",
+        validators=[InputRequired(), NumberRange(min=1, max=50)],
+    )
+    cap = IntegerField(
+        "Most proposals per reviewer (empty for no limit)",
+        validators=[Optional(), NumberRange(min=0, max=100000)],
+    )

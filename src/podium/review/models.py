@@ -101,3 +101,24 @@ class DecisionMailTemplate(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ReviewBid(db.Model):
+    """A reviewer's bid on one submission before assignment: a :class:`BidPreference` value.
+
+    One per reviewer and submission; no row means "no bid". A "conflict" bid keeps the
+    automatic assignment away from the pair (it does not hide the submission like a declared
+    :class:`ReviewConflict` does). ``updated_at`` is UTC.
+    """
+
+    __tablename__ = "review_bids"
+    __table_args__ = (UniqueConstraint("reviewer_id", "submission_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    preference: Mapped[str] = mapped_column(String(20))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -12,7 +12,7 @@ speaker names, biographies nor the submission's notes.
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,11 +27,13 @@ from podium.events.enums import TeamRole
 from podium.events.models import Event, EventMembership, SessionType, Track
 from podium.extensions import db
 from podium.mail.models import OutboxMail
+from podium.review.assignment import AssignmentInput
 from podium.review.enums import DECISION_MAIL_KIND, REVIEWABLE_STATES
 from podium.review.models import (
     Decision,
     DecisionMailTemplate,
     Review,
+    ReviewBid,
     ReviewConflict,
     ReviewerAssignment,
 )
@@ -576,3 +578,215 @@ def event_submission(event_id: int, submission_id: int) -> Submission | None:
     return db.session.scalar(
         select(Submission).where(Submission.id == submission_id, Submission.event_id == event_id)
     )
+
+
+# --- bidding and automatic assignment ----------------------------------------------------------
+
+BIDDABLE_STATES: frozenset[str] = frozenset({SubmissionState.SUBMITTED.value})
+"""Proposals reviewers bid on and the automatic assignment covers: those awaiting a decision."""
+
+
+def bidding_shows_speakers(event: Event) -> bool:
+    """True when the bidding page may name speakers (review is not anonymised).
+
+    The one place the bidding page asks; rewire it to the review phase's rule when there is
+    one (e.g. ``speaker_names_visible(event, now)``).
+    """
+    return not event.anonymised_review
+
+
+@dataclass(frozen=True)
+class BidFilters:
+    """Filters of the bidding page, parsed from query parameters: a title search ``q``, a
+    ``track_id``, and ``unbid_only`` (only proposals the reviewer has not bid on yet)."""
+
+    q: str = ""
+    track_id: int | None = None
+    unbid_only: bool = False
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> BidFilters:
+        """Parse query parameters; malformed values fall back to "no filter"."""
+        return cls(
+            q=args.get("q", "").strip()[:200],
+            track_id=parse_id(args.get("track", "")),
+            unbid_only=args.get("unbid") == "1",
+        )
+
+    @property
+    def active(self) -> bool:
+        """True when any filter narrows the list."""
+        return bool(self.q or self.track_id or self.unbid_only)
+
+
+@dataclass(frozen=True)
+class BidItem:
+    """A proposal on the bidding page: what anonymised review allows, and the reviewer's bid.
+
+    ``speakers`` is empty when :func:`bidding_shows_speakers` is false; ``bid`` is a
+    :class:`~podium.review.enums.BidPreference` value or ``None``.
+    """
+
+    id: int
+    title: str
+    abstract: str
+    track: str
+    session_type: str
+    bid: str | None
+    speakers: tuple[str, ...] = ()
+
+
+def _speaks_in(user_id: Any) -> Any:
+    return (
+        exists()
+        .where(SubmissionSpeaker.submission_id == Submission.id)
+        .where(SubmissionSpeaker.speaker_id == SpeakerProfile.id)
+        .where(SpeakerProfile.user_id == user_id)
+    )
+
+
+def biddable_ids(event_id: int, reviewer_id: int) -> Select[Any]:
+    """Select the ids of proposals ``reviewer_id`` may bid on: awaiting a decision, not their
+    own, no declared conflict."""
+    declared = (
+        exists()
+        .where(ReviewConflict.submission_id == Submission.id)
+        .where(ReviewConflict.reviewer_id == reviewer_id)
+    )
+    return select(Submission.id).where(
+        Submission.event_id == event_id,
+        Submission.state.in_(BIDDABLE_STATES),
+        ~_speaks_in(reviewer_id),
+        ~declared,
+    )
+
+
+def bidding_items(
+    event: Event, reviewer_id: int, filters: BidFilters | None = None
+) -> list[BidItem]:
+    """The proposals ``reviewer_id`` may bid on, by title, with their bids (2 queries, 1 when
+    speakers are hidden or nothing matches)."""
+    filters = filters or BidFilters()
+    s = Submission
+    stmt = (
+        select(
+            s.id,
+            s.title,
+            s.abstract,
+            Track.name.label("track"),
+            SessionType.name.label("session_type"),
+            ReviewBid.preference,
+        )
+        .outerjoin(Track, Track.id == s.track_id)
+        .outerjoin(SessionType, SessionType.id == s.session_type_id)
+        .outerjoin(
+            ReviewBid, and_(ReviewBid.submission_id == s.id, ReviewBid.reviewer_id == reviewer_id)
+        )
+        .where(s.id.in_(biddable_ids(event.id, reviewer_id)))
+        .order_by(s.title, s.id)
+    )
+    if filters.q:
+        stmt = stmt.where(func.lower(s.title).contains(filters.q.lower(), autoescape=True))
+    if filters.track_id is not None:
+        stmt = stmt.where(s.track_id == filters.track_id)
+    if filters.unbid_only:
+        stmt = stmt.where(ReviewBid.id.is_(None))
+    rows = db.session.execute(stmt).all()
+    names: dict[int, list[str]] = defaultdict(list)
+    if rows and bidding_shows_speakers(event):
+        for sub_id, name in db.session.execute(
+            select(SubmissionSpeaker.submission_id, SpeakerProfile.name)
+            .join(SpeakerProfile, SpeakerProfile.id == SubmissionSpeaker.speaker_id)
+            .where(SubmissionSpeaker.submission_id.in_([row.id for row in rows]))
+            .order_by(SubmissionSpeaker.submission_id, SubmissionSpeaker.position)
+        ):
+            names[sub_id].append(name)
+    return [
+        BidItem(
+            id=row.id,
+            title=row.title,
+            abstract=row.abstract or "",
+            track=row.track or "",
+            session_type=row.session_type or "",
+            bid=row.preference,
+            speakers=tuple(names.get(row.id, ())),
+        )
+        for row in rows
+    ]
+
+
+def bid_counts(event_id: int) -> dict[int, Counter[str]]:
+    """Every reviewer's bids in the event counted by preference, by reviewer id (one query)."""
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    stmt = (
+        select(ReviewBid.reviewer_id, ReviewBid.preference, func.count())
+        .where(ReviewBid.event_id == event_id)
+        .group_by(ReviewBid.reviewer_id, ReviewBid.preference)
+    )
+    for reviewer_id, preference, count in db.session.execute(stmt):
+        counts[reviewer_id][preference] = count
+    return counts
+
+
+def assignment_input(event: Event, *, per_proposal: int, cap: int | None) -> AssignmentInput:
+    """Everything :func:`podium.review.assignment.assign` needs for ``event`` (5 queries).
+
+    Proposals are those in :data:`BIDDABLE_STATES`; reviewers hold the reviewer role.
+    Conflicts are the declared ones and every reviewer/proposal pair where the reviewer is a
+    speaker; ``existing`` are the pairs current assignments cover (:func:`visible_pairs`).
+    """
+    proposals = list(
+        db.session.scalars(
+            select(Submission.id).where(
+                Submission.event_id == event.id, Submission.state.in_(BIDDABLE_STATES)
+            )
+        )
+    )
+    reviewers = sorted(reviewer_names(event.id))
+    bids = {
+        (r, p): pref
+        for r, p, pref in db.session.execute(
+            select(ReviewBid.reviewer_id, ReviewBid.submission_id, ReviewBid.preference).where(
+                ReviewBid.event_id == event.id
+            )
+        )
+    }
+    conflicts = {
+        (r, p)
+        for r, p in db.session.execute(
+            select(ReviewConflict.reviewer_id, ReviewConflict.submission_id)
+            .join(Submission, Submission.id == ReviewConflict.submission_id)
+            .where(Submission.event_id == event.id)
+        )
+    }
+    conflicts |= {
+        (r, p)
+        for r, p in db.session.execute(
+            select(SpeakerProfile.user_id, SubmissionSpeaker.submission_id)
+            .join(SpeakerProfile, SpeakerProfile.id == SubmissionSpeaker.speaker_id)
+            .join(Submission, Submission.id == SubmissionSpeaker.submission_id)
+            .where(Submission.event_id == event.id, SpeakerProfile.user_id.is_not(None))
+        )
+    }
+    existing = {(r, p) for r, p in db.session.execute(visible_pairs(event.id))}
+    return AssignmentInput(
+        proposals=proposals,
+        reviewers=reviewers,
+        per_proposal=per_proposal,
+        cap=cap,
+        bids=bids,
+        conflicts=conflicts,
+        existing=existing,
+    )
+
+
+def proposal_titles(event_id: int) -> dict[int, str]:
+    """Titles of the event's proposals awaiting a decision, by id (one query)."""
+    return {
+        i: t
+        for i, t in db.session.execute(
+            select(Submission.id, Submission.title).where(
+                Submission.event_id == event_id, Submission.state.in_(BIDDABLE_STATES)
+            )
+        )
+    }

@@ -32,18 +32,20 @@ from podium.mail.emails import TextError, save_event_text
 from podium.mail.models import OutboxMail
 from podium.mail.services import queue_mail
 from podium.once import claim
-from podium.review import queries
+from podium.review import assignment, queries
 from podium.review.emails import DEFAULT_TEMPLATES, fill_placeholders
 from podium.review.enums import (
     DECIDABLE_STATES,
     DECISION_MAIL_KIND,
     AssignmentScope,
+    BidPreference,
     ConfirmationAnswer,
     DecisionKind,
 )
 from podium.review.models import (
     Decision,
     Review,
+    ReviewBid,
     ReviewConflict,
     ReviewerAssignment,
 )
@@ -253,6 +255,120 @@ def declare_conflict(*, event: Event, reviewer: User, submission_id: int, reason
     if review is not None:
         db.session.delete(review)
     db.session.commit()
+
+
+# --- bidding and automatic assignment ----------------------------------------------------------
+
+
+def save_bids(*, event: Event, reviewer: User, bids: Mapping[int, BidPreference | None]) -> int:
+    """Store ``reviewer``'s bids: submission id -> preference, ``None`` to withdraw a bid.
+
+    Only the submissions named are touched, so a filtered page saves just what it showed.
+    Runs a fixed number of queries whatever the number of bids.
+
+    Returns:
+        how many bids were created, changed or withdrawn.
+
+    Raises:
+        ReviewError: a submission is not one the reviewer may bid on (not awaiting a decision,
+            their own, a declared conflict, another event); ``field`` is ``bid-<id>``.
+    """
+    if not bids:
+        return 0
+    allowed = set(
+        db.session.scalars(
+            queries.biddable_ids(event.id, reviewer.id).where(Submission.id.in_(sorted(bids)))
+        )
+    )
+    unknown = sorted(set(bids) - allowed)
+    if unknown:
+        raise ReviewError("you cannot bid on this proposal", f"bid-{unknown[0]}")
+    current = {
+        bid.submission_id: bid
+        for bid in db.session.scalars(
+            select(ReviewBid).where(
+                ReviewBid.reviewer_id == reviewer.id, ReviewBid.submission_id.in_(sorted(bids))
+            )
+        )
+    }
+    changed = 0
+    for submission_id, preference in sorted(bids.items()):
+        bid = current.get(submission_id)
+        if preference is None:
+            if bid is not None:
+                db.session.delete(bid)
+                changed += 1
+        elif bid is None:
+            db.session.add(
+                ReviewBid(
+                    event_id=event.id,
+                    reviewer_id=reviewer.id,
+                    submission_id=submission_id,
+                    preference=preference.value,
+                )
+            )
+            changed += 1
+        elif bid.preference != preference.value:
+            bid.preference = preference.value
+            changed += 1
+    db.session.commit()
+    return changed
+
+
+def preview_assignment(
+    *, event: Event, per_proposal: int, cap: int | None
+) -> assignment.AssignmentResult:
+    """The automatic assignment :func:`apply_assignment` would make now; changes nothing.
+
+    Raises:
+        ReviewError: ``per_proposal`` below 1 or ``cap`` negative (``field`` names which).
+    """
+    data = queries.assignment_input(event, per_proposal=per_proposal, cap=cap)
+    try:
+        return assignment.assign(data)
+    except assignment.AssignmentError as error:
+        raise ReviewError(str(error), error.field) from error
+
+
+@dataclass(frozen=True)
+class AppliedAssignment:
+    """What :func:`apply_assignment` did: ``added`` new per-submission assignments, or
+    ``repeated`` when the same form was already applied (nothing added then)."""
+
+    added: int
+    repeated: bool = False
+
+
+def apply_assignment(
+    *,
+    event: Event,
+    per_proposal: int,
+    cap: int | None,
+    actor_id: int | None = None,
+    form_token: str | None = None,
+) -> AppliedAssignment:
+    """Compute the automatic assignment and add one assignment per new pair.
+
+    Existing assignments (manual ones included) stay and count towards ``per_proposal`` and
+    the cap, so applying twice adds nothing the second time; ``form_token`` (see
+    :mod:`podium.once`) also makes two simultaneous submits of one form apply once.
+
+    Raises:
+        ReviewError: ``per_proposal`` below 1 or ``cap`` negative.
+    """
+    claimed = claim(token=form_token, kind="auto_assignment", user_id=actor_id)
+    if isinstance(claimed, int):
+        return AppliedAssignment(added=0, repeated=True)
+    result = preview_assignment(event=event, per_proposal=per_proposal, cap=cap)
+    rows = [
+        {"event_id": event.id, "reviewer_id": r, "submission_id": p, "created_at": utcnow()}
+        for r, p in result.pairs
+    ]
+    if rows:
+        db.session.execute(insert(ReviewerAssignment), rows)
+    claimed.done(len(rows))
+    db.session.commit()
+    return AppliedAssignment(added=len(rows))
 
 
 # --- decisions -------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -22,10 +22,16 @@ from podium.forms import offer_stored_time
 from podium.mail.services import queued_message, sender_configured
 from podium.review import queries, services
 from podium.review.emails import DEFAULT_TEMPLATES, PLACEHOLDERS
-from podium.review.enums import REVIEWABLE_STATES, ConfirmationAnswer, DecisionKind
+from podium.review.enums import (
+    REVIEWABLE_STATES,
+    BidPreference,
+    ConfirmationAnswer,
+    DecisionKind,
+)
 from podium.review.forms import (
     AnswerForm,
     AssignmentForm,
+    AutoAssignForm,
     ConflictForm,
     CsrfForm,
     DecisionForm,
@@ -41,6 +47,7 @@ from podium.review.permissions import (
     require_organizer,
     require_reviewer,
 )
+from podium.security import parse_id
 from podium.spreadsheet import safe_cell
 from podium.templating import format_local
 
@@ -691,3 +698,143 @@ def answer_from_dashboard(slug: str, submission_id: int) -> RENDERED:
     require_login()
     # The speaker dashboard (/<slug>/me/) belongs to the CfP feature; its URL is reserved.
     return _answer(event, submission_id, AnswerForm(), f"/{event.slug}/me/")
+
+
+# --- reviewers: bidding ----------------------------------------------------------------------
+
+
+def _render_bids(event: Event, errors: dict[int, str] | None = None, status: int = 200) -> RENDERED:
+    filters = queries.BidFilters.from_args(request.args)
+    return (
+        render_template(
+            "review/bids.html",
+            event=event,
+            items=queries.bidding_items(event, current_user.id, filters),
+            filters=filters,
+            preferences=list(BidPreference),
+            shows_speakers=queries.bidding_shows_speakers(event),
+            form=CsrfForm(),
+            errors=errors or {},
+        ),
+        status,
+    )
+
+
+def _parse_bids(form: Mapping[str, str]) -> dict[int, BidPreference | None]:
+    """``bid-<id>`` radio values as submission id -> preference (``""`` withdraws a bid).
+
+    Raises:
+        services.ReviewError: a malformed id or an unknown preference (naming the field).
+    """
+    bids: dict[int, BidPreference | None] = {}
+    for name, value in form.items():
+        if not name.startswith("bid-"):
+            continue
+        submission_id = parse_id(name.removeprefix("bid-"))
+        if submission_id is None:
+            raise services.ReviewError("unknown proposal", name)
+        if value and value not in BidPreference.__members__.values():
+            raise services.ReviewError("choose one of the offered answers", name)
+        bids[submission_id] = BidPreference(value) if value else None
+    return bids
+
+
+@bp.get("/review/<slug>/bids")
+def list_bids(slug: str) -> RENDERED:
+    """The proposals a reviewer may bid on, filterable, with one radio group each."""
+    event = event_or_404(slug)
+    require_reviewer(event)
+    return _render_bids(event)
+
+
+@bp.post("/review/<slug>/bids")
+def save_bids(slug: str) -> RENDERED:
+    """Save every bid of the page in one POST; come back to the same filters."""
+    event = event_or_404(slug)
+    require_reviewer(event)
+    if not CsrfForm().validate():
+        abort(400, "the form expired; reload the page")
+    try:
+        changed = services.save_bids(
+            event=event, reviewer=current_user, bids=_parse_bids(request.form)
+        )
+    except services.ReviewError as error:
+        submission_id = parse_id(error.field.removeprefix("bid-")) or 0
+        flash(f"Nothing was saved: {error}.", "error")
+        return _render_bids(event, errors={submission_id: str(error)}, status=400)
+    flash(f"Bids saved ({changed} changed).", "success")
+    return redirect(url_for("review.list_bids", slug=event.slug, **request.args))
+
+
+# --- organizers: automatic assignment ---------------------------------------------------------
+
+
+def _render_auto_assignment(
+    event: Event,
+    form: AutoAssignForm,
+    result: Any = None,
+    status: int = 200,
+) -> RENDERED:
+    return (
+        render_template(
+            "review/auto_assignment.html",
+            event=event,
+            form=form,
+            apply_form=AutoAssignForm(formdata=None, data=form.data),
+            result=result,
+            names=queries.reviewer_names(event.id) if result else {},
+            titles=queries.proposal_titles(event.id) if result else {},
+            bid_counts=queries.bid_counts(event.id),
+            preferences=list(BidPreference),
+        ),
+        status,
+    )
+
+
+@bp.get("/orga/<slug>/review/assignment")
+def auto_assignment(slug: str) -> RENDERED:
+    """The automatic assignment form; with ``per_proposal`` given, its preview and figures."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    if "per_proposal" not in request.args:
+        form = AutoAssignForm(
+            formdata=None, data={"per_proposal": event.reviews_per_submission}, meta={"csrf": False}
+        )
+        return _render_auto_assignment(event, form)
+    form = AutoAssignForm(formdata=request.args, meta={"csrf": False})
+    if not form.validate():
+        return _render_auto_assignment(event, form, status=400)
+    try:
+        result = services.preview_assignment(
+            event=event, per_proposal=form.per_proposal.data, cap=form.cap.data
+        )
+    except services.ReviewError as error:
+        _fail(form, error)
+        return _render_auto_assignment(event, form, status=400)
+    return _render_auto_assignment(event, form, result)
+
+
+@bp.post("/orga/<slug>/review/assignment")
+def apply_auto_assignment(slug: str) -> RENDERED:
+    """Add the previewed assignment (recomputed now); existing assignments stay."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    form = AutoAssignForm()
+    if form.validate():
+        try:
+            applied = services.apply_assignment(
+                event=event,
+                per_proposal=form.per_proposal.data,
+                cap=form.cap.data,
+                actor_id=current_user.id,
+                form_token=request.form.get("form_token"),
+            )
+        except services.ReviewError as error:
+            _fail(form, error)
+        else:
+            if applied.repeated:
+                flash("This assignment was already applied.", "success")
+            else:
+                flash(f"Automatic assignment applied: {applied.added} added.", "success")
+            return redirect(url_for("review.orga_review", slug=event.slug))
+    return _render_auto_assignment(event, form, status=400)

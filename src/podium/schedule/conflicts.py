@@ -32,6 +32,9 @@ class SlotInfo:
     room_name: str = ""
     state: str | None = None
     speakers: tuple[tuple[int, str], ...] = field(default=())
+    # When all speakers who said so can present: merged (start, end) aware UTC ranges; None
+    # when none of them gave availability (nothing to check), () when they share no time.
+    availability: tuple[tuple[dt.datetime, dt.datetime], ...] | None = None
 
     @property
     def is_session(self) -> bool:
@@ -71,7 +74,8 @@ def find_conflicts(
     Checks: two slots in one room overlapping (breaks included, since a room cannot host a
     talk during its own break); one speaker in two overlapping sessions, including two
     sessions at exactly the same start (even zero-length ones); a slot outside the event's
-    days; a scheduled session whose submission is not confirmed. Runs in O(n log n) per room
+    days; a scheduled session whose submission is not confirmed; a session outside its
+    speakers' availability (:func:`outside_availability`). Runs in O(n log n) per room
     and per speaker, sweeping slots in start order.
     """
     conflicts: list[Conflict] = []
@@ -113,6 +117,7 @@ def find_conflicts(
         for slot in slots
         if slot.is_session and slot.state != "confirmed"
     )
+    conflicts.extend(outside_availability(slots))
     return conflicts
 
 
@@ -153,4 +158,24 @@ def _outside(slots: Iterable[SlotInfo], bounds: tuple[dt.datetime, dt.datetime])
         )
         for slot in slots
         if slot.start < first or slot.end > after_last
+    ]
+
+
+def outside_availability(slots: Iterable[SlotInfo]) -> list[Conflict]:
+    """Sessions not held whole by one range of their speakers' availability.
+
+    A slot with ``availability=None`` (no speaker gave any) is never reported; one whose
+    speakers share no time (``()``) always is. Ranges are UTC instants, so a session across
+    a DST change is checked by its real length.
+    """
+    return [
+        Conflict(
+            ConflictKind.OUTSIDE_AVAILABILITY,
+            f"“{slot.title}” is outside its speakers' availability.",
+            (slot.id,),
+        )
+        for slot in slots
+        if slot.is_session
+        and slot.availability is not None
+        and not any(start <= slot.start and slot.end <= end for start, end in slot.availability)
     ]

@@ -18,6 +18,7 @@ class ConflictKind(StrEnum):
     SPEAKER_OVERLAP = "speaker_overlap"
     OUTSIDE_EVENT = "outside_event"
     NOT_CONFIRMED = "not_confirmed"
+    OUTSIDE_AVAILABILITY = "outside_availability"
 
 
 # Submission states whose slots are published; anything else scheduled is a conflict or

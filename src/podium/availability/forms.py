@@ -12,7 +12,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, SelectField, TimeField
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import Optional
 
 from podium.availability import queries
 from podium.availability.ranges import LocalRangeError, Range, local_range, split_by_day
@@ -30,15 +30,30 @@ class RangeRow(Form):
     start = TimeField("From", validators=[Optional()])
     end = TimeField("To", validators=[Optional()])
 
-    def validate_end(self, field: TimeField) -> None:
-        if (self.start.data is None) != (field.data is None) and not self.start.errors:
-            missing = "To" if field.data is None else "From"
-            raise ValidationError(f"{missing}: enter both times of the range, or neither.")
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Field checks, then both times or neither (a field's own ``Optional`` would stop
+        an inline check on the empty one)."""
+        if self.is_blank:
+            return True  # an unused row: its day does not matter
+        if not super().validate(extra_validators):
+            return False
+        if (self.start.data is None) != (self.end.data is None):
+            empty = self.end if self.end.data is None else self.start
+            empty.errors = [
+                *empty.errors,
+                f"{empty.label.text}: enter both times of the range, or neither.",
+            ]
+            return False
+        return True
 
     @property
     def is_blank(self) -> bool:
-        """True for a row with neither time (ignored)."""
-        return self.start.data is None and self.end.data is None
+        """True for a row with neither time typed (ignored)."""
+        return not (_typed(self.start) or _typed(self.end))
+
+
+def _typed(field: TimeField) -> bool:
+    return field.data is not None or bool(field.raw_data and field.raw_data[0].strip())
 
 
 class AvailabilityForm(FlaskForm):
@@ -66,7 +81,10 @@ def availability_form(
     A form filled from ``saved`` shows one row per range and day, plus a blank row. ``prefix``
     and ``csrf=False`` embed it in another form (the CfP submission form has its own token).
     """
-    kwargs: dict[str, Any] = {"prefix": prefix, "meta": {"csrf": csrf}}
+    kwargs: dict[str, Any] = {"prefix": prefix}
+    if not csrf:
+        # Only ever switched off: passing True would override WTF_CSRF_ENABLED.
+        kwargs["meta"] = {"csrf": False}
     if formdata is None:
         rows = [
             {"day": day.isoformat(), "start": start, "end": end}

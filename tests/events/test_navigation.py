@@ -20,6 +20,7 @@ ORGANIZER_LABELS = [
     "Mail",
     "Schedule",
     "Releases",
+    "Availability",
     "Import",
     "Team",
     "Settings",

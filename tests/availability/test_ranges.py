@@ -9,7 +9,6 @@ import pytest
 
 from podium.availability.ranges import (
     LocalRangeError,
-    covers,
     day_window,
     intersect,
     local_range,
@@ -53,12 +52,6 @@ def test_intersect_keeps_only_common_time() -> None:
         (utc("2030-02-02 14:00"), utc("2030-02-02 15:00")),
     ]
     assert intersect(first, [(utc("2030-02-02 12:00"), utc("2030-02-02 14:00"))]) == []
-
-
-def test_covers_needs_one_range_holding_the_whole_span() -> None:
-    ranges = [(utc("2030-02-02 09:00"), utc("2030-02-02 10:00"))]
-    assert covers(ranges, utc("2030-02-02 09:00"), utc("2030-02-02 10:00")) is True
-    assert covers(ranges, utc("2030-02-02 09:30"), utc("2030-02-02 10:30")) is False
 
 
 def test_local_range_converts_wall_clock_rows_to_utc() -> None:

@@ -42,6 +42,7 @@ def test_journey_from_cfp_to_public_program(live_server, new_page, screenshot) -
     journey.speaker_fills_profile(speaker, SPEAKER, _avatar_png())
     journey.speaker_finds_cfp(speaker, plan)
     journey.speaker_submits_proposal(speaker, plan, CO_SPEAKER, screenshot)
+    journey_availability.speaker_paints_availability(speaker, plan)
 
     co_speaker = new_page("co-speaker")
     journey.sign_up_and_confirm(co_speaker, outbox, live_server, CO_SPEAKER)

@@ -14,11 +14,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, SelectField, TimeField
 from wtforms.validators import Optional
 
-from podium.availability import queries
 from podium.availability.ranges import LocalRangeError, Range, local_range, split_by_day
 from podium.events.forms import choice
 from podium.events.models import Event
 from podium.schedule.conflicts import event_bounds
+from podium.schedule.queries import conference_days
 
 MAX_ROWS = 60
 
@@ -90,7 +90,7 @@ def availability_form(
             {"day": day.isoformat(), "start": start, "end": end}
             for day, start, end in split_by_day(
                 saved or [],
-                queries.conference_days(event),
+                conference_days(event),
                 time_zone=event.time_zone,
                 day_change_minutes=event.day_change_minutes or 0,
             )
@@ -149,10 +149,6 @@ def ranges_from(form: AvailabilityForm, event: Event) -> list[Range] | None:
 
 
 def _set_day_choices(form: AvailabilityForm, event: Event) -> None:
-    days = [choice(day.isoformat(), day.strftime("%a %d %b")) for day in _days(event)]
+    days = [choice(day.isoformat(), day.strftime("%a %d %b")) for day in conference_days(event)]
     for entry in form.ranges.entries:
         entry.form.day.choices = days
-
-
-def _days(event: Event) -> list[dt.date]:
-    return queries.conference_days(event)

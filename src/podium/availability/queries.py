@@ -117,12 +117,6 @@ def speakers_of(event: Event) -> list[tuple[int, str]]:
     return [(speaker_id, name) for speaker_id, name in rows]
 
 
-def conference_days(event: Event) -> list[dt.date]:
-    """The event's local calendar days, first to last."""
-    count = (event.end_date - event.start_date).days + 1
-    return [event.start_date + dt.timedelta(days=i) for i in range(max(count, 1))]
-
-
 def to_zone(instant: dt.datetime, time_zone: str) -> dt.datetime:
     """Naive wall-clock time of aware ``instant`` in IANA ``time_zone``."""
     return instant.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)

@@ -57,11 +57,6 @@ def intersect(first: Sequence[Range], second: Sequence[Range]) -> list[Range]:
     return result
 
 
-def covers(ranges: Iterable[Range], start: dt.datetime, end: dt.datetime) -> bool:
-    """True when one of the merged ``ranges`` holds all of ``[start, end)``."""
-    return any(r_start <= start and end <= r_end for r_start, r_end in ranges)
-
-
 def day_window(day: dt.date, time_zone: str, day_change_minutes: int) -> Range:
     """UTC instants ``[day change on day, day change on day + 1)`` in ``time_zone``."""
     zone = ZoneInfo(time_zone)

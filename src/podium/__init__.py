@@ -25,6 +25,7 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
     "podium.exchange.views",
     "podium.review.views",
     "podium.schedule.views",
+    "podium.availability.views",
     "podium.program.views",
     "podium.api.views",
 )

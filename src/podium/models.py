@@ -4,6 +4,7 @@ Alembic autogenerate, ``create_all`` in tests and relationship strings need all 
 """
 
 from podium.accounts.models import User
+from podium.availability.models import SpeakerAvailability
 from podium.cfp.models import (
     CoSpeakerInvitation,
     SpeakerProfile,
@@ -31,6 +32,7 @@ __all__ = [
     "ScheduleRelease",
     "SessionType",
     "Slot",
+    "SpeakerAvailability",
     "SpeakerProfile",
     "Submission",
     "SubmissionSpeaker",

@@ -194,6 +194,12 @@ def _type_into_focused(page: Page, target: Locator, value: str | bool) -> None:
     if kind == "select":
         _choose_option_by_keyboard(page, target, str(value))
         return
+    if kind == "time":
+        _type_time(page, str(value))
+        assert target.input_value() == value, (
+            f"typed {value!r}, {target} holds {target.input_value()!r}"
+        )
+        return
     if kind in ("date", "datetime-local"):
         _type_date(page, str(value), with_time=kind == "datetime-local")
         assert target.input_value() == value, (
@@ -217,6 +223,13 @@ def _type_date(page: Page, value: str, *, with_time: bool) -> None:
         page.keyboard.press("ArrowRight")
         page.keyboard.type(moment.strftime("%I%M"))
         page.keyboard.press("A" if moment.hour < 12 else "P")
+
+
+def _type_time(page: Page, value: str) -> None:
+    """Type ``HH:MM`` into the focused time field's segments (en-US: 12-hour, then AM/PM)."""
+    hour, minute = (int(part) for part in value.split(":"))
+    page.keyboard.type(f"{(hour % 12) or 12:02d}{minute:02d}")
+    page.keyboard.press("A" if hour < 12 else "P")
 
 
 def _choose_option_by_keyboard(page: Page, select: Locator, label: str) -> None:
@@ -245,8 +258,8 @@ def fill_by_keyboard(
     Call it on a freshly loaded page so focus starts at the top and the tab order itself is
     tested. Text fields are cleared first; checkboxes take a bool; selects take an option's label;
     a radio button takes ``True`` (it is chosen with the arrow keys); date and date-time fields
-    take ISO values (``2027-02-08``, ``2027-02-08T10:30``). Returns once the page the
-    form submission leads to has loaded (``submit=None`` fills without submitting).
+    take ISO values (``2027-02-08``, ``2027-02-08T10:30``), time fields ``HH:MM``. Returns once
+    the page the form submission leads to has loaded (``submit=None`` fills without submitting).
     """
     for target, value in fields:
         tab_to(page, target)

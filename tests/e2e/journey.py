@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e import a11y
+from tests.e2e import a11y, journey_availability
 from tests.e2e.mailbox import Outbox
 from tests.e2e.server import LiveServer
 
@@ -328,6 +328,7 @@ def speaker_submits_proposal(page: Page, plan: Plan, co_speaker: Person, screens
             ),
             (page.get_by_label("Co-speaker's e-mail"), co_speaker.email),
             (page.get_by_label("Co-speaker's name"), co_speaker.name),
+            *journey_availability.availability_fields(page),
         ],
         submit=page.get_by_role("button", name="Submit", exact=True),
     )

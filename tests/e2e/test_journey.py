@@ -11,7 +11,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.e2e import journey, journey_assignment
+from tests.e2e import journey, journey_assignment, journey_availability
 from tests.e2e.journey import CO_SPEAKER, ORGANIZER, REVIEWER, SPEAKER, VISITOR_ZONE, Plan
 from tests.e2e.mailbox import Outbox
 
@@ -33,6 +33,7 @@ def test_journey_from_cfp_to_public_program(live_server, new_page, screenshot) -
     journey.organizer_adds_room_and_session_type(organizer, plan)
     journey.organizer_invites_reviewer(organizer, plan, REVIEWER)
     journey.organizer_sets_anonymised_review(organizer, plan)
+    journey_availability.organizer_requires_availability(organizer, plan)
     # Without an SMTP server every mail waits in the outbox; the administrator reads it there.
     outbox = Outbox(organizer.context.new_page())
 
@@ -41,6 +42,7 @@ def test_journey_from_cfp_to_public_program(live_server, new_page, screenshot) -
     journey.speaker_fills_profile(speaker, SPEAKER, _avatar_png())
     journey.speaker_finds_cfp(speaker, plan)
     journey.speaker_submits_proposal(speaker, plan, CO_SPEAKER, screenshot)
+    journey_availability.speaker_paints_availability(speaker, plan)
 
     co_speaker = new_page("co-speaker")
     journey.sign_up_and_confirm(co_speaker, outbox, live_server, CO_SPEAKER)
@@ -58,6 +60,8 @@ def test_journey_from_cfp_to_public_program(live_server, new_page, screenshot) -
     journey.speaker_confirms(speaker, outbox, plan, SPEAKER)
 
     journey.organizer_schedules_and_publishes(organizer, plan, screenshot)
+    journey_availability.organizer_sees_availability(organizer, plan, SPEAKER, screenshot)
+    journey_availability.speaker_sees_availability_locked(speaker, plan, screenshot)
 
     visitor = new_page("visitor", timezone_id=VISITOR_ZONE)
     journey.visitor_sees_program(visitor, plan, screenshot)

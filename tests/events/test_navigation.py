@@ -21,6 +21,7 @@ ORGANIZER_LABELS = [
     "Mail",
     "Schedule",
     "Releases",
+    "Availability",
     "Import",
     "Team",
     "Settings",

@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from podium.accounts.models import User
+from podium.availability import queries as availability_queries
 from podium.cfp.models import Submission
 from podium.events.models import Event
 from podium.extensions import db
@@ -115,6 +116,8 @@ def _organizer_paths(seeded: dict[str, object]) -> set[str]:
         f"{base}/schedule/",
         f"{base}/schedule/slots/{seeded['placed'].id}",  # type: ignore[attr-defined]
         f"{base}/schedule/releases",
+        f"{base}/availability",
+        *(f"{base}/availability/speakers/{i}" for i, _ in availability_queries.speakers_of(event)),
         f"{base}/schedule/import/",
         f"{base}/team",
         f"{base}/settings",

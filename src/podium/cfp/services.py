@@ -14,6 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from podium.accounts.models import User
+from podium.availability import queries as availability_queries
+from podium.availability import services as availability_services
+from podium.availability.ranges import Range
 from podium.cfp import avatars, emails
 from podium.cfp.enums import SubmissionState as S
 from podium.cfp.models import (
@@ -290,6 +293,7 @@ def create_submission(
     co_speaker: CoSpeakerInput | None = None,
     now: datetime | None = None,
     form_token: str | None = None,
+    availability: list[Range] | None = None,
 ) -> Submission:
     """Create a submission with ``submitter`` as first speaker, submitted or as a draft.
 
@@ -299,13 +303,17 @@ def create_submission(
         now: the instant to check the CfP window against (aware UTC; default: now).
         form_token: the form's one-time token (see :mod:`podium.once`): a second request
             with it creates nothing and returns the submission the first one created.
+        availability: when the submitter can present (aware UTC ranges), replacing what they
+            gave before for this event; ``None`` leaves it as it is. Where the event requires
+            availability, submitting needs some (given now or before).
 
     Submitting queues "we received your proposal" to the submitter (see :func:`change_state`).
 
     Raises:
         DeadlineError: the CfP is not open at ``now``.
-        SubmissionError: invalid content or co-speaker, or the submitter reached the co-speaker
-            invitation limit (``field`` names the form field; nothing is saved).
+        SubmissionError: invalid content or co-speaker, the submitter reached the co-speaker
+            invitation limit, or required availability is missing or outside the event's days
+            (``field`` names the form field, ``availability`` for the latter; nothing is saved).
     """
     check_cfp_open(event, now=now)
     _session_type, duration = _checked_content(event, content)
@@ -314,6 +322,7 @@ def create_submission(
         return earlier
     with _all_or_nothing():
         profile = speaker_profile_for(submitter)
+        _save_availability(event=event, speaker=profile, ranges=availability, submitting=submit)
         submission = Submission(event_id=event.id, guid=str(uuid.uuid4()), state=S.DRAFT.value)
         _apply_content(submission, content, duration)
         db.session.add(submission)
@@ -371,6 +380,8 @@ def update_submission(
     event = db.session.get(Event, submission.event_id)
     _check_speaker_write(submission, event, as_organizer=as_organizer, now=now, verb="edited")
     _session_type, duration = _checked_content(event, content)
+    if submit and submission.state == S.DRAFT and not as_organizer:
+        _check_availability_given(event, actor)
     claimed = claim(token=form_token, kind="submission_edit", user_id=actor.id)
     if not isinstance(claimed, int):
         claimed.done(submission.id)
@@ -408,6 +419,38 @@ def update_submission(
         # same edits and the one invitation the unique index allows.
         db.session.refresh(submission)
     return submission
+
+
+AVAILABILITY_MISSING = "Say when you can present: give at least one time range."
+
+
+def _save_availability(
+    *, event: Event, speaker: SpeakerProfile, ranges: list[Range] | None, submitting: bool
+) -> None:
+    """Store availability given with a proposal (no commit); where the event requires it,
+    refuse to submit without any. Raises SubmissionError (field ``availability``)."""
+    if ranges is not None:
+        try:
+            availability_services.set_availability(
+                event=event, speaker=speaker, ranges=ranges, commit=False
+            )
+        except availability_services.AvailabilityError as exc:
+            raise SubmissionError("availability", exc.message) from exc
+    if (
+        submitting
+        and event.availability_required
+        and not availability_queries.ranges_of(event, speaker.id)
+    ):
+        raise SubmissionError("availability", AVAILABILITY_MISSING)
+
+
+def _check_availability_given(event: Event, user: User) -> None:
+    """Where ``event`` requires availability, refuse to submit a draft of a speaker without."""
+    if not event.availability_required:
+        return
+    profile = db.session.scalar(select(SpeakerProfile).where(SpeakerProfile.user_id == user.id))
+    if profile is None or not availability_queries.ranges_of(event, profile.id):
+        raise SubmissionError("availability", AVAILABILITY_MISSING)
 
 
 def _open_invitation(submission: Submission, email: str) -> bool:

@@ -22,6 +22,9 @@ from flask import (
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from podium.availability import queries as availability_queries
+from podium.availability.forms import AvailabilityForm, add_row, availability_form, ranges_from
+from podium.availability.ranges import Range
 from podium.cfp import queries, services
 from podium.cfp.avatars import AVATAR_NAME, avatar_folder
 from podium.cfp.enums import SubmissionState
@@ -53,9 +56,12 @@ bp = Blueprint("cfp", __name__, template_folder="templates")
 WITHDRAW_FINAL_STATES = ("withdrawn", "canceled", "rejected", "declined")
 
 
-def _attach(form: FlaskForm, error: services.SubmissionError) -> None:
+def _attach(form: FlaskForm | None, error: services.SubmissionError) -> None:
     field = getattr(form, error.field, None) if error.field else None
-    if field is None:
+    if isinstance(form, AvailabilityForm):
+        # Shown above the embedded availability rows, next to what it is about.
+        form.form_errors.append(error.message)
+    elif field is None:
         flash(error.message, "error")
     else:
         field.errors = [*field.errors, error.message]
@@ -104,9 +110,16 @@ def submit(slug: str):  # type: ignore[no-untyped-def]
     require_login()
     window = _window(event)
     form = submission_form(event)
+    availability = _availability_rows(event)
+    window["availability"] = availability
     if request.method == "GET":
         return render_template("cfp/submit.html", event=event, form=form, **window)
-    if form.validate_on_submit():
+    if availability is not None and AVAILABILITY_ADD in request.form:
+        # "Add another range" only brings a blank row; nothing is saved yet.
+        add_row(availability, event)
+        return render_template("cfp/submit.html", event=event, form=form, **window)
+    rows_ok, ranges = _availability_ranges(availability, event)
+    if form.validate_on_submit() and rows_ok:
         try:
             submission = services.create_submission(
                 event=event,
@@ -115,18 +128,46 @@ def submit(slug: str):  # type: ignore[no-untyped-def]
                 submit=request.form.get("action") != "draft",
                 co_speaker=_co_speaker(form),
                 form_token=request.form.get("form_token"),
+                availability=ranges,
             )
         except services.DeadlineError as error:
             _attach(form, error)
             # The typed text comes back so nothing is lost, but the call is over.
             return render_template("cfp/submit.html", event=event, form=form, **window), 403
         except services.SubmissionError as error:
-            _attach(form, error)
+            _attach(availability if error.field == "availability" else form, error)
         else:
             verb = "submitted" if submission.state == SubmissionState.SUBMITTED else "saved"
             flash(f"“{submission.title}” {verb}.", "success")
             return redirect(url_for("cfp.my_submissions", slug=slug))
     return render_template("cfp/submit.html", event=event, form=form, **window), 400
+
+
+AVAILABILITY_PREFIX = "availability"
+AVAILABILITY_ADD = f"{AVAILABILITY_PREFIX}-add_range"
+
+
+def _availability_rows(event: Event) -> AvailabilityForm | None:
+    """The availability rows the proposal form embeds when the event requires them."""
+    if not event.availability_required:
+        return None
+    if request.method == "POST":
+        return availability_form(
+            event, formdata=request.form, prefix=AVAILABILITY_PREFIX, csrf=False
+        )
+    profile = queries.profile_of(current_user)
+    saved = availability_queries.ranges_of(event, profile.id) if profile else []
+    return availability_form(event, saved=saved, prefix=AVAILABILITY_PREFIX, csrf=False)
+
+
+def _availability_ranges(
+    form: AvailabilityForm | None, event: Event
+) -> tuple[bool, list[Range] | None]:
+    """``(rows valid, UTC ranges)`` from the embedded rows; ranges ``None`` without rows."""
+    if form is None:
+        return True, None
+    ranges = ranges_from(form, event) if form.validate() else None
+    return ranges is not None, ranges
 
 
 @bp.get("/<slug>/me/")

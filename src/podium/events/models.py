@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -58,6 +59,10 @@ class Event(db.Model):
     # exports say them again; see podium.exchange.kept.
     exchange_extra: Mapped[dict[str, Any]] = mapped_column(
         JSON, default=dict, server_default=text("'{}'")
+    )
+    # Whether the CfP asks every submitter when they can present (podium.availability).
+    availability_required: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

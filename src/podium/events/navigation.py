@@ -54,6 +54,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("mail.event_outbox", "Mail", Audience.ORGANIZER),
     MenuEntry("schedule.editor", "Schedule", Audience.ORGANIZER),
     MenuEntry("schedule.releases", "Releases", Audience.ORGANIZER),
+    MenuEntry("availability.orga_overview", "Availability", Audience.ORGANIZER),
     MenuEntry("exchange.import_schedule", "Import", Audience.ORGANIZER),
     MenuEntry("events.team", "Team", Audience.ORGANIZER),
     MenuEntry("events.settings", "Settings", Audience.ORGANIZER),

@@ -34,6 +34,9 @@ class SlotInfo:
     room_name: str = ""
     state: str | None = None
     speakers: tuple[tuple[int, str], ...] = field(default=())
+    # When all speakers who said so can present: merged (start, end) aware UTC ranges; None
+    # when none of them gave availability (nothing to check), () when they share no time.
+    availability: tuple[tuple[dt.datetime, dt.datetime], ...] | None = None
 
     @property
     def is_session(self) -> bool:
@@ -74,7 +77,8 @@ def find_conflicts(
     in its room or in every room (``IN_BLOCK``, not ``ROOM_OVERLAP``); one speaker in two
     overlapping sessions, including two sessions at exactly the same start (even zero-length
     ones); a slot outside the event's days; a scheduled session whose submission is not
-    confirmed; a session whose end is not after its start. Runs in O(n log n) per room and
+    confirmed; a session whose end is not after its start; a session outside its speakers'
+    availability (:func:`outside_availability`). Runs in O(n log n) per room and
     per speaker, sweeping slots in start order. :func:`conflicts_affected_by` gives the same
     conflicts for a few changed slots without the full sweep.
     """
@@ -254,7 +258,8 @@ def _every_room_block_conflicts(slots: Sequence[SlotInfo]) -> list[Conflict]:
 
 
 def _single_slot_conflicts(slots: Iterable[SlotInfo]) -> list[Conflict]:
-    """Conflicts of one session alone: not confirmed, no length."""
+    """Conflicts of one session alone: not confirmed, no length, outside availability."""
+    slots = list(slots)
     found = []
     for slot in slots:
         if not slot.is_session:
@@ -275,6 +280,7 @@ def _single_slot_conflicts(slots: Iterable[SlotInfo]) -> list[Conflict]:
                     (slot.id,),
                 )
             )
+    found.extend(outside_availability(slots))
     return found
 
 
@@ -288,4 +294,24 @@ def _outside(slots: Iterable[SlotInfo], bounds: tuple[dt.datetime, dt.datetime])
         )
         for slot in slots
         if slot.start < first or slot.end > after_last
+    ]
+
+
+def outside_availability(slots: Iterable[SlotInfo]) -> list[Conflict]:
+    """Sessions not held whole by one range of their speakers' availability.
+
+    A slot with ``availability=None`` (no speaker gave any) is never reported; one whose
+    speakers share no time (``()``) always is. Ranges are UTC instants, so a session across
+    a DST change is checked by its real length.
+    """
+    return [
+        Conflict(
+            ConflictKind.OUTSIDE_AVAILABILITY,
+            f"“{slot.title}” is outside its speakers' availability.",
+            (slot.id,),
+        )
+        for slot in slots
+        if slot.is_session
+        and slot.availability is not None
+        and not any(start <= slot.start and slot.end <= end for start, end in slot.availability)
     ]

@@ -22,6 +22,7 @@ class ConflictKind(StrEnum):
     IN_BLOCK = "in_block"
     # A session whose end is not after its start: it would vanish from grids and feeds.
     ZERO_LENGTH = "zero_length"
+    OUTSIDE_AVAILABILITY = "outside_availability"
 
 
 # Submission states whose slots are published; anything else scheduled is a conflict or

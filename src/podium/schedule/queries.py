@@ -10,6 +10,7 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
+from podium.availability import queries as availability_queries
 from podium.cfp.models import SpeakerProfile, Submission, SubmissionSpeaker
 from podium.events.models import Event, Room
 from podium.extensions import db
@@ -50,7 +51,8 @@ class EditorRow:
 
 
 def load_rows(event: Event) -> list[EditorRow]:
-    """Every slot of ``event`` with its room, submission state and speakers (two queries)."""
+    """Every slot of ``event`` with its room, submission state, speakers and their
+    availability (three queries)."""
     result = db.session.execute(
         select(
             Slot.id,
@@ -78,6 +80,7 @@ def load_rows(event: Event) -> list[EditorRow]:
         .order_by(SubmissionSpeaker.submission_id, SubmissionSpeaker.position)
     ):
         speakers.setdefault(submission_id, []).append((speaker_id, name))
+    availability = availability_by_submission(event)
     rows = []
     for r in result:
         info = SlotInfo(
@@ -89,10 +92,26 @@ def load_rows(event: Event) -> list[EditorRow]:
             room_name=r.room_name or "",
             state=r.state if r.submission_id else None,
             speakers=tuple(speakers.get(r.submission_id, ())),
+            availability=_availability_of(availability, r.submission_id),
         )
         minutes = int((r.end_at - r.start_at).total_seconds() // 60)
         rows.append(EditorRow(info, r.kind, r.submission_id, minutes))
     return rows
+
+
+def availability_by_submission(event: Event) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
+    """Submission id → merged UTC ranges when all its speakers who gave availability can
+    present (one query); absent when none gave any. See
+    :func:`podium.availability.queries.availability_by_submission`."""
+    return availability_queries.availability_by_submission(event)
+
+
+def _availability_of(
+    availability: dict[int, list[tuple[dt.datetime, dt.datetime]]], submission_id: int | None
+) -> tuple[tuple[dt.datetime, dt.datetime], ...] | None:
+    if submission_id is None or submission_id not in availability:
+        return None
+    return tuple(availability[submission_id])
 
 
 def event_conflicts(event: Event, rows: list[EditorRow] | None = None) -> list[Conflict]:

@@ -1,0 +1,1 @@
+"""Speaker availability: when each speaker of an event can present, as UTC ranges."""

@@ -60,6 +60,8 @@ class Event(db.Model):
         JSON, default=dict, server_default=text("'{}'")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The schedule editor's grid step in minutes (5, 10, 15 or 30): drops and resizes snap to it.
+    slot_step_minutes: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
 
     tracks: Mapped[list[Track]] = relationship(
         back_populates="event", order_by="Track.name", cascade="all, delete-orphan"

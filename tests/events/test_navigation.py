@@ -19,6 +19,7 @@ ORGANIZER_LABELS = [
     "Decisions",
     "Mail",
     "Schedule",
+    "Visual editor",
     "Releases",
     "Import",
     "Team",

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from podium.cfp.models import SpeakerProfile, Submission, SubmissionSpeaker
-from podium.events.models import Event, Room
+from podium.events.models import Event, Room, Track
 from podium.extensions import db
 from podium.schedule.conflicts import Conflict, SlotInfo, event_bounds, find_conflicts
 from podium.schedule.enums import PUBLISHABLE_STATES
@@ -42,6 +42,8 @@ class EditorRow:
     kind: str
     submission_id: int | None
     duration_minutes: int
+    version: int = 1
+    track_color: str | None = None
 
     @property
     def speaker_names(self) -> str:
@@ -49,8 +51,23 @@ class EditorRow:
         return ", ".join(name for _, name in self.info.speakers)
 
 
-def load_rows(event: Event) -> list[EditorRow]:
-    """Every slot of ``event`` with its room, submission state and speakers (two queries)."""
+def load_rows(
+    event: Event,
+    *,
+    window: tuple[dt.datetime, dt.datetime] | None = None,
+    slot_ids: list[int] | None = None,
+) -> list[EditorRow]:
+    """Every slot of ``event`` with its room, submission state and speakers (two queries).
+
+    ``window`` (aware UTC ``(start, end)``) keeps only slots touching it, ends included, so
+    that a slot starting exactly at ``end`` (a same-start clash) is still loaded;
+    ``slot_ids`` keeps only those slots.
+    """
+    where = [Slot.event_id == event.id]
+    if window is not None:
+        where += [Slot.start_at <= window[1], Slot.end_at >= window[0]]
+    if slot_ids is not None:
+        where.append(Slot.id.in_(slot_ids))
     result = db.session.execute(
         select(
             Slot.id,
@@ -60,13 +77,16 @@ def load_rows(event: Event) -> list[EditorRow]:
             Slot.end_at,
             Slot.room_id,
             Slot.submission_id,
+            Slot.version,
             Room.name.label("room_name"),
             Submission.title.label("submission_title"),
             Submission.state,
+            Track.color.label("track_color"),
         )
         .outerjoin(Room, Room.id == Slot.room_id)
         .outerjoin(Submission, Submission.id == Slot.submission_id)
-        .where(Slot.event_id == event.id)
+        .outerjoin(Track, Track.id == Submission.track_id)
+        .where(*where)
         .order_by(Slot.start_at, Room.position, Slot.id)
     ).all()
     speakers: dict[int, list[tuple[int, str]]] = {}
@@ -74,7 +94,7 @@ def load_rows(event: Event) -> list[EditorRow]:
         select(SubmissionSpeaker.submission_id, SpeakerProfile.id, SpeakerProfile.name)
         .join(SpeakerProfile, SpeakerProfile.id == SubmissionSpeaker.speaker_id)
         .join(Slot, Slot.submission_id == SubmissionSpeaker.submission_id)
-        .where(Slot.event_id == event.id)
+        .where(*where)
         .order_by(SubmissionSpeaker.submission_id, SubmissionSpeaker.position)
     ):
         speakers.setdefault(submission_id, []).append((speaker_id, name))
@@ -91,7 +111,7 @@ def load_rows(event: Event) -> list[EditorRow]:
             speakers=tuple(speakers.get(r.submission_id, ())),
         )
         minutes = int((r.end_at - r.start_at).total_seconds() // 60)
-        rows.append(EditorRow(info, r.kind, r.submission_id, minutes))
+        rows.append(EditorRow(info, r.kind, r.submission_id, minutes, r.version, r.track_color))
     return rows
 
 
@@ -104,22 +124,62 @@ def event_conflicts(event: Event, rows: list[EditorRow] | None = None) -> list[C
     return find_conflicts([row.info for row in rows], bounds=bounds)
 
 
-def unscheduled_submissions(event: Event) -> list[Submission]:
-    """Accepted or confirmed submissions of ``event`` without a slot, by title (one query)."""
+def conflicts_involving(event: Event, slot_ids: list[int]) -> list[Conflict]:
+    """The conflicts of ``event`` that involve any of ``slot_ids`` (after a change to them).
+
+    Only slots overlapping the changed slots' times are loaded (room and speaker clashes need
+    nothing else), so the cost follows the neighbourhood, not the event's size: three queries.
+    Ids of removed slots simply have no conflicts. The lead may swap the body for the
+    incremental check in :mod:`podium.schedule.conflicts` without changing callers.
+    """
+    if not slot_ids:
+        return []
+    spans = db.session.execute(
+        select(Slot.start_at, Slot.end_at).where(Slot.event_id == event.id, Slot.id.in_(slot_ids))
+    ).all()
+    if not spans:
+        return []
+    window = (min(s.start_at for s in spans), max(s.end_at for s in spans))
+    rows = load_rows(event, window=window)
+    wanted = set(slot_ids)
+    return [c for c in event_conflicts(event, rows) if wanted.intersection(c.slot_ids)]
+
+
+def unscheduled_submissions(
+    event: Event,
+    *,
+    track_id: int | None = None,
+    session_type_id: int | None = None,
+    text: str = "",
+) -> list[Submission]:
+    """Accepted or confirmed submissions of ``event`` without a slot, by title (one query).
+
+    Optional filters: a track, a session type, and ``text`` found (case-insensitively) in
+    the title.
+    """
     scheduled = select(Slot.submission_id).where(
         Slot.event_id == event.id, Slot.submission_id.is_not(None)
     )
+    where = [
+        Submission.event_id == event.id,
+        Submission.state.in_(PUBLISHABLE_STATES),
+        Submission.id.not_in(scheduled),
+    ]
+    if track_id:
+        where.append(Submission.track_id == track_id)
+    if session_type_id:
+        where.append(Submission.session_type_id == session_type_id)
+    if text.strip():
+        where.append(Submission.title.ilike(f"%{_like_escape(text.strip())}%", escape="\\"))
     return list(
         db.session.scalars(
-            select(Submission)
-            .where(
-                Submission.event_id == event.id,
-                Submission.state.in_(PUBLISHABLE_STATES),
-                Submission.id.not_in(scheduled),
-            )
-            .order_by(Submission.title, Submission.id)
+            select(Submission).where(*where).order_by(Submission.title, Submission.id)
         )
     )
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def rooms_of(event: Event) -> list[Room]:

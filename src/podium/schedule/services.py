@@ -211,6 +211,23 @@ def add_block(
     return slot
 
 
+SLOT_STEPS = (5, 10, 15, 30)
+
+
+def set_slot_step(*, event: Event, minutes: int) -> None:
+    """Set the visual editor's grid step of ``event`` to ``minutes`` (one of SLOT_STEPS).
+
+    Existing slots keep their times; only new drops and resizes snap to the new step.
+
+    Raises:
+        ScheduleError: ``minutes`` is not 5, 10, 15 or 30 (field ``minutes``).
+    """
+    if minutes not in SLOT_STEPS:
+        raise ScheduleError("the grid step must be 5, 10, 15 or 30 minutes", "minutes")
+    event.slot_step_minutes = minutes
+    db.session.commit()
+
+
 class UnchangedScheduleError(ScheduleError):
     """Publishing was refused because the slots are exactly as in the latest release.
 

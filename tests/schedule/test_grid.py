@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -12,7 +13,7 @@ from flask.testing import FlaskClient
 
 from podium.extensions import db
 from podium.schedule import queries
-from podium.schedule.grid import build_day_grid
+from podium.schedule.grid import build_day_grid, placement_css
 from podium.schedule.models import Slot
 from tests.schedule.builders import (
     local,
@@ -163,11 +164,18 @@ def test_grid_positions_cards_by_room_and_step(app: Flask, world) -> None:  # ty
     # Axis starts 09:00 local (08:00 UTC) in 15-minute rows from grid row 2.
     assert 'data-axis-start="2030-02-02T08:00:00Z"' in html
     assert 'data-rows="36"' in html  # 09:00-18:00
-    opening = re.search(r'<div class="slot-card"[^>]*id="card-\d+"[^>]*style="([^"]*)"', html)
-    assert opening is not None
-    assert opening.group(1) == "grid-row: 6 / span 3; grid-column: 2;"
-    assert 'style="grid-row: 12 / span 2; grid-column: 3;"' in html  # Second, room B
-    assert 'style="grid-row: 14 / span 4; grid-column: 2 / -1;"' in html  # Lunch, every room
+    placed = dict(
+        (title, classes)
+        for classes, title in re.findall(
+            r'<div class="slot-card ([^"]*)".*?<strong class="slot-title">(.*?)</strong>', html
+        )
+    )
+    assert placed == {
+        "Opening": "gr-6 gs-3 gc-2",
+        "Second": "gr-12 gs-2 gc-3",
+        "Lunch": "gr-14 gs-4 gc-2 gw-2 slot-block",  # every room: both columns
+    }
+    assert "style=" not in html.split('id="main"')[1]  # the CSP forbids inline styles
     assert "12:00\u201313:00 · every room" in html
     assert html.count('draggable="true"') == 2  # two session cards; the break is form-only
 
@@ -178,7 +186,7 @@ def test_grid_room_filter_shows_one_column(app: Flask, world) -> None:  # type: 
     place(event, room_b, "2030-02-02 10:00", title="In B")
     client = organizer_client(app, world)
     html = squash(client.get(f"{BASE}/grid?room={room_b.id}").get_data(as_text=True))
-    assert re.findall(r'class="grid-room" data-room-id="(\d+)"', html) == [str(room_b.id)]
+    assert re.findall(r'class="grid-room [^"]*" data-room-id="(\d+)"', html) == [str(room_b.id)]
     assert "In B" in html
     assert "In A" not in html
 
@@ -208,6 +216,32 @@ def test_grid_unscheduled_list_filters_by_track_type_and_text(app: Flask, world)
     assert listed(f"?track={track.id}&type={workshop.id}") == ["Rust workshop"]
     assert listed("?q=WORKSHOP") == ["Rust workshop"]
     assert listed("?q=%25") == ["Go 100%"]  # a literal percent sign, not a wildcard
+
+
+def test_placement_css_is_the_generated_one() -> None:
+    static = Path(__file__).parents[2] / "src/podium/static/schedule-grid.css"
+    assert static.read_text() == placement_css()
+    assert ".gr-400{grid-row-start:400}" in placement_css()
+    assert ".gw-82{grid-column-end:span 82}" in placement_css()
+
+
+def test_day_grid_caps_rooms_and_rows() -> None:
+    class FakeRoom:
+        def __init__(self, room_id: int) -> None:
+            self.id = room_id
+
+    start = dt.datetime(2030, 2, 2, 8, 0, tzinfo=dt.UTC)
+    layout = build_day_grid(
+        rows=[_row(1, start, 3 * 24 * 60)],
+        rooms=[FakeRoom(i) for i in range(1, 91)],  # type: ignore[misc]
+        day=dt.date(2030, 2, 2),
+        time_zone="Europe/Brussels",
+        day_change_minutes=0,
+        step=5,
+    )
+    assert (len(layout.rooms), layout.rooms_left_out) == (80, 10)
+    assert layout.last_row == 401
+    assert layout.cards[0].span == 400
 
 
 def test_day_grid_shows_the_dst_change_on_its_row() -> None:

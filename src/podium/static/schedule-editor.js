@@ -70,7 +70,7 @@
     var span = Math.max(1, Math.ceil(minutes / step));
     var room = card.getAttribute("data-room-id");
     card.style.gridRow = row + " / span " + span;
-    card.style.gridColumn = room ? String(columns[room]) : "2 / -1";
+    card.style.gridColumn = room ? String(columns[room]) : "2 / span " + grid.getAttribute("data-rooms");
   }
 
   function layoutLanes() {

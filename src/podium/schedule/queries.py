@@ -145,6 +145,15 @@ def conflicts_involving(event: Event, slot_ids: list[int]) -> list[Conflict]:
     return [c for c in event_conflicts(event, rows) if wanted.intersection(c.slot_ids)]
 
 
+def availability_notes(event: Event) -> dict[int, str]:
+    """Hook for the visual editor's side list: submission id -> a short availability note.
+
+    Empty until speaker availability exists; at merge, build it from the availability
+    helper's ``availability_by_submission(event)`` (one query, so the page stays bounded).
+    """
+    return {}
+
+
 def unscheduled_submissions(
     event: Event,
     *,

@@ -451,6 +451,8 @@ def grid(slug: str) -> Any:
         tracks=list(event.tracks),
         session_types=list(event.session_types),
         step_form=step_form,
+        availability=queries.availability_notes(event),
+        api_base=url_for("schedule.api_place", slug=event.slug).rsplit("/", 1)[0],
         to_local=lambda instant: _to_local(instant, event),
         conflict_json=[_conflict_json(c) for c in conflicts],
     )

@@ -598,3 +598,24 @@ def test_grid_and_a_move_run_a_fixed_number_of_queries(app: Flask, world) -> Non
         assert response.status_code == 200
         counts.append((len(grid_log.statements), len(move_log.statements)))
     assert counts[0] == counts[1]
+
+
+def test_keyboard_equivalents_of_every_drag(app: Flask, world) -> None:  # type: ignore[no-untyped-def]
+    event, (room_a, _) = world["event"], world["rooms"]
+    slot = place(event, room_a, "2030-02-02 10:00", title="Placed")
+    waiting = make_submission(event, title="Waiting")
+    client = organizer_client(app, world)
+    grid_html = squash(client.get(f"{BASE}/grid").get_data(as_text=True))
+    # A card links to its form page (move, resize, unschedule); a listed session to the
+    # form editor with that session chosen.
+    assert f'href="{BASE}/slots/{slot.id}">Move or resize' in grid_html
+    place_link = f"{BASE}/?submission={waiting.id}#place-heading"
+    assert f'href="{place_link}">Place with the form' in grid_html
+    editor_html = squash(client.get(place_link).get_data(as_text=True))
+    assert f'<option selected value="{waiting.id}">Waiting</option>' in editor_html
+    slot_html = squash(client.get(f"{BASE}/slots/{slot.id}").get_data(as_text=True))
+    assert "Change length" in slot_html and "Length (minutes)" in slot_html
+    assert f'action="{BASE}/slots/{slot.id}/unschedule"' in slot_html
+    response = client.post(f"{BASE}/slots/{slot.id}/unschedule", data={"version": 1})
+    assert response.status_code == 302
+    assert db.session.get(Slot, slot.id) is None

@@ -251,6 +251,8 @@ def _render_editor(
     if place_form is None:
         place_form = PlaceForm(formdata=None)
         place_form.start.data = _default_start(event, day)
+        # The visual editor's "Place with the form" link preselects its session.
+        place_form.submission_id.data = request.args.get("submission", type=int)
     place_form.submission_id.choices = choices((s.id, s.title) for s in unscheduled)
     _room_choices(place_form, event, rooms=rooms)
     if block_form is None:
@@ -302,6 +304,7 @@ def _render_slot(
         title=title,
         form=form,
         resize_form=resize_form,
+        unschedule_form=UnscheduleForm(formdata=None),
         to_local=lambda instant: _to_local(instant, event),
     )
     return html, status

@@ -1,7 +1,7 @@
 """speaker availability: ranges per speaker and event, and the event's "required in the CfP"
 
 Revision ID: av13a1b2c3d4
-Revises: h5imp1d2e3f4
+Revises: ba13bid0a1b2
 Create Date: 2026-12-07 17:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "av13a1b2c3d4"
-down_revision = "h5imp1d2e3f4"
+down_revision = "ba13bid0a1b2"
 branch_labels = None
 depends_on = None
 

@@ -166,7 +166,8 @@ def test_time_skipped_by_dst_is_refused_on_its_field(app: Flask) -> None:
     assert response.status_code == 400
     assert (
         '<p class="field-error" id="ranges-0-start-error">From: 2030-03-31 02:30 does not exist '
-        "in Europe/Brussels (DST change).</p>"
+        "in Europe/Brussels (DST change): clocks skip it; enter a time before or after the "
+        "change.</p>"
     ) in page
 
 

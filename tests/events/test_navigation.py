@@ -20,6 +20,7 @@ ORGANIZER_LABELS = [
     "Decisions",
     "Mail",
     "Schedule",
+    "Visual editor",
     "Releases",
     "Availability",
     "Import",

@@ -137,7 +137,7 @@ def ranges_from(form: AvailabilityForm, event: Event) -> list[Range] | None:
             )
         except LocalRangeError as exc:
             field = row.start if exc.which == "start" else row.end
-            field.errors = [*field.errors, f"{field.label.text}: {exc}."]
+            field.errors = [*field.errors, f"{field.label.text}: {str(exc).rstrip('.')}."]
             ok = False
             continue
         if end > bounds[1]:

@@ -94,7 +94,10 @@ def local_range(
 
     def instant(which: str, date: dt.date, time: dt.time) -> dt.datetime:
         try:
-            return local_to_utc(dt.datetime.combine(date, time), time_zone)
+            # In the hour that happens twice the range is taken at its widest: a start at
+            # its first occurrence, an end at its second.
+            fold = 0 if which == "start" else 1
+            return local_to_utc(dt.datetime.combine(date, time), time_zone, fold=fold)
         except LocalTimeError as exc:
             raise LocalRangeError(which, str(exc)) from exc
 
@@ -129,3 +132,13 @@ def split_by_day(
                     )
                 )
     return rows
+
+
+def range_label(value: tuple[dt.datetime, dt.datetime], time_zone: str) -> str:
+    """A UTC range as ``Sat 02 Feb 09:00-12:00`` (en dash) in IANA ``time_zone``; both days
+    if two."""
+    zone = ZoneInfo(time_zone)
+    start, end = (instant.astimezone(zone) for instant in value)
+    if end.date() == start.date():
+        return f"{start:%a %d %b %H:%M}\N{EN DASH}{end:%H:%M}"
+    return f"{start:%a %d %b %H:%M} \N{EN DASH} {end:%a %d %b %H:%M}"

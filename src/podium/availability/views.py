@@ -25,6 +25,7 @@ from podium.availability.permissions import (
     own_profile_or_404,
     speaker_may_edit,
 )
+from podium.availability.ranges import range_label
 from podium.cfp.models import SpeakerProfile
 from podium.events.models import Event
 
@@ -140,7 +141,4 @@ def _render(
 @bp.app_template_filter("availability_range")
 def availability_range(value: tuple[Any, Any], time_zone: str) -> str:
     """A UTC range as ``Sat 02 Feb 09:00-12:00`` (en dash) in ``time_zone``; both days if two."""
-    start, end = (queries.to_zone(instant, time_zone) for instant in value)
-    if end.date() == start.date():
-        return f"{start:%a %d %b %H:%M}\N{EN DASH}{end:%H:%M}"
-    return f"{start:%a %d %b %H:%M} \N{EN DASH} {end:%a %d %b %H:%M}"
+    return range_label(value, time_zone)

@@ -65,6 +65,8 @@ class Event(db.Model):
         Boolean, default=False, server_default=false()
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The schedule editor's grid step in minutes (5, 10, 15 or 30): drops and resizes snap to it.
+    slot_step_minutes: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
 
     tracks: Mapped[list[Track]] = relationship(
         back_populates="event", order_by="Track.name", cascade="all, delete-orphan"

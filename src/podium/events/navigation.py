@@ -53,6 +53,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("review.decisions", "Decisions", Audience.ORGANIZER),
     MenuEntry("mail.event_outbox", "Mail", Audience.ORGANIZER),
     MenuEntry("schedule.editor", "Schedule", Audience.ORGANIZER),
+    MenuEntry("schedule.grid", "Visual editor", Audience.ORGANIZER),
     MenuEntry("schedule.releases", "Releases", Audience.ORGANIZER),
     MenuEntry("availability.orga_overview", "Availability", Audience.ORGANIZER),
     MenuEntry("exchange.import_schedule", "Import", Audience.ORGANIZER),

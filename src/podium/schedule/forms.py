@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -35,12 +36,52 @@ class PlaceForm(FlaskForm):
     start_fold = WhichTimeField()
 
 
+def _int_or_none(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
 class MoveForm(FlaskForm):
-    """Move a slot to another room and/or start time (local time); its length is kept."""
+    """Move a slot to another room and/or start time (local time); its length is kept.
+
+    ``version`` (hidden) is the slot version the page showed; a stale one is refused.
+    """
 
     room_id = SelectField("Room", coerce=int, validators=[InputRequired()])
     start = DateTimeLocalField("Start", format=LOCAL_FORMAT, validators=[DataRequired()])
     start_fold = WhichTimeField()
+    version = HiddenField(filters=[_int_or_none])
+
+
+class ResizeForm(FlaskForm):
+    """Change a slot's length in whole minutes (the form twin of dragging a card's end)."""
+
+    minutes = IntegerField(
+        "Length (minutes)", validators=[InputRequired(), NumberRange(5, 1440)], id="resize-minutes"
+    )
+    version = HiddenField(filters=[_int_or_none], id="resize-version")
+
+
+class UnscheduleForm(FlaskForm):
+    """The unschedule button: CSRF plus the slot version the page showed."""
+
+    version = HiddenField(filters=[_int_or_none])
+
+
+class StepForm(FlaskForm):
+    """The event's grid step: drops and resizes in the visual editor snap to it."""
+
+    minutes = SelectField(
+        "Grid step",
+        coerce=int,
+        choices=choices(
+            [(5, "5 minutes"), (10, "10 minutes"), (15, "15 minutes"), (30, "30 minutes")]
+        ),
+        validators=[InputRequired()],
+        id="step-minutes",
+    )
 
 
 class BlockForm(FlaskForm):

@@ -16,6 +16,10 @@ class Slot(db.Model):
     """A block in the working schedule: a session (``submission_id``) or a break/other block
     (``title`` set, no submission) in a room from ``start_at`` to ``end_at`` (UTC instants).
     A submission has at most one slot; unscheduled submissions have none.
+
+    ``version`` counts the slot's changes (1 when created); SQLAlchemy bumps it on every
+    UPDATE and refuses (``StaleDataError``) an UPDATE or DELETE of a row another request
+    changed meanwhile, so two organizers never silently overwrite each other.
     """
 
     __tablename__ = "slots"
@@ -31,9 +35,12 @@ class Slot(db.Model):
     start_at: Mapped[datetime]
     end_at: Mapped[datetime]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     submission = relationship("Submission")
     room = relationship("Room")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ScheduleRelease(db.Model):

@@ -11,10 +11,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from podium.availability import queries as availability_queries
+from podium.availability.ranges import range_label as availability_range_label
 from podium.cfp.models import SpeakerProfile, Submission, SubmissionSpeaker
-from podium.events.models import Event, Room
+from podium.events.models import Event, Room, Track
 from podium.extensions import db
-from podium.schedule.conflicts import Conflict, SlotInfo, event_bounds, find_conflicts
+from podium.schedule.conflicts import (
+    Conflict,
+    SlotInfo,
+    conflicts_affected_by,
+    event_bounds,
+    find_conflicts,
+)
 from podium.schedule.enums import PUBLISHABLE_STATES
 from podium.schedule.models import ScheduleRelease, Slot
 
@@ -43,6 +50,8 @@ class EditorRow:
     kind: str
     submission_id: int | None
     duration_minutes: int
+    version: int = 1
+    track_color: str | None = None
 
     @property
     def speaker_names(self) -> str:
@@ -50,9 +59,24 @@ class EditorRow:
         return ", ".join(name for _, name in self.info.speakers)
 
 
-def load_rows(event: Event) -> list[EditorRow]:
+def load_rows(
+    event: Event,
+    *,
+    window: tuple[dt.datetime, dt.datetime] | None = None,
+    slot_ids: list[int] | None = None,
+) -> list[EditorRow]:
     """Every slot of ``event`` with its room, submission state, speakers and their
-    availability (three queries)."""
+    availability (three queries).
+
+    ``window`` (aware UTC ``(start, end)``) keeps only slots touching it, ends included, so
+    that a slot starting exactly at ``end`` (a same-start clash) is still loaded;
+    ``slot_ids`` keeps only those slots.
+    """
+    where = [Slot.event_id == event.id]
+    if window is not None:
+        where += [Slot.start_at <= window[1], Slot.end_at >= window[0]]
+    if slot_ids is not None:
+        where.append(Slot.id.in_(slot_ids))
     result = db.session.execute(
         select(
             Slot.id,
@@ -62,13 +86,16 @@ def load_rows(event: Event) -> list[EditorRow]:
             Slot.end_at,
             Slot.room_id,
             Slot.submission_id,
+            Slot.version,
             Room.name.label("room_name"),
             Submission.title.label("submission_title"),
             Submission.state,
+            Track.color.label("track_color"),
         )
         .outerjoin(Room, Room.id == Slot.room_id)
         .outerjoin(Submission, Submission.id == Slot.submission_id)
-        .where(Slot.event_id == event.id)
+        .outerjoin(Track, Track.id == Submission.track_id)
+        .where(*where)
         .order_by(Slot.start_at, Room.position, Slot.id)
     ).all()
     speakers: dict[int, list[tuple[int, str]]] = {}
@@ -76,7 +103,7 @@ def load_rows(event: Event) -> list[EditorRow]:
         select(SubmissionSpeaker.submission_id, SpeakerProfile.id, SpeakerProfile.name)
         .join(SpeakerProfile, SpeakerProfile.id == SubmissionSpeaker.speaker_id)
         .join(Slot, Slot.submission_id == SubmissionSpeaker.submission_id)
-        .where(Slot.event_id == event.id)
+        .where(*where)
         .order_by(SubmissionSpeaker.submission_id, SubmissionSpeaker.position)
     ):
         speakers.setdefault(submission_id, []).append((speaker_id, name))
@@ -95,7 +122,7 @@ def load_rows(event: Event) -> list[EditorRow]:
             availability=_availability_of(availability, r.submission_id),
         )
         minutes = int((r.end_at - r.start_at).total_seconds() // 60)
-        rows.append(EditorRow(info, r.kind, r.submission_id, minutes))
+        rows.append(EditorRow(info, r.kind, r.submission_id, minutes, r.version, r.track_color))
     return rows
 
 
@@ -123,22 +150,79 @@ def event_conflicts(event: Event, rows: list[EditorRow] | None = None) -> list[C
     return find_conflicts([row.info for row in rows], bounds=bounds)
 
 
-def unscheduled_submissions(event: Event) -> list[Submission]:
-    """Accepted or confirmed submissions of ``event`` without a slot, by title (one query)."""
+def conflicts_involving(event: Event, slot_ids: list[int]) -> list[Conflict]:
+    """The conflicts of ``event`` that involve any of ``slot_ids`` (after a change to them).
+
+    Only slots overlapping the changed slots' times are loaded (room and speaker clashes need
+    nothing else), so the cost follows the neighbourhood, not the event's size: four queries.
+    Only pairs involving a changed slot are compared
+    (:func:`podium.schedule.conflicts.conflicts_affected_by`). Ids of removed slots simply
+    have no conflicts.
+    """
+    if not slot_ids:
+        return []
+    spans = db.session.execute(
+        select(Slot.start_at, Slot.end_at).where(Slot.event_id == event.id, Slot.id.in_(slot_ids))
+    ).all()
+    if not spans:
+        return []
+    window = (min(s.start_at for s in spans), max(s.end_at for s in spans))
+    rows = load_rows(event, window=window)
+    bounds = event_bounds(
+        event.start_date, event.end_date, event.time_zone, event.day_change_minutes or 0
+    )
+    return conflicts_affected_by([row.info for row in rows], set(slot_ids), bounds=bounds)
+
+
+def availability_notes(event: Event) -> dict[int, str]:
+    """The visual editor's side list: submission id -> "Can present: …" in the event's zone.
+
+    Built from :func:`availability_by_submission` (one query); submissions whose speakers
+    gave no availability are absent.
+    """
+    label = availability_range_label
+    return {
+        submission_id: "Can present: "
+        + ("; ".join(label(r, event.time_zone) for r in ranges) or "no time all speakers share")
+        for submission_id, ranges in availability_by_submission(event).items()
+    }
+
+
+def unscheduled_submissions(
+    event: Event,
+    *,
+    track_id: int | None = None,
+    session_type_id: int | None = None,
+    text: str = "",
+) -> list[Submission]:
+    """Accepted or confirmed submissions of ``event`` without a slot, by title (one query).
+
+    Optional filters: a track, a session type, and ``text`` found (case-insensitively) in
+    the title.
+    """
     scheduled = select(Slot.submission_id).where(
         Slot.event_id == event.id, Slot.submission_id.is_not(None)
     )
+    where = [
+        Submission.event_id == event.id,
+        Submission.state.in_(PUBLISHABLE_STATES),
+        Submission.id.not_in(scheduled),
+    ]
+    if track_id:
+        where.append(Submission.track_id == track_id)
+    if session_type_id:
+        where.append(Submission.session_type_id == session_type_id)
+    if text.strip():
+        where.append(Submission.title.ilike(f"%{_like_escape(text.strip())}%", escape="\\"))
     return list(
         db.session.scalars(
-            select(Submission)
-            .where(
-                Submission.event_id == event.id,
-                Submission.state.in_(PUBLISHABLE_STATES),
-                Submission.id.not_in(scheduled),
-            )
-            .order_by(Submission.title, Submission.id)
+            select(Submission).where(*where).order_by(Submission.title, Submission.id)
         )
     )
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def rooms_of(event: Event) -> list[Room]:

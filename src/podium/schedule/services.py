@@ -14,6 +14,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from podium.accounts.models import User
 from podium.cfp.models import Submission
@@ -38,6 +39,25 @@ class ScheduleError(ValueError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class StaleSlotError(ScheduleError):
+    """A change based on an out-of-date view of a slot was refused; nothing was written.
+
+    ``slot_id`` is the slot concerned; it was changed (or removed) by someone else since the
+    version the caller saw, so the caller should reload it and decide again.
+    """
+
+    def __init__(self, slot_id: int) -> None:
+        super().__init__(
+            "Someone else changed this slot since you loaded the page; it now shows its "
+            "current state. Nothing was saved: make your change again if it still applies.",
+            "version",
+        )
+        self.slot_id = slot_id
+
+
+MIN_SLOT_MINUTES = 5
 
 
 def place_session(
@@ -75,34 +95,71 @@ def place_session(
     return slot
 
 
-def move_slot(*, event: Event, slot: Slot, room: Room | None, start_at: dt.datetime) -> Slot:
+def move_slot(
+    *,
+    event: Event,
+    slot: Slot,
+    room: Room | None,
+    start_at: dt.datetime,
+    expected_version: int | None = None,
+) -> Slot:
     """Move ``slot`` to ``room`` at ``start_at`` (aware), keeping its length in minutes.
 
-    ``room`` None (every room) is only allowed for breaks and other blocks.
+    ``room`` None (every room) is only allowed for breaks and other blocks. ``expected_version``
+    is the ``Slot.version`` the caller saw (None: do not check); the move bumps the version.
 
     Raises:
+        StaleSlotError: the slot's version is no longer ``expected_version``.
         ScheduleError: the slot or room belongs to another event, or a session gets no room.
     """
     _check_same_event(event, slot=slot, room=room)
+    _check_version(slot, expected_version)
     if room is None and slot.submission_id is not None:
         raise ScheduleError("a session needs a room", "room_id")
     length = slot.end_at - slot.start_at
     slot.room_id = room.id if room is not None else None
     slot.start_at = _aware_utc(start_at)
     slot.end_at = slot.start_at + length
-    db.session.commit()
+    _commit_versioned(slot.id)
     return slot
 
 
-def unschedule_slot(*, event: Event, slot: Slot) -> None:
+def resize_slot(
+    *, event: Event, slot: Slot, minutes: int, expected_version: int | None = None
+) -> Slot:
+    """Make ``slot`` last ``minutes`` whole minutes from its unchanged start; bumps its version.
+
+    The submission's own duration is left alone: the slot is what the schedule shows.
+
+    Raises:
+        StaleSlotError: the slot's version is no longer ``expected_version``.
+        ScheduleError: the slot belongs to another event, or ``minutes`` is outside
+            5..1440 (field ``minutes``).
+    """
+    _check_same_event(event, slot=slot)
+    _check_version(slot, expected_version)
+    if not MIN_SLOT_MINUTES <= minutes <= MAX_BLOCK_MINUTES:
+        raise ScheduleError(
+            f"length must be between {MIN_SLOT_MINUTES} and {MAX_BLOCK_MINUTES} minutes",
+            "minutes",
+        )
+    slot.end_at = _aware_utc(slot.start_at) + dt.timedelta(minutes=minutes)
+    _commit_versioned(slot.id)
+    return slot
+
+
+def unschedule_slot(*, event: Event, slot: Slot, expected_version: int | None = None) -> None:
     """Remove ``slot``: a session goes back to the unscheduled list, a block is deleted.
 
     Raises:
+        StaleSlotError: the slot's version is no longer ``expected_version`` (None: no check).
         ScheduleError: the slot belongs to another event.
     """
     _check_same_event(event, slot=slot)
+    _check_version(slot, expected_version)
+    slot_id = slot.id
     db.session.delete(slot)
-    db.session.commit()
+    _commit_versioned(slot_id)
 
 
 def add_block(
@@ -152,6 +209,23 @@ def add_block(
         claimed.done(slot.id)
     db.session.commit()
     return slot
+
+
+SLOT_STEPS = (5, 10, 15, 30)
+
+
+def set_slot_step(*, event: Event, minutes: int) -> None:
+    """Set the visual editor's grid step of ``event`` to ``minutes`` (one of SLOT_STEPS).
+
+    Existing slots keep their times; only new drops and resizes snap to the new step.
+
+    Raises:
+        ScheduleError: ``minutes`` is not 5, 10, 15 or 30 (field ``minutes``).
+    """
+    if minutes not in SLOT_STEPS:
+        raise ScheduleError("the grid step must be 5, 10, 15 or 30 minutes", "minutes")
+    event.slot_step_minutes = minutes
+    db.session.commit()
 
 
 class UnchangedScheduleError(ScheduleError):
@@ -464,6 +538,20 @@ def _check_same_event(
         raise ScheduleError("that room belongs to another event", "room_id")
     if slot is not None and slot.event_id != event.id:
         raise ScheduleError("that slot belongs to another event")
+
+
+def _check_version(slot: Slot, expected_version: int | None) -> None:
+    if expected_version is not None and slot.version != expected_version:
+        raise StaleSlotError(slot.id)
+
+
+def _commit_versioned(slot_id: int) -> None:
+    """Commit; a concurrent change that slipped in after our read becomes StaleSlotError."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleSlotError(slot_id) from None
 
 
 def _aware_utc(value: dt.datetime) -> dt.datetime:

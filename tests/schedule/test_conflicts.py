@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 
@@ -193,16 +194,21 @@ def _random_schedule(rng: random.Random, count: int) -> list[SlotInfo]:
             )
             continue
         chosen = tuple(sorted(rng.sample(people, rng.choice((0, 1, 1, 2)))))
-        slots.append(
-            slot(
-                index,
-                start if rng.random() > 0.05 else "2030-02-04T10:00",
-                rng.choice((0, 15, 30, 30, 60, 90)),
-                room=rng.choice((1, 2, 3, 4)),
-                state=rng.choice(("confirmed", "confirmed", "confirmed", "accepted")),
-                speakers=chosen,
-            )
+        session = slot(
+            index,
+            start if rng.random() > 0.05 else "2030-02-04T10:00",
+            rng.choice((0, 15, 30, 30, 60, 90)),
+            room=rng.choice((1, 2, 3, 4)),
+            state=rng.choice(("confirmed", "confirmed", "confirmed", "accepted")),
+            speakers=chosen,
         )
+        # Some sessions carry their speakers' availability (a morning, or no shared time).
+        morning = (
+            dt.datetime(2030, 2, 2, 8, tzinfo=dt.UTC),
+            dt.datetime(2030, 2, 2, 13, tzinfo=dt.UTC),
+        )
+        availability = rng.choice((None, None, (), (morning,)))
+        slots.append(dataclasses.replace(session, availability=availability))
     return slots
 
 

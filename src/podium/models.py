@@ -4,6 +4,7 @@ Alembic autogenerate, ``create_all`` in tests and relationship strings need all 
 """
 
 from podium.accounts.models import User
+from podium.agenda.models import AgendaFeed, AgendaStar, WidgetSettings
 from podium.cfp.models import (
     CoSpeakerInvitation,
     SpeakerProfile,
@@ -18,6 +19,8 @@ from podium.review.models import Review, ReviewConflict, ReviewerAssignment
 from podium.schedule.models import ScheduleRelease, Slot
 
 __all__ = [
+    "AgendaFeed",
+    "AgendaStar",
     "CoSpeakerInvitation",
     "Event",
     "EventMembership",
@@ -37,4 +40,5 @@ __all__ = [
     "TeamInvitation",
     "Track",
     "User",
+    "WidgetSettings",
 ]

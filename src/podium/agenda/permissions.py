@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, jsonify
+from flask import abort, jsonify, make_response
 from flask_login import current_user
 
 from podium.accounts.models import User
@@ -27,7 +27,7 @@ def require_account(*, json: bool = False) -> None:
     """Stored stars and feeds belong to an account: anonymous visitors are sent to log in
     (``json``: answered 401 with a JSON body, for script calls)."""
     if json and not current_user.is_authenticated:
-        abort(jsonify(error="Log in to keep stars in your account."), 401)
+        abort(make_response(jsonify(error="Log in to keep stars in your account."), 401))
     require_login()
 
 

@@ -17,6 +17,7 @@ from flask import (
     abort,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -100,7 +101,9 @@ def merge(slug: str) -> Any:
     payload = request.get_json(silent=True)
     guids = payload.get("guids") if isinstance(payload, dict) else None
     if not isinstance(guids, list) or not all(isinstance(g, str) for g in guids):
-        abort(jsonify(error='Send JSON like {"guids": ["<session guid>", ...]}.'), 400)
+        abort(
+            make_response(jsonify(error='Send JSON like {"guids": ["<session guid>", ...]}.'), 400)
+        )
     known = program_queries.program_data(head).sessions_by_guid if head.release_id else {}
     starred = services.merge_stars(
         user=current_user, event=event, guids=[g for g in guids if g in known]

@@ -269,6 +269,7 @@ def test_my_agenda_flags_moved_and_canceled_sessions(app: Flask, client: FlaskCl
     )
     assert "It was planned for Saturday 02 February 2030, 09:30 in Room B;" in html
     assert "Moved in the latest release; it was at Saturday 02 February 2030, 11:00." in html
+    assert '<input type="hidden" name="next" value="/demo/agenda/">' in html
 
 
 def test_my_agenda_for_anonymous_visitors_shows_the_browsers_list(client: FlaskClient) -> None:
@@ -359,6 +360,8 @@ def test_regenerated_feed_revokes_the_old_address(client: FlaskClient) -> None:
 
     assert client.get(f"/demo/agenda/feed/{old}.ics").status_code == 404
     assert client.get(f"/demo/agenda/feed/{new}.ics").status_code == 200
+    shown = text(client.post("/demo/agenda/feed"))
+    assert 'class="tz-form"' not in shown  # its action would be the POST-only address
     client.post("/demo/agenda/feed/revoke")
     gone = client.get(f"/demo/agenda/feed/{new}.ics")
     assert gone.status_code == 404

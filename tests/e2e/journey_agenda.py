@@ -7,22 +7,29 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.e2e import a11y
-from tests.e2e.journey import Plan, expect_h1
+from tests.e2e.journey import VISITOR_ZONE, Plan, expect_h1
 
 
 def _star(page: Page, plan: Plan):  # type: ignore[no-untyped-def]
     return page.get_by_role("button", name=f"Star: {plan.title}")
 
 
+def _toggle_by_keyboard(page: Page, star) -> None:  # type: ignore[no-untyped-def]
+    """Tab to the star and press Enter; the page stays (agenda.js answers the click)."""
+    a11y.tab_to(page, star)
+    page.keyboard.press("Enter")
+
+
 def visitor_stars_without_account(page: Page, plan: Plan, screenshot) -> None:  # type: ignore[no-untyped-def]
     """An anonymous visitor stars the session on the grid (kept in this browser: the page says
     so), still sees it starred after a reload, and finds it in My agenda."""
-    page.goto(f"/{plan.slug}/schedule/")
+    # With ?tz= the page stays put (program.js would otherwise switch to the browser's zone).
+    page.goto(f"/{plan.slug}/schedule/?tz={VISITOR_ZONE}")
     note = page.locator("#agenda-note")
     expect(note).to_contain_text("Your stars are kept in this browser only.")
     star = _star(page, plan)
     expect(star).to_have_attribute("aria-pressed", "false")
-    a11y.press_by_keyboard(page, star)
+    _toggle_by_keyboard(page, star)
     expect(star).to_have_attribute("aria-pressed", "true")
     a11y.check_page(page, "public schedule with stars")
     screenshot(page, "schedule starred in the browser")
@@ -44,7 +51,7 @@ def speaker_stars_with_account(page: Page, plan: Plan, screenshot) -> None:  # t
     expect(page.locator("#agenda-stars")).to_contain_text("Your stars are saved to your account.")
     star = _star(page, plan)
     expect(star).to_have_attribute("aria-pressed", "false")
-    a11y.press_by_keyboard(page, star)
+    _toggle_by_keyboard(page, star)
     expect(star).to_have_attribute("aria-pressed", "true")
     page.evaluate("window.localStorage.clear()")  # nothing is kept in the browser
     page.reload()

@@ -26,6 +26,7 @@ ORGANIZER_LABELS = [
     "Tracks",
     "Rooms",
     "Session types",
+    "Widget",
 ]
 
 

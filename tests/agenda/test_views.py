@@ -282,6 +282,10 @@ def test_my_agenda_for_anonymous_visitors_shows_the_browsers_list(client: FlaskC
     titles = re.findall(r"<strong>([^<]+)</strong></a>", html)
     assert titles == ["Keynote", "Midnight hack"]
     assert "Calendar feed" not in html
+    assert re.findall(r'class="secondary agenda-forget" data-guid="([^"]+)" hidden>', html) == [
+        p.keynote,
+        p.late,
+    ]
 
 
 def test_my_agenda_without_stars_points_to_the_schedule(client: FlaskClient) -> None:

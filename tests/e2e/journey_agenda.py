@@ -22,7 +22,7 @@ def _toggle_by_keyboard(page: Page, star) -> None:  # type: ignore[no-untyped-de
 
 def visitor_stars_without_account(page: Page, plan: Plan, screenshot) -> None:  # type: ignore[no-untyped-def]
     """An anonymous visitor stars the session on the grid (kept in this browser: the page says
-    so), still sees it starred after a reload, and finds it in My agenda."""
+    so), still sees it starred after a reload, finds it in My agenda and removes it there."""
     # With ?tz= the page stays put (program.js would otherwise switch to the browser's zone).
     page.goto(f"/{plan.slug}/schedule/?tz={VISITOR_ZONE}")
     note = page.locator("#agenda-note")
@@ -42,6 +42,10 @@ def visitor_stars_without_account(page: Page, plan: Plan, screenshot) -> None:  
     expect(page.locator(".agenda-list")).to_contain_text(plan.title)
     a11y.check_page(page, "my agenda in the browser")
     screenshot(page, "my agenda in the browser", phone=True)
+    a11y.press_by_keyboard(
+        page, page.get_by_role("button", name=f"Remove {plan.title} from my agenda")
+    )
+    expect(page.get_by_role("main")).to_contain_text("You have not starred any sessions yet.")
 
 
 def speaker_stars_with_account(page: Page, plan: Plan, screenshot) -> None:  # type: ignore[no-untyped-def]

@@ -47,16 +47,27 @@
     return target && target.closest ? target.closest("button.star") : null;
   }
 
-  if (local) {
-    // Anonymous "My agenda": the server renders the guids in ?s=; keep them in step.
-    var stored = load();
-    if (stored === null) { return; }
+  // Anonymous "My agenda": the server renders the guids in ?s=; keep them in step.
+  function showStored(stored) {
     var wanted = stored.slice().sort().slice(0, MAX_IN_URL);
     if (wanted.join(",") !== local.getAttribute("data-list")) {
       var url = new URL(window.location.href);
       if (wanted.length) { url.searchParams.set("s", wanted.join(",")); } else { url.searchParams.delete("s"); }
       window.location.replace(url.toString());
     }
+  }
+
+  if (local) {
+    var stored = load();
+    if (stored === null) { return; }
+    showStored(stored);
+    Array.prototype.forEach.call(document.querySelectorAll("button.agenda-forget"), function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var rest = (load() || []).filter(function (g) { return g !== button.getAttribute("data-guid"); });
+        if (save(rest)) { showStored(rest); }
+      });
+    });
     return;
   }
 

@@ -46,8 +46,16 @@ def javascript_bytes(port: int) -> None:
 
 
 def render_times(base: str, chromium: str, repeat: int) -> None:
-    """Load each widget variant in Chromium and print size and load time."""
-    from playwright.sync_api import sync_playwright
+    """Load each widget variant in Chromium and print size and load time (skipped, saying
+    why, without Playwright or Chromium: ``make bench`` runs every benchmark)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        print("\nChromium render times skipped: the Python package playwright is missing")
+        return
+    if not Path(chromium).exists():
+        print(f"\nChromium render times skipped: {chromium} does not exist")
+        return
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

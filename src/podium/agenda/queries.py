@@ -7,8 +7,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from podium.accounts.models import User
 from podium.agenda.models import AgendaFeed, AgendaStar, WidgetSettings
 from podium.agenda.services import hash_token
+from podium.events.models import Event
 from podium.extensions import db
 from podium.schedule.models import ScheduleRelease
 
@@ -34,6 +36,17 @@ def feed_by_token(token: str) -> AgendaFeed | None:
     if feed is None or not hmac.compare_digest(feed.token_hash, wanted):
         return None
     return feed
+
+
+def feed_owner(token: str) -> tuple[User, Event] | None:
+    """The user and event of the feed whose secret is ``token``, or None (at most three
+    queries: the feed, then its user and event by primary key)."""
+    feed = feed_by_token(token)
+    if feed is None:
+        return None
+    user = db.session.get(User, feed.user_id)
+    event = db.session.get(Event, feed.event_id)
+    return (user, event) if user is not None and event is not None else None
 
 
 def has_feed(user_id: int, event_id: int) -> bool:

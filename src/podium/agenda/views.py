@@ -25,7 +25,6 @@ from flask import (
 )
 from flask_login import current_user
 
-from podium.accounts.models import User
 from podium.agenda import permissions, queries, services
 from podium.agenda.forms import WidgetSettingsForm
 from podium.agenda.personal import build_agenda, feed_sessions
@@ -34,7 +33,6 @@ from podium.agenda.widget import WidgetOptions, widget_csp, widget_options
 from podium.events import queries as event_queries
 from podium.events.models import Event
 from podium.exchange.ical import PRODID, write_ical
-from podium.extensions import db
 from podium.program import queries as program_queries
 from podium.program import timezones
 from podium.program.http import accepts_gzip, cached_body, is_fresh, variant_tag
@@ -136,16 +134,10 @@ def revoke_feed(slug: str) -> Any:
 def feed(slug: str, token: str) -> Response:
     """The feed owner's starred sessions of the latest release as iCalendar (UTC times);
     canceled sessions are left out. 404 for an unknown or revoked token."""
-    found = queries.feed_by_token(token)
-    event = db.session.get(Event, found.event_id) if found is not None else None
-    user = db.session.get(User, found.user_id) if found is not None else None
-    if (
-        event is None
-        or user is None
-        or event.slug != slug
-        or not permissions.can_see_event(user, event)
-    ):
+    owner = queries.feed_owner(token)
+    if owner is None or owner[1].slug != slug or not permissions.can_see_event(*owner):
         abort(404, description="This feed address does not exist or was revoked.")
+    user, event = owner
     head = program_queries.program_head(slug)
     assert head is not None  # the event exists
     starred = queries.starred_guids(user.id, event.id)

@@ -28,6 +28,7 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
     "podium.availability.views",
     "podium.program.views",
     "podium.api.views",
+    "podium.agenda.views",
 )
 
 # Each module exposes ``register_cli(cli_group)`` adding its commands to ``podium``.

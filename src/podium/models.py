@@ -4,6 +4,7 @@ Alembic autogenerate, ``create_all`` in tests and relationship strings need all 
 """
 
 from podium.accounts.models import User
+from podium.agenda.models import AgendaFeed, AgendaStar, WidgetSettings
 from podium.availability.models import SpeakerAvailability
 from podium.cfp.models import (
     CoSpeakerInvitation,
@@ -19,6 +20,8 @@ from podium.review.models import Review, ReviewBid, ReviewConflict, ReviewerAssi
 from podium.schedule.models import ScheduleRelease, Slot
 
 __all__ = [
+    "AgendaFeed",
+    "AgendaStar",
     "CoSpeakerInvitation",
     "Event",
     "EventMembership",
@@ -40,4 +43,5 @@ __all__ = [
     "TeamInvitation",
     "Track",
     "User",
+    "WidgetSettings",
 ]

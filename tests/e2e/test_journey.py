@@ -11,7 +11,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.e2e import journey, journey_assignment, journey_availability
+from tests.e2e import journey, journey_agenda, journey_assignment, journey_availability
 from tests.e2e.journey import CO_SPEAKER, ORGANIZER, REVIEWER, SPEAKER, VISITOR_ZONE, Plan
 from tests.e2e.mailbox import Outbox
 
@@ -65,3 +65,5 @@ def test_journey_from_cfp_to_public_program(live_server, new_page, screenshot) -
 
     visitor = new_page("visitor", timezone_id=VISITOR_ZONE)
     journey.visitor_sees_program(visitor, plan, screenshot)
+    journey_agenda.visitor_stars_without_account(visitor, plan, screenshot)
+    journey_agenda.speaker_stars_with_account(speaker, plan, screenshot)

@@ -29,6 +29,7 @@ ORGANIZER_LABELS = [
     "Tracks",
     "Rooms",
     "Session types",
+    "Widget",
 ]
 
 

@@ -124,6 +124,7 @@ def _organizer_paths(seeded: dict[str, object]) -> set[str]:
         f"{base}/tracks",
         f"{base}/rooms",
         f"{base}/session-types",
+        f"{base}/widget",
     }
 
 

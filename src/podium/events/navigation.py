@@ -62,6 +62,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("events.tracks", "Tracks", Audience.ORGANIZER),
     MenuEntry("events.rooms", "Rooms", Audience.ORGANIZER),
     MenuEntry("events.session_types", "Session types", Audience.ORGANIZER),
+    MenuEntry("agenda.widget_settings", "Widget", Audience.ORGANIZER),
     MenuEntry("review.list_submissions", "My reviews", Audience.REVIEWER),
 )
 

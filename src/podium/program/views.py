@@ -18,6 +18,8 @@ from flask import Blueprint, Response, abort, render_template, request, session
 from flask_login import current_user
 from markupsafe import Markup
 
+from podium.agenda import queries as agenda_queries
+from podium.agenda.stars import STAR_VIEWS, mark_stars, stars_tag
 from podium.events.permissions import is_organizer
 from podium.exchange.frab_xml import write_frab_xml
 from podium.exchange.ical import write_ical_person, write_ical_program, write_ical_session
@@ -414,8 +416,9 @@ def _page(
 
     Anonymous visitors without pending flash messages get the whole page from the cache;
     logged-in users get the cached program fragment inside a freshly rendered layout (their
-    name and a CSRF token must never be cached). The ETag covers the user, so logging in or
-    out never revalidates a page rendered for someone else.
+    name and a CSRF token must never be cached). The ETag covers the user and the sessions
+    they starred, so logging in or out, or starring, never revalidates a page rendered for
+    someone else or before.
     """
     if head.release_id is None:
         unpublished = Response(
@@ -425,6 +428,13 @@ def _page(
         return unpublished
     anonymous = not current_user.is_authenticated
     user_part = "anon" if anonymous else f"u{current_user.get_id()}"
+    # Stars: static hidden buttons for anonymous visitors (one cached page for all of them);
+    # a logged-in user's page is rendered for them anyway, so one small query marks theirs.
+    stars = view in STAR_VIEWS
+    starred = None
+    if stars and not anonymous:
+        starred = agenda_queries.starred_guids(current_user.id, head.event_id)
+        user_part += f"-{stars_tag(starred)}"
     gzipped = accepts_gzip()
     etag = f"{head.release_key}-{view}-{variant_tag((*variant, user_part))}"
     etag += "-gz" if gzipped else ""
@@ -442,8 +452,13 @@ def _page(
 
     def page(title_html: tuple[str, bytes]) -> bytes:
         title, html = title_html
-        body = Markup(html.decode("utf-8"))  # noqa: S704  our own rendered, escaped template
-        return render_template("program/page.html", head=head, title=title, body=body).encode()
+        text = html.decode("utf-8")
+        if starred is not None:
+            text = mark_stars(text, starred)
+        body = Markup(text)  # noqa: S704  our own rendered, escaped template
+        return render_template(
+            "program/page.html", head=head, title=title, body=body, stars=stars
+        ).encode()
 
     if anonymous and not flashes:
         # The whole page is cached, so its fragment need not be kept as well.

@@ -14,7 +14,14 @@ from podium.cfp.models import (
 from podium.events.models import Event, EventMembership, Room, SessionType, TeamInvitation, Track
 from podium.mail.models import OutboxMail
 from podium.once import FormSubmission
-from podium.review.models import Review, ReviewConflict, ReviewerAssignment
+from podium.review.models import (
+    Review,
+    ReviewConflict,
+    ReviewerAssignment,
+    ReviewPhase,
+    ReviewScore,
+    ScoreCategory,
+)
 from podium.schedule.models import ScheduleRelease, Slot
 
 __all__ = [
@@ -25,9 +32,12 @@ __all__ = [
     "OutboxMail",
     "Review",
     "ReviewConflict",
+    "ReviewPhase",
+    "ReviewScore",
     "ReviewerAssignment",
     "Room",
     "ScheduleRelease",
+    "ScoreCategory",
     "SessionType",
     "Slot",
     "SpeakerProfile",

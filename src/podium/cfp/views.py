@@ -36,6 +36,7 @@ from podium.cfp.permissions import (
     own_submission_or_404,
     pending_invitation_or_404,
     removable_speaker_or_403,
+    review_phase_allows_speaker_edits,
     submission_speaker_or_404,
     visible_event_or_404,
     withdrawable_or_403,
@@ -154,8 +155,10 @@ def _speaker_states(submissions: list[Submission]) -> Callable[[Submission], str
 
 
 def _speaker_can_edit(event: Event, submission: Submission) -> bool:
-    return bool(_window(event)["cfp_open"]) and (
-        SubmissionState(submission.state) in services.SPEAKER_EDITABLE_STATES
+    return (
+        bool(_window(event)["cfp_open"])
+        and SubmissionState(submission.state) in services.SPEAKER_EDITABLE_STATES
+        and review_phase_allows_speaker_edits(event)
     )
 
 

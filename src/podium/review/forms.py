@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,7 @@ from wtforms.validators import (
 from podium.events.times import MAX_YEAR, MIN_YEAR
 from podium.forms import TextAreaField
 from podium.review.emails import PLACEHOLDERS
+from podium.review.scoring import CategoryView
 from podium.security import MAX_ID
 
 
@@ -72,22 +73,7 @@ class ReviewSettingsForm(FlaskForm):
         Raises:
             ValidationError: malformed, or a wall-clock time skipped by a DST change.
         """
-        raw = (self.review_closes_at.data or "").strip()
-        if not raw:
-            return None
-        try:
-            naive = datetime.strptime(raw, "%Y-%m-%dT%H:%M")  # noqa: DTZ007  zone attached below
-        except ValueError as exc:
-            raise ValidationError("use the form YYYY-MM-DDTHH:MM") from exc
-        if not MIN_YEAR <= naive.year <= MAX_YEAR:
-            # Years near 1 or 9999 overflow datetime when converted to UTC.
-            raise ValidationError(f"enter a year between {MIN_YEAR} and {MAX_YEAR}")
-        zone = ZoneInfo(time_zone)
-        local = naive.replace(tzinfo=zone)
-        instant = local.astimezone(UTC)
-        if instant.astimezone(zone).replace(tzinfo=None) != naive:
-            raise ValidationError(f"{raw} does not exist in {time_zone} (clocks skip it)")
-        return instant
+        return local_to_utc(self.review_closes_at.data, time_zone)
 
     def parsed_labels(self) -> dict[int, str]:
         """The labels as ``{value: label}``.
@@ -95,19 +81,53 @@ class ReviewSettingsForm(FlaskForm):
         Raises:
             ValidationError: a line is not ``<integer> = <label>``.
         """
-        labels: dict[int, str] = {}
-        for number, line in enumerate((self.score_labels.data or "").splitlines(), start=1):
-            if not line.strip():
-                continue
-            value, sep, label = line.partition("=")
-            try:
-                key = int(value.strip())
-            except ValueError:
-                key = None
-            if not sep or key is None or not label.strip():
-                raise ValidationError(f"line {number}: write it as 'value = label'")
-            labels[key] = label.strip()[:100]
-        return labels
+        return parse_labels(self.score_labels.data)
+
+
+def local_to_utc(value: str | None, time_zone: str) -> datetime | None:
+    """A ``YYYY-MM-DDTHH:MM`` wall-clock time in IANA ``time_zone`` as aware UTC (``None``
+    when empty).
+
+    Raises:
+        ValidationError: malformed, a year out of range, or a time skipped by a DST change.
+    """
+    raw = (value or "").strip()
+    if not raw:
+        return None
+    try:
+        naive = datetime.strptime(raw, "%Y-%m-%dT%H:%M")  # noqa: DTZ007  zone attached below
+    except ValueError as exc:
+        raise ValidationError("use the form YYYY-MM-DDTHH:MM") from exc
+    if not MIN_YEAR <= naive.year <= MAX_YEAR:
+        # Years near 1 or 9999 overflow datetime when converted to UTC.
+        raise ValidationError(f"enter a year between {MIN_YEAR} and {MAX_YEAR}")
+    zone = ZoneInfo(time_zone)
+    local = naive.replace(tzinfo=zone)
+    instant = local.astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) != naive:
+        raise ValidationError(f"{raw} does not exist in {time_zone} (clocks skip it)")
+    return instant
+
+
+def parse_labels(text: str | None) -> dict[int, str]:
+    """Scale labels written one per line as ``value = label``, as ``{value: label}``.
+
+    Raises:
+        ValidationError: a line is not ``<integer> = <label>``.
+    """
+    labels: dict[int, str] = {}
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        value, sep, label = line.partition("=")
+        try:
+            key = int(value.strip())
+        except ValueError:
+            key = None
+        if not sep or key is None or not label.strip():
+            raise ValidationError(f"line {number}: write it as 'value = label'")
+        labels[key] = label.strip()[:100]
+    return labels
 
 
 class AssignmentForm(FlaskForm):
@@ -185,3 +205,85 @@ class AnswerForm(FlaskForm):
         choices=choices([("confirmed", "I will present it"), ("declined", "I cannot present it")]),
         validators=[InputRequired()],
     )
+
+
+def score_choices(category: CategoryView) -> list[SelectChoice]:
+    """The radio options of ``category``'s scale: ``"3 · Must have"`` where a label exists."""
+    return choices(
+        (v, f"{v} · {category.label(v)}" if category.label(v) else str(v))
+        for v in category.values()
+    )
+
+
+def review_form(
+    categories: Sequence[CategoryView], data: dict[str, object] | None = None
+) -> FlaskForm:
+    """A review form for a submission scored on ``categories`` (those applying to it).
+
+    One required radio group per category, named ``score`` when there is only one (the form
+    every event had before categories) and ``score_<category id>`` otherwise, then the
+    comment. ``data`` pre-fills it (ignored when the request has form data).
+    """
+    fields: dict[str, object] = {}
+    for category in categories:
+        name = "score" if len(categories) == 1 else f"score_{category.id}"
+        label = "Score" if len(categories) == 1 else f"{category.name} (weight {category.weight})"
+        fields[name] = RadioField(
+            label,
+            coerce=int,
+            choices=score_choices(category),
+            validators=[InputRequired(message=f"give a score for {category.name}")],
+        )
+    fields["comment"] = TextAreaField("Comment", validators=[Optional(), Length(max=10000)])
+    form_class = type("CategoryReviewForm", (FlaskForm,), fields)
+    return form_class(data=data)  # type: ignore[no-any-return]
+
+
+class CategoryForm(FlaskForm):
+    """A score category: name, what it asks, scale with labels, weight, tracks it is for."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    help_text = TextAreaField(
+        "What reviewers judge here (shown above its scale)",
+        validators=[Optional(), Length(max=2000)],
+    )
+    score_min = IntegerField(
+        "Lowest score", default=0, validators=[InputRequired(), NumberRange(min=-1000, max=1000)]
+    )
+    score_max = IntegerField(
+        "Highest score", default=3, validators=[InputRequired(), NumberRange(min=-1000, max=1000)]
+    )
+    labels = TextAreaField(
+        "Labels, one per line as 'value = label' (e.g. '3 = Must have')",
+        validators=[Optional(), Length(max=5000)],
+    )
+    weight = IntegerField(
+        "Weight in the total (1-100)",
+        default=1,
+        validators=[InputRequired(), NumberRange(min=1, max=100)],
+    )
+    track_ids = SelectMultipleField(
+        "Only for these tracks (select none for every submission)",
+        coerce=int,
+        validators=[Optional()],
+    )
+
+
+class PhaseForm(FlaskForm):
+    """A review phase: name, optional dates (event-local wall clock) and what it allows."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    starts_at = StringField(
+        "Starts at (event's local time, empty: no start)",
+        validators=[Optional()],
+        render_kw={"type": "datetime-local"},
+    )
+    ends_at = StringField(
+        "Ends at (event's local time, empty: no end)",
+        validators=[Optional()],
+        render_kw={"type": "datetime-local"},
+    )
+    can_review = BooleanField("Reviewers can score", default=True)
+    can_see_other_reviews = BooleanField("Reviewers see other reviewers' scores and comments")
+    can_see_speaker_names = BooleanField("Speaker names are shown to reviewers", default=True)
+    speakers_can_edit = BooleanField("Speakers can still edit their submissions", default=True)

@@ -142,7 +142,8 @@ def downgrade():
         row.id: row
         for row in connection.execute(
             sa.text(
-                "SELECT score_categories.id, score_min, score_max, weight,"
+                "SELECT score_categories.id, score_categories.score_min,"
+                " score_categories.score_max, score_categories.weight,"
                 " events.score_min AS ref_min, events.score_max AS ref_max"
                 " FROM score_categories JOIN events ON events.id = score_categories.event_id"
             )

@@ -179,6 +179,7 @@ def _check(url: str, instance: Path) -> None:
         downgrade(directory=directory, revision=OLD_HEAD)
         for event_id in event_ids:
             assert _old_ranking(event_id) == before[event_id]
+        db.session.remove()
         db.engine.dispose()
 
 

@@ -408,6 +408,19 @@ def test_organizer_adds_edits_and_deletes_a_category(app: Flask, world: World) -
     assert [c.name for c in queries.categories_of(world.event)] == ["Overall"]
 
 
+FIXED_ID = 987651  # a category the matrix deletes is recreated with this id before each request
+
+
+def _recreate_category(world: World) -> None:
+    if db.session.get(ScoreCategory, FIXED_ID) is None:
+        db.session.add(
+            ScoreCategory(
+                id=FIXED_ID, event_id=world.event.id, name="Gone", score_min=0, score_max=3
+            )
+        )
+        db.session.commit()
+
+
 def test_category_pages_permission_matrix(app: Flask, world: World) -> None:
     other_organizer = UserFactory(name="Other Orga")
     MembershipFactory(event=EventFactory(), user=other_organizer, role="organizer")
@@ -430,5 +443,11 @@ def test_category_pages_permission_matrix(app: Flask, world: World) -> None:
             Route("POST", f"/orga/{slug}/review/categories", data=form, allowed=orga),
             Route("GET", f"/orga/{slug}/review/categories/{content}", allowed=orga),
             Route("POST", f"/orga/{slug}/review/categories/{content}", data=form, allowed=orga),
+            Route(
+                "POST",
+                f"/orga/{slug}/review/categories/{FIXED_ID}/delete",
+                allowed=orga,
+                setup=lambda: _recreate_category(world),
+            ),
         ],
     )

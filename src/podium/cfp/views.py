@@ -503,7 +503,7 @@ def orga_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-d
         form=form,
         invitations=queries.pending_invitations(submission),
         history=queries.state_history(submission),
-        reviews=review_queries.submission_reviews(submission.id),
+        reviews=review_queries.submission_reviews(submission.id, event),
     ), status
 
 

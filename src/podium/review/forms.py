@@ -146,13 +146,6 @@ class AssignmentForm(FlaskForm):
     submission_id = SelectField("Submission", coerce=int, validators=[Optional()])
 
 
-class ReviewForm(FlaskForm):
-    """A score on the event's scale and a comment."""
-
-    score = RadioField("Score", coerce=int, validators=[InputRequired()])
-    comment = TextAreaField("Comment", validators=[Optional(), Length(max=10000)])
-
-
 class ConflictForm(FlaskForm):
     """Declare a conflict of interest with one submission."""
 

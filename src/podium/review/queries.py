@@ -261,7 +261,7 @@ def reviewer_items(
     show_speakers: bool | None = None,
     submission_id: int | None = None,
 ) -> list[ReviewItem]:
-    """The submissions ``reviewer_id`` may review in ``event`` as projections (4 queries).
+    """The submissions ``reviewer_id`` may review in ``event`` as projections (at most 5 queries).
 
     ``show_speakers`` defaults to :func:`podium.review.permissions.speaker_names_visible`
     for the event now (one more query): without it no speaker name, biography or note is

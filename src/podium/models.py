@@ -16,7 +16,15 @@ from podium.cfp.models import (
 from podium.events.models import Event, EventMembership, Room, SessionType, TeamInvitation, Track
 from podium.mail.models import OutboxMail
 from podium.once import FormSubmission
-from podium.review.models import Review, ReviewBid, ReviewConflict, ReviewerAssignment
+from podium.review.models import (
+    Review,
+    ReviewBid,
+    ReviewConflict,
+    ReviewerAssignment,
+    ReviewPhase,
+    ReviewScore,
+    ScoreCategory,
+)
 from podium.schedule.models import ScheduleRelease, Slot
 
 __all__ = [
@@ -30,9 +38,12 @@ __all__ = [
     "Review",
     "ReviewBid",
     "ReviewConflict",
+    "ReviewPhase",
+    "ReviewScore",
     "ReviewerAssignment",
     "Room",
     "ScheduleRelease",
+    "ScoreCategory",
     "SessionType",
     "Slot",
     "SpeakerAvailability",

@@ -58,7 +58,7 @@ def test_private_data_never_appears_and_changes_wait_for_a_release(
     talk.notes = SECRETS["notes"]
     reviewer = UserFactory()
     db.session.add(
-        Review(submission_id=talk.id, reviewer_id=reviewer.id, score=3, comment=SECRETS["review"])
+        Review(submission_id=talk.id, reviewer_id=reviewer.id, comment=SECRETS["review"])
     )
     # A draft that somehow has a slot, and a proposal never accepted: neither is a session.
     place(event, room_b, "2030-02-02 11:00", title=SECRETS["draft"], state="draft")

@@ -17,8 +17,11 @@ from sqlalchemy import func, inspect, select, table
 from podium import create_app
 from podium.database import init_migrations
 from podium.extensions import db
+from podium.review import services as review_services
+from podium.review.models import ReviewerAssignment
 from tests.conftest import base_test_config, create_postgres_database, drop_postgres_database
 from tests.support.factories import (
+    MembershipFactory,
     RoomFactory,
     SessionTypeFactory,
     SlotFactory,
@@ -56,6 +59,14 @@ def _seed() -> None:
         room_id=room.id,
         start_at=datetime(2030, 2, 1, 9, 0, tzinfo=UTC),
     )
+    # A review (and with it the event's stored score category and the review's score).
+    reviewer = UserFactory()
+    MembershipFactory(event=event, user=reviewer, role="reviewer")
+    db.session.add(ReviewerAssignment(event_id=event.id, reviewer_id=reviewer.id))
+    db.session.commit()
+    review_services.save_review(
+        event=event, reviewer=reviewer, submission_id=submission.id, score=2, comment="ok"
+    )
 
 
 def _round_trip(url: str, instance: Path) -> tuple[dict[str, int], dict[str, int]]:
@@ -76,7 +87,7 @@ def _round_trip(url: str, instance: Path) -> tuple[dict[str, int], dict[str, int
 
 def test_migrations_down_and_up_keep_every_row_on_sqlite(tmp_path: Path) -> None:
     before, after = _round_trip(f"sqlite:///{tmp_path / 'kept.db'}", tmp_path / "instance")
-    assert before["slots"] == 1
+    assert (before["slots"], before["review_scores"]) == (1, 1)
     assert after == before
 
 
@@ -89,5 +100,5 @@ def test_migrations_down_and_up_keep_every_row_on_postgresql(
         before, after = _round_trip(url, tmp_path / "instance")
     finally:
         drop_postgres_database(postgres_server_url, url)
-    assert before["slots"] == 1
+    assert (before["slots"], before["review_scores"]) == (1, 1)
     assert after == before

@@ -28,7 +28,7 @@ SEED = textwrap.dedent(
     from podium.cfp.models import SpeakerProfile, Submission, SubmissionSpeaker
     from podium.events.models import Event, EventMembership
     from podium.extensions import db
-    from podium.review.models import Review, ReviewerAssignment
+    from podium.review.models import Review, ReviewerAssignment, ReviewScore, ScoreCategory
     reader = db.session.scalar(select(User).where(User.email == "orla@reviews.example.org"))
     event = Event(slug="reviewread", name="Review Reading Conf", time_zone="Europe/Brussels",
                   start_date=dt.date(2031, 6, 1), end_date=dt.date(2031, 6, 2))
@@ -50,15 +50,19 @@ SEED = textwrap.dedent(
         db.session.add(SubmissionSpeaker(submission_id=sub.id, speaker_id=profile.id,
                                          position=0, is_submitter=True))
     at = dt.datetime(2031, 3, 1, 9, 15, tzinfo=dt.UTC)
-    db.session.add_all([
-        Review(submission_id=subs[0].id, reviewer_id=rita.id, score=3,
+    overall = ScoreCategory(event_id=event.id, name="Overall", score_min=0, score_max=3)
+    reviews = [
+        Review(submission_id=subs[0].id, reviewer_id=rita.id,
                comment="Clear outline; the demo needs a backup plan.",
                created_at=at, updated_at=at),
-        Review(submission_id=subs[0].id, reviewer_id=theo.id, score=1,
+        Review(submission_id=subs[0].id, reviewer_id=theo.id,
                comment="Too close to last year's talk.", created_at=at, updated_at=at),
-        Review(submission_id=subs[1].id, reviewer_id=rita.id, score=2, comment="",
+        Review(submission_id=subs[1].id, reviewer_id=rita.id, comment="",
                created_at=at, updated_at=at),
-    ])
+    ]
+    db.session.add_all([overall, *reviews]); db.session.flush()
+    for review, score in zip(reviews, (3, 1, 2)):
+        db.session.add(ReviewScore(review_id=review.id, category_id=overall.id, value=score))
     db.session.commit()
     print("seeded", subs[0].id)
     """

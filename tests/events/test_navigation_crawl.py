@@ -23,6 +23,7 @@ from podium.availability import queries as availability_queries
 from podium.cfp.models import Submission
 from podium.events.models import Event
 from podium.extensions import db
+from podium.review.models import ScoreCategory
 from tests.events.navigation_world import seeded_fixture  # noqa: F401  the `seeded` fixture
 from tests.support.auth import login
 
@@ -106,6 +107,13 @@ def _organizer_paths(seeded: dict[str, object]) -> set[str]:
         *(f"{base}/submissions/{i}" for i in every),
         f"{base}/review/",
         f"{base}/review/assignment",
+        # scoring: one edit page per stored score category
+        *(
+            f"{base}/review/categories/{i}"
+            for i in db.session.scalars(
+                select(ScoreCategory.id).where(ScoreCategory.event_id == event.id)
+            )
+        ),
         f"{base}/ranking",
         f"{base}/ranking.csv",
         f"{base}/decisions",

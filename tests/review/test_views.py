@@ -18,7 +18,13 @@ from podium.extensions import db
 from podium.mail.models import OutboxMail
 from podium.review import services
 from podium.review.enums import DecisionKind
-from podium.review.models import Review, ReviewConflict, ReviewerAssignment
+from podium.review.models import (
+    Review,
+    ReviewConflict,
+    ReviewerAssignment,
+    ReviewScore,
+    ScoreCategory,
+)
 from tests.review.conftest import (
     CO_SPEAKER_EMAIL,
     CO_SPEAKER_NAME,
@@ -320,7 +326,20 @@ def test_review_form_shows_labels_and_saves(app: Flask, world: World) -> None:
     assert "3 · Must have" in client.get(url).get_data(as_text=True)
     assert client.post(url, data={"score": "3", "comment": " fine "}).status_code == 302
     review = db.session.scalars(select(Review)).one()
-    assert (review.score, review.comment, review.reviewer_id) == (3, "fine", world.reviewer.id)
+    assert (review.comment, review.reviewer_id) == ("fine", world.reviewer.id)
+    # The event's implicit category was stored with the event's scale and labels.
+    stored = db.session.execute(
+        select(
+            ScoreCategory.name,
+            ScoreCategory.score_min,
+            ScoreCategory.score_max,
+            ScoreCategory.labels,
+            ReviewScore.value,
+        )
+        .join(ReviewScore, ReviewScore.category_id == ScoreCategory.id)
+        .where(ReviewScore.review_id == review.id)
+    ).all()
+    assert [tuple(row) for row in stored] == [("Overall", 0, 3, {"3": "Must have"}, 3)]
 
 
 def test_review_after_close_refused_with_message(app: Flask, world: World) -> None:

@@ -6,6 +6,8 @@ URL does not even reveal that another submission exists. Organizers use the /org
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort
 from flask_login import current_user
 
@@ -15,11 +17,22 @@ from podium.events.models import Event
 from podium.events.permissions import is_organizer, is_reviewer, require_login, require_organizer
 from podium.events.queries import event_by_slug
 from podium.extensions import db
+from podium.review.permissions import speakers_may_edit
 
 
 def can_see_event(user: object, event: Event) -> bool:
     """Public events are visible to everyone; others only to their team."""
     return event.is_public or is_organizer(user, event) or is_reviewer(user, event)  # type: ignore[arg-type]
+
+
+def review_phase_allows_speaker_edits(event: Event, now: datetime | None = None) -> bool:
+    """False while the current review phase of ``event`` freezes submissions for speakers.
+
+    Checked on every speaker write (edit, remove a co-speaker, cancel an invitation) on top
+    of the CfP window and the submission's state; organizers are never frozen. ``now`` is
+    aware UTC (default now). One query.
+    """
+    return speakers_may_edit(event, now)
 
 
 def visible_event_or_404(slug: str) -> Event:

@@ -26,6 +26,7 @@ from podium.cfp.models import (
     SubmissionSpeaker,
     SubmissionStateChange,
 )
+from podium.cfp.permissions import review_phase_allows_speaker_edits
 from podium.db import utcnow
 from podium.events.models import Event, SessionType, Track
 from podium.events.services import (
@@ -747,12 +748,16 @@ def _check_speaker_write(
     organizers at any time. ``verb`` completes "can no longer be …" in the error.
 
     Raises:
-        DeadlineError: a speaker writing outside the CfP window (at ``now``, aware UTC).
+        DeadlineError: a speaker writing outside the CfP window (at ``now``, aware UTC) or
+            while the review phase freezes submissions (see
+            :func:`podium.cfp.permissions.review_phase_allows_speaker_edits`).
         SubmissionError: a speaker and a state outside :data:`SPEAKER_EDITABLE_STATES`.
     """
     if as_organizer:
         return
     check_cfp_open(event, now=now)
+    if not review_phase_allows_speaker_edits(event, now):
+        raise DeadlineError("", "Submissions cannot be changed during the current review phase.")
     if S(submission.state) not in SPEAKER_EDITABLE_STATES:
         raise SubmissionError("", f"A {submission.state} submission can no longer be {verb}.")
 

@@ -39,6 +39,7 @@ from podium.cfp.permissions import (
     own_submission_or_404,
     pending_invitation_or_404,
     removable_speaker_or_403,
+    review_phase_allows_speaker_edits,
     submission_speaker_or_404,
     visible_event_or_404,
     withdrawable_or_403,
@@ -195,8 +196,10 @@ def _speaker_states(submissions: list[Submission]) -> Callable[[Submission], str
 
 
 def _speaker_can_edit(event: Event, submission: Submission) -> bool:
-    return bool(_window(event)["cfp_open"]) and (
-        SubmissionState(submission.state) in services.SPEAKER_EDITABLE_STATES
+    return (
+        bool(_window(event)["cfp_open"])
+        and SubmissionState(submission.state) in services.SPEAKER_EDITABLE_STATES
+        and review_phase_allows_speaker_edits(event)
     )
 
 
@@ -541,7 +544,7 @@ def orga_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-d
         form=form,
         invitations=queries.pending_invitations(submission),
         history=queries.state_history(submission),
-        reviews=review_queries.submission_reviews(submission.id),
+        reviews=review_queries.submission_reviews(submission.id, event),
     ), status
 
 

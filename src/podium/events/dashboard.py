@@ -18,6 +18,7 @@ from podium.extensions import db
 from podium.mail.models import OutboxMail
 from podium.review.enums import DECISION_MAIL_KIND
 from podium.review.models import Review
+from podium.review.permissions import PhaseRules, phase_rules
 from podium.review.queries import reviewer_names, unannounced_count, visible_pairs
 from podium.schedule.models import ScheduleRelease, Slot
 from podium.schedule.queries import event_conflicts, unscheduled_submissions
@@ -75,6 +76,8 @@ class Dashboard:
     schedule_state: str = "none"
     release_version: int | None = None
     checklist: list[ChecklistItem] = field(default_factory=list)
+    # What the review phase in force allows (see podium.review.permissions.phase_rules).
+    review_rules: PhaseRules | None = None
 
     @property
     def total(self) -> int:
@@ -111,6 +114,7 @@ def build_dashboard(event: Event) -> Dashboard:
     board.conflicts = [c.message for c in event_conflicts(event)]
     board.schedule_state, board.release_version = _schedule_state(event)
     board.checklist = getting_started(event)
+    board.review_rules = phase_rules(event)
     return board
 
 

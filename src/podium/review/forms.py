@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from flask_wtf import FlaskForm
@@ -24,9 +24,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from podium.events import times
 from podium.events.times import MAX_YEAR, MIN_YEAR, LocalTimeError
 from podium.forms import TextAreaField, WhichTimeField, resolve_local_time
 from podium.review.emails import PLACEHOLDERS
+from podium.review.scoring import CategoryView
 from podium.security import MAX_ID
 
 
@@ -95,19 +97,53 @@ class ReviewSettingsForm(FlaskForm):
         Raises:
             ValidationError: a line is not ``<integer> = <label>``.
         """
-        labels: dict[int, str] = {}
-        for number, line in enumerate((self.score_labels.data or "").splitlines(), start=1):
-            if not line.strip():
-                continue
-            value, sep, label = line.partition("=")
-            try:
-                key = int(value.strip())
-            except ValueError:
-                key = None
-            if not sep or key is None or not label.strip():
-                raise ValidationError(f"line {number}: write it as 'value = label'")
-            labels[key] = label.strip()[:100]
-        return labels
+        return parse_labels(self.score_labels.data)
+
+
+def local_to_utc(value: str | None, time_zone: str) -> datetime | None:
+    """A ``YYYY-MM-DDTHH:MM`` wall-clock time in IANA ``time_zone`` as aware UTC (``None``
+    when empty).
+
+    Raises:
+        ValidationError: malformed, a year out of range, a time skipped by a DST change, or
+            one that happens twice (the message names both occurrences; this field has no
+            way to choose, so the organizer picks a time outside the repeated hour).
+    """
+    raw = (value or "").strip()
+    if not raw:
+        return None
+    try:
+        naive = datetime.strptime(raw, "%Y-%m-%dT%H:%M")  # noqa: DTZ007  zone attached below
+    except ValueError as exc:
+        raise ValidationError("use the form YYYY-MM-DDTHH:MM") from exc
+    if not MIN_YEAR <= naive.year <= MAX_YEAR:
+        # Years near 1 or 9999 overflow datetime when converted to UTC.
+        raise ValidationError(f"enter a year between {MIN_YEAR} and {MAX_YEAR}")
+    try:
+        return times.local_to_utc(naive, time_zone)
+    except LocalTimeError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+def parse_labels(text: str | None) -> dict[int, str]:
+    """Scale labels written one per line as ``value = label``, as ``{value: label}``.
+
+    Raises:
+        ValidationError: a line is not ``<integer> = <label>``.
+    """
+    labels: dict[int, str] = {}
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        value, sep, label = line.partition("=")
+        try:
+            key = int(value.strip())
+        except ValueError:
+            key = None
+        if not sep or key is None or not label.strip():
+            raise ValidationError(f"line {number}: write it as 'value = label'")
+        labels[key] = label.strip()[:100]
+    return labels
 
 
 class AssignmentForm(FlaskForm):
@@ -124,13 +160,6 @@ class AssignmentForm(FlaskForm):
     )
     track_id = SelectField("Track", coerce=int, validators=[Optional()])
     submission_id = SelectField("Submission", coerce=int, validators=[Optional()])
-
-
-class ReviewForm(FlaskForm):
-    """A score on the event's scale and a comment."""
-
-    score = RadioField("Score", coerce=int, validators=[InputRequired()])
-    comment = TextAreaField("Comment", validators=[Optional(), Length(max=10000)])
 
 
 class ConflictForm(FlaskForm):
@@ -202,3 +231,85 @@ class AutoAssignForm(FlaskForm):
         "Most proposals per reviewer (empty for no limit)",
         validators=[Optional(), NumberRange(min=0, max=100000)],
     )
+
+
+def score_choices(category: CategoryView) -> list[SelectChoice]:
+    """The radio options of ``category``'s scale: ``"3 · Must have"`` where a label exists."""
+    return choices(
+        (v, f"{v} · {category.label(v)}" if category.label(v) else str(v))
+        for v in category.values()
+    )
+
+
+def review_form(
+    categories: Sequence[CategoryView], data: dict[str, object] | None = None
+) -> FlaskForm:
+    """A review form for a submission scored on ``categories`` (those applying to it).
+
+    One required radio group per category, named ``score`` when there is only one (the form
+    every event had before categories) and ``score_<category id>`` otherwise, then the
+    comment. ``data`` pre-fills it (ignored when the request has form data).
+    """
+    fields: dict[str, object] = {}
+    for category in categories:
+        name = "score" if len(categories) == 1 else f"score_{category.id}"
+        label = "Score" if len(categories) == 1 else f"{category.name} (weight {category.weight})"
+        fields[name] = RadioField(
+            label,
+            coerce=int,
+            choices=score_choices(category),
+            validators=[InputRequired(message=f"give a score for {category.name}")],
+        )
+    fields["comment"] = TextAreaField("Comment", validators=[Optional(), Length(max=10000)])
+    form_class = type("CategoryReviewForm", (FlaskForm,), fields)
+    return form_class(data=data)  # type: ignore[no-any-return]
+
+
+class CategoryForm(FlaskForm):
+    """A score category: name, what it asks, scale with labels, weight, tracks it is for."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    help_text = TextAreaField(
+        "What reviewers judge here (shown above its scale)",
+        validators=[Optional(), Length(max=2000)],
+    )
+    score_min = IntegerField(
+        "Lowest score", default=0, validators=[InputRequired(), NumberRange(min=-1000, max=1000)]
+    )
+    score_max = IntegerField(
+        "Highest score", default=3, validators=[InputRequired(), NumberRange(min=-1000, max=1000)]
+    )
+    labels = TextAreaField(
+        "Labels, one per line as 'value = label' (e.g. '3 = Must have')",
+        validators=[Optional(), Length(max=5000)],
+    )
+    weight = IntegerField(
+        "Weight in the total (1-100)",
+        default=1,
+        validators=[InputRequired(), NumberRange(min=1, max=100)],
+    )
+    track_ids = SelectMultipleField(
+        "Only for these tracks (select none for every submission)",
+        coerce=int,
+        validators=[Optional()],
+    )
+
+
+class PhaseForm(FlaskForm):
+    """A review phase: name, optional dates (event-local wall clock) and what it allows."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    starts_at = StringField(
+        "Starts at (event's local time, empty: no start)",
+        validators=[Optional()],
+        render_kw={"type": "datetime-local"},
+    )
+    ends_at = StringField(
+        "Ends at (event's local time, empty: no end)",
+        validators=[Optional()],
+        render_kw={"type": "datetime-local"},
+    )
+    can_review = BooleanField("Reviewers can score", default=True)
+    can_see_other_reviews = BooleanField("Reviewers see other reviewers' scores and comments")
+    can_see_speaker_names = BooleanField("Speaker names are shown to reviewers", default=True)
+    speakers_can_edit = BooleanField("Speakers can still edit their submissions", default=True)

@@ -11,6 +11,7 @@ speaker names, biographies nor the submission's notes.
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,6 +24,7 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from podium.accounts.models import User
 from podium.cfp.enums import SubmissionState
 from podium.cfp.models import SpeakerProfile, Submission, SubmissionSpeaker
+from podium.db import utcnow
 from podium.events.enums import TeamRole
 from podium.events.models import Event, EventMembership, SessionType, Track
 from podium.extensions import db
@@ -36,7 +38,12 @@ from podium.review.models import (
     ReviewBid,
     ReviewConflict,
     ReviewerAssignment,
+    ReviewPhase,
+    ReviewScore,
+    ScoreCategory,
+    score_category_tracks,
 )
+from podium.review.scoring import CategoryView, implicit_category, review_total
 from podium.security import parse_id
 
 
@@ -84,6 +91,107 @@ def visible_pairs(event_id: int, *, reviewer_id: int | None = None) -> Select[An
     return stmt
 
 
+def categories_of(event: Event) -> list[CategoryView]:
+    """The event's score categories by position (one query).
+
+    An event that stored none has one implicit category on its own scale (see
+    :func:`podium.review.scoring.implicit_category`).
+    """
+    c = ScoreCategory
+    rows = db.session.execute(
+        select(
+            c.id,
+            c.name,
+            c.help_text,
+            c.score_min,
+            c.score_max,
+            c.weight,
+            c.labels,
+            score_category_tracks.c.track_id,
+        )
+        .outerjoin(score_category_tracks, score_category_tracks.c.category_id == c.id)
+        .where(c.event_id == event.id)
+        .order_by(c.position, c.id)
+    ).all()
+    if not rows:
+        return [implicit_category(event)]
+    tracks: dict[int, set[int]] = defaultdict(set)
+    first: dict[int, Any] = {}
+    for row in rows:
+        first.setdefault(row.id, row)
+        if row.track_id is not None:
+            tracks[row.id].add(row.track_id)
+    return [
+        CategoryView(
+            id=row.id,
+            name=row.name,
+            help_text=row.help_text or "",
+            score_min=row.score_min,
+            score_max=row.score_max,
+            weight=row.weight,
+            labels=dict(row.labels or {}),
+            track_ids=frozenset(tracks[row.id]),
+        )
+        for row in first.values()
+    ]
+
+
+def review_phases(event_id: int) -> list[ReviewPhase]:
+    """The event's review phases in order: by start (undated first), then position, id."""
+    return list(
+        db.session.scalars(
+            select(ReviewPhase)
+            .where(ReviewPhase.event_id == event_id)
+            .order_by(
+                ReviewPhase.starts_at.is_not(None),
+                ReviewPhase.starts_at,
+                ReviewPhase.position,
+                ReviewPhase.id,
+            )
+        )
+    )
+
+
+def pick_current_phase(phases: Sequence[ReviewPhase], now: datetime) -> ReviewPhase | None:
+    """The phase in force at ``now`` (aware UTC) among ``phases`` (ordered as
+    :func:`review_phases` returns them), without a query.
+
+    A pinned phase wins whatever the dates. Otherwise the phase whose window
+    ``starts_at <= now < ends_at`` (a ``None`` end is open) started last; ``None`` when no
+    window contains ``now``.
+    """
+    pinned = [p for p in phases if p.is_pinned]
+    if pinned:
+        return pinned[0]
+    current = None
+    for phase in phases:
+        started = phase.starts_at is None or phase.starts_at <= now
+        ended = phase.ends_at is not None and now >= phase.ends_at
+        if started and not ended:
+            current = phase  # a later start wins: phases may overlap while being planned
+    return current
+
+
+def current_phase(event: Event, now: datetime | None = None) -> ReviewPhase | None:
+    """The event's review phase in force at ``now`` (default: now, aware UTC); one query."""
+    return pick_current_phase(review_phases(event.id), now or utcnow())
+
+
+def review_values(review_ids: Iterable[int]) -> dict[int, dict[int, int]]:
+    """``{review id: {category id: value}}`` for ``review_ids`` (one query, none if empty)."""
+    ids = sorted(set(review_ids))
+    values: dict[int, dict[int, int]] = defaultdict(dict)
+    if not ids:
+        return values
+    for review_id, category_id, value in db.session.execute(
+        select(ReviewScore.review_id, ReviewScore.category_id, ReviewScore.value).where(
+            ReviewScore.review_id.in_(ids)
+        )
+    ):
+        values[review_id][category_id] = value
+    return values
+
+
 def visible_submission_ids(event_id: int, reviewer_id: int) -> Select[Any]:
     """A subquery-ready select of the submission ids ``reviewer_id`` may see in the event."""
     pairs = visible_pairs(event_id, reviewer_id=reviewer_id).subquery()
@@ -102,8 +210,11 @@ class SpeakerView:
 class ReviewItem:
     """A submission as a reviewer sees it, with the reviewer's own review (if any).
 
-    Holds no e-mail or avatar ever; ``speakers`` is empty and ``notes`` is ``""`` when the
-    event's review is anonymised. ``duration_minutes`` is whole minutes.
+    Holds no e-mail or avatar ever; ``speakers`` is empty and ``notes`` is ``""`` when
+    speaker names are hidden from reviewers (see
+    :func:`podium.review.permissions.speaker_names_visible`). ``duration_minutes`` is whole
+    minutes. ``my_score`` is the total of the reviewer's review (see
+    :func:`podium.review.scoring.review_total`), ``my_scores`` its values by category id.
     """
 
     id: int
@@ -117,9 +228,12 @@ class ReviewItem:
     duration_minutes: int
     language: str
     audience_level: str
-    my_score: int | None
+    my_score: float | int | None
     my_comment: str
     speakers: tuple[SpeakerView, ...] = field(default=())
+    track_id: int | None = None
+    my_scores: Mapping[int, int] = field(default_factory=dict)
+    reviewed: bool = False
 
     def as_export(self) -> dict[str, Any]:
         """This item as a flat JSON-ready dict (speakers as a list of names and bios)."""
@@ -136,17 +250,25 @@ class ReviewItem:
             "language": self.language,
             "audience_level": self.audience_level,
             "my_score": self.my_score,
+            "my_scores": {str(k): v for k, v in sorted(self.my_scores.items())},
             "my_comment": self.my_comment,
             "speakers": [{"name": s.name, "biography": s.biography} for s in self.speakers],
         }
 
 
 def reviewer_items(
-    event: Event, reviewer_id: int, *, submission_id: int | None = None
+    event: Event,
+    reviewer_id: int,
+    *,
+    show_speakers: bool | None = None,
+    submission_id: int | None = None,
 ) -> list[ReviewItem]:
-    """The submissions ``reviewer_id`` may review in ``event`` as projections (2 queries).
+    """The submissions ``reviewer_id`` may review in ``event`` as projections (at most 5 queries).
 
-    Pass ``submission_id`` to fetch one; an empty list then means "not visible" (answer 404).
+    ``show_speakers`` defaults to :func:`podium.review.permissions.speaker_names_visible`
+    for the event now (one more query): without it no speaker name, biography or note is
+    even selected. Pass
+    ``submission_id`` to fetch one; an empty list then means "not visible" (answer 404).
     """
     visible = visible_submission_ids(event.id, reviewer_id)
     s = Submission
@@ -163,7 +285,8 @@ def reviewer_items(
             s.duration_minutes,
             s.language,
             s.audience_level,
-            Review.score,
+            s.track_id,
+            Review.id.label("review_id"),
             Review.comment,
         )
         .outerjoin(Track, Track.id == s.track_id)
@@ -177,8 +300,16 @@ def reviewer_items(
     rows = db.session.execute(stmt).all()
     if not rows:
         return []
+    if show_speakers is None:
+        # Imported here: permissions builds on this module (current_phase).
+        from podium.review.permissions import speaker_names_visible
+
+        show_speakers = speaker_names_visible(event)
+    categories = categories_of(event)
+    lo, hi = event.score_min, event.score_max
+    values = review_values(row.review_id for row in rows if row.review_id is not None)
     speakers: dict[int, list[SpeakerView]] = defaultdict(list)
-    if not event.anonymised_review:
+    if show_speakers:
         ids = [row.id for row in rows]
         for sub_id, name, bio in db.session.execute(
             select(SubmissionSpeaker.submission_id, SpeakerProfile.name, SpeakerProfile.biography)
@@ -194,15 +325,20 @@ def reviewer_items(
             subtitle=row.subtitle or "",
             abstract=row.abstract or "",
             description=row.description or "",
-            notes="" if event.anonymised_review else (row.notes or ""),
+            notes=(row.notes or "") if show_speakers else "",
             track=row.track or "",
             session_type=row.session_type or "",
             duration_minutes=row.duration_minutes,
             language=row.language or "",
             audience_level=row.audience_level or "",
-            my_score=row.score,
+            my_score=review_total(values.get(row.review_id, {}), categories, lo, hi)
+            if row.review_id is not None
+            else None,
             my_comment=row.comment or "",
             speakers=tuple(speakers.get(row.id, ())),
+            track_id=row.track_id,
+            my_scores=values.get(row.review_id, {}),
+            reviewed=row.review_id is not None,
         )
         for row in rows
     ]
@@ -224,26 +360,32 @@ class ReviewEntry:
 
     ``reviewer`` is the account's name (its e-mail when the name is empty); ``updated_at`` is
     the aware UTC instant of the last change (equal to ``created_at`` when never edited).
-    Reviews have a single overall score today; a per-category model would add its scores here.
+    ``score`` is the review's total on the event's reference scale (see
+    :func:`podium.review.scoring.review_total`; an ``int`` when whole), ``scores`` its
+    values by category id.
     """
 
     submission_id: int
     reviewer_id: int
     reviewer: str
-    score: int
+    score: float | int
     comment: str
     created_at: datetime
     updated_at: datetime
+    scores: Mapping[int, int] = field(default_factory=dict)
 
 
-def _review_entries(where: Any) -> list[ReviewEntry]:
+def _review_entries(
+    where: Any, event: Event, categories: Sequence[CategoryView]
+) -> list[ReviewEntry]:
+    """Reviews matching ``where`` with their totals (two queries)."""
     stmt = (
         select(
+            Review.id,
             Review.submission_id,
             Review.reviewer_id,
             User.name,
             User.email,
-            Review.score,
             Review.comment,
             Review.created_at,
             Review.updated_at,
@@ -253,23 +395,43 @@ def _review_entries(where: Any) -> list[ReviewEntry]:
         .where(where)
         .order_by(Review.submission_id, func.lower(User.name), User.email, Review.id)
     )
-    return [
-        ReviewEntry(
-            submission_id=row.submission_id,
-            reviewer_id=row.reviewer_id,
-            reviewer=row.name or row.email,
-            score=row.score,
-            comment=row.comment or "",
-            created_at=row.created_at,
-            updated_at=row.updated_at,
+    rows = db.session.execute(stmt).all()
+    values = review_values(row.id for row in rows)
+    entries = []
+    for row in rows:
+        total = review_total(values[row.id], categories, event.score_min, event.score_max)
+        entries.append(
+            ReviewEntry(
+                submission_id=row.submission_id,
+                reviewer_id=row.reviewer_id,
+                reviewer=row.name or row.email,
+                # A review without any value (all its categories deleted) counts as the
+                # lowest score rather than vanishing from the figures.
+                score=total if total is not None else event.score_min,
+                comment=row.comment or "",
+                created_at=row.created_at,
+                updated_at=row.updated_at,
+                scores=values[row.id],
+            )
         )
-        for row in db.session.execute(stmt)
-    ]
+    return entries
 
 
-def submission_reviews(submission_id: int) -> list[ReviewEntry]:
-    """Every review of one submission, by reviewer name (one query). For organizers only."""
-    return _review_entries(Review.submission_id == submission_id)
+def submission_reviews(submission_id: int, event: Event | None = None) -> list[ReviewEntry]:
+    """Every review of one submission with totals, by reviewer name (three or four queries).
+
+    For organizers, or for reviewers while the review phase lets them see others' reviews.
+    ``event`` is the submission's event (looked up when not given).
+    """
+    if event is None:
+        event = db.session.scalar(
+            select(Event)
+            .join(Submission, Submission.event_id == Event.id)
+            .where(Submission.id == submission_id)
+        )
+        if event is None:
+            return []
+    return _review_entries(Review.submission_id == submission_id, event, categories_of(event))
 
 
 @dataclass
@@ -279,6 +441,8 @@ class RankingRow:
     ``mean``/``median``/``stddev`` (population) and ``spread`` (max - min) are ``None``
     without reviews; ``missing`` names the assigned reviewers who have not scored it yet;
     ``reviews`` holds every review (reviewer, score, comment, time) by reviewer name.
+    ``scores`` are the reviews' totals (see :func:`podium.review.scoring.review_total`);
+    ``category_means`` the mean value per category id, on that category's own scale.
     """
 
     id: int
@@ -288,13 +452,14 @@ class RankingRow:
     track: str
     track_id: int | None
     speakers: list[str]
-    scores: list[int]
+    scores: list[float | int]
     missing: list[str]
     reviews: list[ReviewEntry] = field(default_factory=list)
     mean: float | None = None
     median: float | None = None
-    spread: int | None = None
+    spread: float | int | None = None
     stddev: float | None = None
+    category_means: dict[int, float] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -303,15 +468,18 @@ class RankingRow:
 
 
 SORT_KEYS = ("mean", "median", "count", "spread", "stddev", "missing", "title", "id", "state")
+CATEGORY_SORT = re.compile(r"cat(\d{1,9})")
+"""Sorting by one category's mean: ``cat<category id>``."""
 
 
 @dataclass(frozen=True)
 class RankingFilters:
     """Filters and order of the ranking, parsed from query parameters.
 
-    ``sort`` is one of :data:`SORT_KEYS`; ``descending`` flips it; ``track_id``/``state``
-    restrict; ``q`` searches titles (case-insensitive); ``missing_only`` keeps submissions
-    with assigned reviewers still to score; ``min_reviews`` keeps those with that many reviews.
+    ``sort`` is one of :data:`SORT_KEYS` or ``cat<id>`` (:data:`CATEGORY_SORT`);
+    ``descending`` flips it; ``track_id``/``state`` restrict; ``q`` searches titles
+    (case-insensitive); ``missing_only`` keeps submissions with assigned reviewers still
+    to score; ``min_reviews`` keeps those with that many reviews.
     """
 
     sort: str = "mean"
@@ -326,7 +494,7 @@ class RankingFilters:
     def from_args(cls, args: Mapping[str, str]) -> RankingFilters:
         """Parse query parameters; unknown or malformed values fall back to the defaults."""
         sort = args.get("sort", "mean")
-        if sort not in SORT_KEYS:
+        if sort not in SORT_KEYS and not CATEGORY_SORT.fullmatch(sort):
             sort = "mean"
         track = args.get("track", "")
         state = args.get("state", "")
@@ -349,13 +517,15 @@ def _sort_value(row: RankingRow, key: str) -> Any:
         return len(row.missing)
     if key == "title":
         return row.title.casefold()
+    if match := CATEGORY_SORT.fullmatch(key):
+        return row.category_means.get(int(match.group(1)))
     return getattr(row, key)
 
 
 def ranking(event: Event, filters: RankingFilters | None = None) -> list[RankingRow]:
     """Every reviewable submission of ``event`` with its figures, filtered and sorted.
 
-    Runs five queries whatever the number of submissions, reviews or reviewers. Rows without
+    Runs seven queries whatever the number of submissions, reviews or reviewers. Rows without
     a value for the sort key (e.g. no reviews yet for ``mean``) come last in either direction.
     """
     filters = filters or RankingFilters()
@@ -386,7 +556,7 @@ def ranking(event: Event, filters: RankingFilters | None = None) -> list[Ranking
         for r in db.session.execute(stmt)
     }
     reviewed: set[tuple[int, int]] = set()
-    for entry in _review_entries(s.event_id == event.id):
+    for entry in _review_entries(s.event_id == event.id, event, categories_of(event)):
         reviewed.add((entry.reviewer_id, entry.submission_id))
         if entry.submission_id in rows:
             rows[entry.submission_id].scores.append(entry.score)
@@ -431,8 +601,16 @@ def _fill_figures(row: RankingRow) -> None:
         return
     row.mean = round(statistics.fmean(row.scores), 2)
     row.median = float(statistics.median(row.scores))
-    row.spread = max(row.scores) - min(row.scores)
+    spread = max(row.scores) - min(row.scores)
+    row.spread = spread if isinstance(spread, int) else round(spread, 2)
     row.stddev = round(statistics.pstdev(row.scores), 2)
+    by_category: dict[int, list[int]] = defaultdict(list)
+    for entry in row.reviews:
+        for category_id, value in entry.scores.items():
+            by_category[category_id].append(value)
+    row.category_means = {
+        cid: round(statistics.fmean(values), 2) for cid, values in by_category.items()
+    }
 
 
 def _sorted(rows: list[RankingRow], filters: RankingFilters) -> list[RankingRow]:
@@ -587,12 +765,13 @@ BIDDABLE_STATES: frozenset[str] = frozenset({SubmissionState.SUBMITTED.value})
 
 
 def bidding_shows_speakers(event: Event) -> bool:
-    """True when the bidding page may name speakers (review is not anonymised).
+    """True when the bidding page may name speakers: the review phase's rule
+    (:func:`podium.review.permissions.speaker_names_visible`), so anonymised review and a
+    phase that hides names both hide them here too."""
+    # Imported here: podium.review.permissions imports this module.
+    from podium.review.permissions import speaker_names_visible
 
-    The one place the bidding page asks; rewire it to the review phase's rule when there is
-    one (e.g. ``speaker_names_visible(event, now)``).
-    """
-    return not event.anonymised_review
+    return speaker_names_visible(event)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""All changes made by the review feature: settings, assignments, reviews, conflicts,
-decisions and their release, decision mails, and speakers' confirmations.
+"""All changes made by the review feature: settings, score categories, review phases,
+assignments, reviews, conflicts, decisions and their release, decision mails, and speakers'
+confirmations.
 
 Every function takes keyword-only arguments, raises :class:`ReviewError` (a ``ValueError``
 naming the offending field) for bad input and :class:`NotVisible` for objects the caller may
@@ -32,7 +33,7 @@ from podium.mail.emails import TextError, save_event_text
 from podium.mail.models import OutboxMail
 from podium.mail.services import queue_mail
 from podium.once import claim
-from podium.review import assignment, queries
+from podium.review import assignment, permissions, queries
 from podium.review.emails import DEFAULT_TEMPLATES, fill_placeholders
 from podium.review.enums import (
     DECIDABLE_STATES,
@@ -48,7 +49,11 @@ from podium.review.models import (
     ReviewBid,
     ReviewConflict,
     ReviewerAssignment,
+    ReviewPhase,
+    ReviewScore,
+    ScoreCategory,
 )
+from podium.review.scoring import DEFAULT_CATEGORY_NAME, CategoryView, applicable
 
 MAX_SCALE_VALUES = 21
 # Speakers may change their mind (confirmed -> declined and back) until organizers cancel.
@@ -89,6 +94,10 @@ def update_review_settings(
 ) -> None:
     """Store the event's review settings.
 
+    The scale is the event's reference scale, on which review totals are shown (see
+    :mod:`podium.review.scoring`). While the event has a single score category, that
+    category gets the same scale and labels, so a one-category event is set up as before.
+
     Args:
         closes_at: aware UTC instant after which reviews can no longer be edited, or None.
         score_min, score_max: inclusive score range, at most :data:`MAX_SCALE_VALUES` values.
@@ -102,24 +111,22 @@ def update_review_settings(
     """
     if closes_at is not None and closes_at.tzinfo is None:
         raise ReviewError("the closing instant needs a time zone", "review_closes_at")
-    if score_min >= score_max:
-        raise ReviewError("the lowest score must be below the highest", "score_max")
-    if score_max - score_min + 1 > MAX_SCALE_VALUES:
-        raise ReviewError(f"a scale has at most {MAX_SCALE_VALUES} values", "score_max")
-    outside = sorted(v for v in labels if not score_min <= v <= score_max)
-    if outside:
-        raise ReviewError(f"labels for values outside the scale: {outside}", "score_labels")
+    try:
+        _check_scale(score_min, score_max, labels)
+    except ReviewError as error:
+        field = "score_labels" if error.field == "labels" else error.field
+        raise ReviewError(str(error), field) from error
     if reviews_per_submission is not None and not 1 <= reviews_per_submission <= 50:
         raise ReviewError("enter between 1 and 50 reviews", "reviews_per_submission")
-    clash = db.session.scalar(
-        select(Review.id)
-        .join(Submission, Submission.id == Review.submission_id)
-        .where(Submission.event_id == event.id)
-        .where((Review.score < score_min) | (Review.score > score_max))
-        .limit(1)
-    )
-    if clash is not None:
+    stored = db.session.scalars(
+        select(ScoreCategory).where(ScoreCategory.event_id == event.id)
+    ).all()
+    single = stored[0] if len(stored) == 1 else None
+    if single is not None and _values_outside(single.id, score_min, score_max):
         raise ReviewError("existing reviews have scores outside this range; widen it", "score_min")
+    if single is not None:
+        single.score_min, single.score_max = score_min, score_max
+        single.labels = {str(k): v.strip() for k, v in sorted(labels.items()) if v.strip()}
     event.anonymised_review = anonymised
     event.review_closes_at = closes_at
     event.score_min = score_min
@@ -127,6 +134,201 @@ def update_review_settings(
     event.score_labels = {str(k): v.strip() for k, v in sorted(labels.items()) if v.strip()}
     if reviews_per_submission is not None:
         event.reviews_per_submission = reviews_per_submission
+    db.session.commit()
+
+
+def _values_outside(category_id: int, low: int, high: int) -> bool:
+    """True when a stored value of ``category_id`` lies outside ``low``..``high``."""
+    clash = db.session.scalar(
+        select(ReviewScore.id)
+        .where(ReviewScore.category_id == category_id)
+        .where((ReviewScore.value < low) | (ReviewScore.value > high))
+        .limit(1)
+    )
+    return clash is not None
+
+
+def _check_scale(score_min: int, score_max: int, labels: Mapping[int, str]) -> None:
+    if score_min >= score_max:
+        raise ReviewError("the lowest score must be below the highest", "score_max")
+    if score_max - score_min + 1 > MAX_SCALE_VALUES:
+        raise ReviewError(f"a scale has at most {MAX_SCALE_VALUES} values", "score_max")
+    outside = sorted(v for v in labels if not score_min <= v <= score_max)
+    if outside:
+        raise ReviewError(f"labels for values outside the scale: {outside}", "labels")
+
+
+def save_category(
+    *,
+    event: Event,
+    name: str,
+    score_min: int,
+    score_max: int,
+    labels: Mapping[int, str],
+    weight: int,
+    track_ids: Iterable[int] = (),
+    help_text: str = "",
+    category_id: int | None = None,
+) -> ScoreCategory:
+    """Add a score category to ``event``, or change ``category_id`` of it.
+
+    ``labels`` maps values to their meaning; ``weight`` (1-100) is the category's share of
+    the total; ``track_ids`` limits it to those tracks (empty: every submission). The first
+    category added to an event that stored none also stores the implicit ``Overall`` one,
+    which its existing setup relied on (organizers may delete it afterwards).
+
+    Raises:
+        NotVisible: ``category_id`` is not a category of ``event``.
+        ReviewError: empty name, bad scale or labels, weight outside 1-100, a track of
+            another event, stored values outside the new scale, or no category would be
+            left applying to every track.
+    """
+    name = name.strip()
+    if not name:
+        raise ReviewError("give the category a name", "name")
+    _check_scale(score_min, score_max, labels)
+    if not 1 <= weight <= 100:
+        raise ReviewError("enter a weight between 1 and 100", "weight")
+    own_tracks = {t.id: t for t in event.tracks}
+    chosen = sorted(set(track_ids))
+    if any(t not in own_tracks for t in chosen):
+        raise ReviewError("choose tracks of this event", "track_ids")
+    _stored_categories(event)
+    if category_id is None:
+        position = 1 + max((c.position for c in event_categories(event.id)), default=0)
+        category = ScoreCategory(event_id=event.id, position=position)
+        db.session.add(category)
+    else:
+        found = db.session.get(ScoreCategory, category_id)
+        if found is None or found.event_id != event.id:
+            db.session.rollback()
+            raise NotVisible("no such category")
+        category = found
+        if _values_outside(category.id, score_min, score_max):
+            db.session.rollback()
+            raise ReviewError(
+                "existing reviews have scores outside this range; widen it", "score_min"
+            )
+    category.name = name[:100]
+    category.help_text = help_text.strip()
+    category.score_min, category.score_max = score_min, score_max
+    category.labels = {str(k): v.strip() for k, v in sorted(labels.items()) if v.strip()}
+    category.weight = weight
+    category.tracks = [own_tracks[t] for t in chosen]
+    db.session.flush()
+    _check_every_track_scored(event)
+    db.session.commit()
+    return category
+
+
+def event_categories(event_id: int) -> list[ScoreCategory]:
+    """The event's stored categories as rows, by position (one query)."""
+    return list(
+        db.session.scalars(
+            select(ScoreCategory)
+            .where(ScoreCategory.event_id == event_id)
+            .order_by(ScoreCategory.position, ScoreCategory.id)
+        )
+    )
+
+
+def _check_every_track_scored(event: Event) -> None:
+    """Roll back and raise unless some category applies to every submission."""
+    if not any(not c.track_ids for c in queries.categories_of(event)):
+        db.session.rollback()
+        raise ReviewError(
+            "at least one category must apply to every track (leave its tracks empty)",
+            "track_ids",
+        )
+
+
+def delete_category(*, event: Event, category_id: int) -> None:
+    """Delete a score category of ``event`` and every value given in it.
+
+    Totals of reviews that scored it are then computed from their other categories.
+
+    Raises:
+        NotVisible: no such category in this event.
+        ReviewError: it is the last category applying to every track.
+    """
+    category = db.session.get(ScoreCategory, category_id)
+    if category is None or category.event_id != event.id:
+        raise NotVisible("no such category")
+    db.session.delete(category)
+    db.session.flush()
+    _check_every_track_scored(event)
+    db.session.commit()
+
+
+def add_phase(
+    *,
+    event: Event,
+    name: str,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    can_review: bool,
+    can_see_other_reviews: bool,
+    can_see_speaker_names: bool,
+    speakers_can_edit: bool,
+) -> ReviewPhase:
+    """Add a review phase to ``event``.
+
+    ``starts_at``/``ends_at`` are aware UTC instants or ``None`` (open end); a phase without
+    dates is only in force when pinned (see :func:`pin_phase`) or as the open-ended fallback.
+
+    Raises:
+        ReviewError: empty name, a naive instant, or an end not after the start.
+    """
+    name = name.strip()
+    if not name:
+        raise ReviewError("give the phase a name", "name")
+    for field, instant in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if instant is not None and instant.tzinfo is None:
+            raise ReviewError("the instant needs a time zone", field)
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        raise ReviewError("the phase must end after it starts", "ends_at")
+    position = 1 + max((p.position for p in queries.review_phases(event.id)), default=0)
+    phase = ReviewPhase(
+        event_id=event.id,
+        name=name[:100],
+        position=position,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        can_review=can_review,
+        can_see_other_reviews=can_see_other_reviews,
+        can_see_speaker_names=can_see_speaker_names,
+        speakers_can_edit=speakers_can_edit,
+    )
+    db.session.add(phase)
+    db.session.commit()
+    return phase
+
+
+def pin_phase(*, event: Event, phase_id: int | None) -> None:
+    """Switch ``event`` to phase ``phase_id`` by hand, whatever its dates; ``None`` unpins,
+    so the dates decide again.
+
+    Raises:
+        NotVisible: ``phase_id`` is not a phase of ``event``.
+    """
+    phases = queries.review_phases(event.id)
+    if phase_id is not None and phase_id not in {p.id for p in phases}:
+        raise NotVisible("no such phase")
+    for phase in phases:
+        phase.is_pinned = phase.id == phase_id
+    db.session.commit()
+
+
+def delete_phase(*, event: Event, phase_id: int) -> None:
+    """Delete a review phase of ``event``.
+
+    Raises:
+        NotVisible: no such phase in this event.
+    """
+    phase = db.session.get(ReviewPhase, phase_id)
+    if phase is None or phase.event_id != event.id:
+        raise NotVisible("no such phase")
+    db.session.delete(phase)
     db.session.commit()
 
 
@@ -198,40 +400,120 @@ def remove_assignment(*, event: Event, assignment_id: int) -> None:
 
 
 def review_is_open(event: Event, now: datetime | None = None) -> bool:
-    """True until the event's review phase closes (always, when no closing instant is set)."""
-    return event.review_closes_at is None or (now or utcnow()) < event.review_closes_at
+    """True while reviewers may score: before the closing instant and while the current
+    review phase (if any) allows it. See :func:`podium.review.permissions.reviews_open`."""
+    return permissions.reviews_open(event, now)
+
+
+def score_field(category: CategoryView, categories: list[CategoryView]) -> str:
+    """The review form's field for ``category``: ``score`` when it is the only one scored."""
+    return "score" if len(categories) == 1 else f"score_{category.id}"
 
 
 def save_review(
-    *, event: Event, reviewer: User, submission_id: int, score: int, comment: str
+    *,
+    event: Event,
+    reviewer: User,
+    submission_id: int,
+    comment: str,
+    score: int | None = None,
+    scores: Mapping[int, int] | None = None,
 ) -> Review:
     """Create or update ``reviewer``'s review of a submission they may see.
+
+    Give ``scores`` as ``{category id: value}`` for every category that applies to the
+    submission (see :mod:`podium.review.scoring`), or ``score`` alone when exactly one
+    category applies. An event without stored categories gets its implicit one stored
+    (``Overall``, the event's scale, weight 1) by its first review.
 
     Raises:
         NotVisible: the submission is not visible to the reviewer (not assigned, a speaker
             of it, a declared conflict, another event).
-        ReviewError: the review phase closed, or the score is outside the event's scale.
+        ReviewError: the review phase does not allow scoring, a category is not scored,
+            a value is outside its category's scale, or a category does not apply.
     """
     if not queries.is_visible_to(event.id, reviewer.id, submission_id):
         raise NotVisible("no such submission")
-    if not review_is_open(event):
+    if event.review_closes_at is not None and utcnow() >= event.review_closes_at:
         raise ReviewError("the review phase has closed; reviews can no longer change", "score")
-    if not event.score_min <= score <= event.score_max:
-        raise ReviewError(
-            f"the score must be between {event.score_min} and {event.score_max}", "score"
-        )
+    if not review_is_open(event):
+        raise ReviewError("the current review phase does not allow scoring", "score")
+    categories = _stored_categories(event)
+    submission = db.session.get(Submission, submission_id)
+    assert submission is not None  # visible above
+    wanted = applicable(categories, submission.track_id)
+    values = _checked_values(wanted, score=score, scores=scores or {})
     review = db.session.scalar(
         select(Review).where(
             Review.submission_id == submission_id, Review.reviewer_id == reviewer.id
         )
     )
     if review is None:
-        review = Review(submission_id=submission_id, reviewer_id=reviewer.id, score=score)
+        review = Review(submission_id=submission_id, reviewer_id=reviewer.id)
         db.session.add(review)
-    review.score = score
+        db.session.flush()
+    existing = {
+        s.category_id: s
+        for s in db.session.scalars(select(ReviewScore).where(ReviewScore.review_id == review.id))
+    }
+    for category_id, row in existing.items():
+        if category_id not in values:
+            db.session.delete(row)  # a category that no longer applies (track changed)
+    for category_id, value in values.items():
+        if category_id in existing:
+            existing[category_id].value = value
+        else:
+            db.session.add(ReviewScore(review_id=review.id, category_id=category_id, value=value))
     review.comment = comment.strip()
+    review.updated_at = utcnow()  # scores live in their own rows; the review still changed
     db.session.commit()
     return review
+
+
+def _stored_categories(event: Event) -> list[CategoryView]:
+    """The event's categories, storing the implicit one first if it has none (flushed)."""
+    categories = queries.categories_of(event)
+    if categories[0].id is None:
+        implicit = categories[0]
+        db.session.add(
+            ScoreCategory(
+                event_id=event.id,
+                name=DEFAULT_CATEGORY_NAME,
+                score_min=implicit.score_min,
+                score_max=implicit.score_max,
+                labels=dict(implicit.labels),
+                weight=1,
+            )
+        )
+        db.session.flush()
+        categories = queries.categories_of(event)
+    return categories
+
+
+def _checked_values(
+    wanted: list[CategoryView], *, score: int | None, scores: Mapping[int, int]
+) -> dict[int, int]:
+    """``{category id: value}`` for exactly the ``wanted`` categories, each on its scale."""
+    if score is not None and not scores and len(wanted) == 1:
+        scores = {wanted[0].id: score}  # type: ignore[dict-item]  # stored: ids are set
+    unknown = sorted(set(scores) - {c.id for c in wanted})
+    if unknown:
+        raise ReviewError(f"these categories do not apply to this submission: {unknown}")
+    values: dict[int, int] = {}
+    for category in wanted:
+        assert category.id is not None  # stored by _stored_categories
+        field = score_field(category, wanted)
+        value = scores.get(category.id)
+        if value is None:
+            raise ReviewError(f"give a score for {category.name}", field)
+        if not category.score_min <= value <= category.score_max:
+            raise ReviewError(
+                f"{category.name}: the score must be between {category.score_min} and "
+                f"{category.score_max}",
+                field,
+            )
+        values[category.id] = value
+    return values
 
 
 def declare_conflict(*, event: Event, reviewer: User, submission_id: int, reason: str) -> None:

@@ -17,6 +17,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from podium.db import utcnow
 from podium.events.models import Event
 from podium.forms import offer_stored_time
 from podium.mail.services import queued_message, sender_configured
@@ -32,21 +33,28 @@ from podium.review.forms import (
     AnswerForm,
     AssignmentForm,
     AutoAssignForm,
+    CategoryForm,
     ConflictForm,
     CsrfForm,
     DecisionForm,
     MailEditForm,
-    ReviewForm,
+    PhaseForm,
     ReviewSettingsForm,
     TemplateForm,
     choices,
+    local_to_utc,
+    parse_labels,
+    review_form,
 )
 from podium.review.permissions import (
     event_or_404,
+    phase_rules,
     require_login,
     require_organizer,
     require_reviewer,
+    speaker_names_visible,
 )
+from podium.review.scoring import CategoryView, applicable
 from podium.security import parse_id
 from podium.spreadsheet import safe_cell
 from podium.templating import format_local
@@ -86,11 +94,13 @@ def _fail(form: Any, error: services.ReviewError) -> None:
         flash(str(error), "error")
 
 
-def _score_choices(event: Event) -> list[Any]:
-    labels = event.score_labels or {}
-    return choices(
-        (v, f"{v} · {labels[str(v)]}" if str(v) in labels else str(v))
-        for v in range(event.score_min, event.score_max + 1)
+def _my_items(event: Event, submission_id: int | None = None) -> list[queries.ReviewItem]:
+    """The current reviewer's items, speakers shown only as the review phase allows."""
+    return queries.reviewer_items(
+        event,
+        current_user.id,
+        show_speakers=speaker_names_visible(event),
+        submission_id=submission_id,
     )
 
 
@@ -102,13 +112,15 @@ def list_submissions(slug: str) -> RENDERED:
     """The reviewer's assigned submissions with their own scores."""
     event = event_or_404(slug)
     require_reviewer(event)
-    items = queries.reviewer_items(event, current_user.id)
+    items = _my_items(event)
+    rules = phase_rules(event)
     return render_template(
         "review/list.html",
         event=event,
         items=items,
-        reviewed=sum(1 for i in items if i.my_score is not None),
-        is_open=services.review_is_open(event),
+        reviewed=sum(1 for i in items if i.reviewed),
+        is_open=rules.can_review,
+        rules=rules,
     )
 
 
@@ -117,7 +129,7 @@ def export_csv(slug: str) -> RENDERED:
     """The reviewer's assigned submissions as CSV (same projection as the pages)."""
     event = event_or_404(slug)
     require_reviewer(event)
-    items = queries.reviewer_items(event, current_user.id)
+    items = _my_items(event)
     header = ["id", "title", "track", "session_type", "duration_minutes", "language"]
     header += ["speakers", "my_score", "my_comment"]
     rows = [
@@ -142,36 +154,58 @@ def export_json(slug: str) -> RENDERED:
     """The reviewer's assigned submissions as JSON ``{"event", "anonymised", "submissions"}``."""
     event = event_or_404(slug)
     require_reviewer(event)
-    items = queries.reviewer_items(event, current_user.id)
+    items = _my_items(event)
     body = {
         "event": event.slug,
-        "anonymised": event.anonymised_review,
+        "anonymised": not speaker_names_visible(event),
         "submissions": [i.as_export() for i in items],
     }
     return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
 
 
 def _reviewer_item(event: Event, submission_id: int) -> queries.ReviewItem:
-    items = queries.reviewer_items(event, current_user.id, submission_id=submission_id)
+    items = _my_items(event, submission_id)
     if not items:
         abort(404)
     return items[0]
 
 
 def _render_review(
-    event: Event, item: queries.ReviewItem, form: ReviewForm, status: int = 200
+    event: Event,
+    item: queries.ReviewItem,
+    form: Any,
+    categories: list[CategoryView],
+    status: int = 200,
 ) -> RENDERED:
+    rules = phase_rules(event)
+    others = []
+    if rules.can_see_other_reviews:
+        others = [
+            e
+            for e in queries.submission_reviews(item.id, event)
+            if e.reviewer_id != current_user.id
+        ]
     return (
         render_template(
             "review/submission.html",
             event=event,
             item=item,
             form=form,
+            categories=categories,
+            score_fields=[(c, form[services.score_field(c, categories)]) for c in categories],
             conflict_form=ConflictForm(),
-            is_open=services.review_is_open(event),
+            is_open=rules.can_review,
+            closed=event.review_closes_at is not None and utcnow() >= event.review_closes_at,
+            rules=rules,
+            show_speakers=rules.can_see_speaker_names,
+            others=others,
         ),
         status,
     )
+
+
+def _item_categories(event: Event, item: queries.ReviewItem) -> list[CategoryView]:
+    return applicable(queries.categories_of(event), item.track_id)
 
 
 @bp.get("/review/<slug>/<int:submission_id>")
@@ -180,30 +214,35 @@ def show_submission(slug: str, submission_id: int) -> RENDERED:
     event = event_or_404(slug)
     require_reviewer(event)
     item = _reviewer_item(event, submission_id)
-    form = ReviewForm(
-        data={"score": item.my_score, "comment": item.my_comment}
-        if item.my_score is not None
-        else None
-    )
-    form.score.choices = _score_choices(event)
-    return _render_review(event, item, form)
+    categories = _item_categories(event, item)
+    data: dict[str, object] | None = None
+    if item.reviewed:
+        data = {"comment": item.my_comment}
+        for c in categories:
+            data[services.score_field(c, categories)] = item.my_scores.get(c.id or 0)
+    return _render_review(event, item, review_form(categories, data), categories)
 
 
 @bp.post("/review/<slug>/<int:submission_id>")
 def save_review(slug: str, submission_id: int) -> RENDERED:
-    """Create or update the reviewer's review."""
+    """Create or update the reviewer's review (one score per applicable category)."""
     event = event_or_404(slug)
     require_reviewer(event)
     item = _reviewer_item(event, submission_id)
-    form = ReviewForm()
-    form.score.choices = _score_choices(event)
+    categories = _item_categories(event, item)
+    form = review_form(categories)
     if form.validate():
+        values = [form[services.score_field(c, categories)].data for c in categories]
         try:
             services.save_review(
                 event=event,
                 reviewer=current_user,
                 submission_id=item.id,
-                score=form.score.data,
+                # The implicit category (no id yet) is stored by the service: pass its score.
+                score=values[0] if len(categories) == 1 else None,
+                scores={c.id: v for c, v in zip(categories, values, strict=True) if c.id}
+                if len(categories) > 1
+                else None,
                 comment=form.comment.data or "",
             )
         except services.NotVisible:
@@ -213,7 +252,7 @@ def save_review(slug: str, submission_id: int) -> RENDERED:
         else:
             flash("Review saved.", "success")
             return redirect(url_for("review.list_submissions", slug=event.slug))
-    return _render_review(event, item, form, 400)
+    return _render_review(event, item, form, categories, 400)
 
 
 @bp.post("/review/<slug>/<int:submission_id>/conflict")
@@ -271,13 +310,35 @@ def _settings_form(event: Event) -> ReviewSettingsForm:
     return form
 
 
+def _category_form(event: Event, category: CategoryView | None = None) -> CategoryForm:
+    data = None
+    if category is not None:
+        data = {
+            "name": category.name,
+            "help_text": category.help_text,
+            "score_min": category.score_min,
+            "score_max": category.score_max,
+            "labels": "\n".join(
+                f"{k} = {v}" for k, v in sorted(category.labels.items(), key=lambda p: int(p[0]))
+            ),
+            "weight": category.weight,
+            "track_ids": sorted(category.track_ids),
+        }
+    form = CategoryForm(data=data)
+    form.track_ids.choices = choices([(t.id, t.name) for t in event.tracks])
+    return form
+
+
 def _render_orga_review(
     event: Event,
     *,
     settings_form: ReviewSettingsForm | None = None,
     assignment_form: AssignmentForm | None = None,
+    category_form: CategoryForm | None = None,
+    phase_form: PhaseForm | None = None,
     status: int = 200,
 ) -> RENDERED:
+    phases = queries.review_phases(event.id)
     return (
         render_template(
             "review/orga_review.html",
@@ -286,6 +347,13 @@ def _render_orga_review(
             assignment_form=assignment_form or _assignment_form(event),
             assignments=queries.assignments(event.id),
             delete_form=CsrfForm(),
+            categories=queries.categories_of(event),
+            track_names={t.id: t.name for t in event.tracks},
+            category_form=category_form or _category_form(event),
+            phases=phases,
+            current=queries.pick_current_phase(phases, utcnow()),
+            rules=phase_rules(event),
+            phase_form=phase_form or PhaseForm(),
         ),
         status,
     )
@@ -332,6 +400,168 @@ def update_settings(slug: str) -> RENDERED:
             flash("Review settings saved.", "success")
             return redirect(url_for("review.orga_review", slug=event.slug))
     return _render_orga_review(event, settings_form=form, status=400)
+
+
+def _category_input(event: Event, form: CategoryForm) -> dict[str, Any] | None:
+    """The service arguments of a valid category form; ``None`` (errors set) otherwise."""
+    if not form.validate():
+        return None
+    try:
+        labels = parse_labels(form.labels.data)
+    except ValueError as error:
+        form.labels.errors = [str(error)]
+        return None
+    return {
+        "name": form.name.data or "",
+        "help_text": form.help_text.data or "",
+        "score_min": form.score_min.data,
+        "score_max": form.score_max.data,
+        "labels": labels,
+        "weight": form.weight.data,
+        "track_ids": form.track_ids.data or [],
+    }
+
+
+@bp.post("/orga/<slug>/review/categories")
+def add_category(slug: str) -> RENDERED:
+    """Add a score category."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    form = _category_form(event)
+    values = _category_input(event, form)
+    if values is not None:
+        try:
+            services.save_category(event=event, **values)
+        except services.ReviewError as error:
+            _fail(form, error)
+        else:
+            flash("Score category added.", "success")
+            return redirect(url_for("review.orga_review", slug=event.slug) + "#categories")
+    return _render_orga_review(event, category_form=form, status=400)
+
+
+def _category_or_404(event: Event, category_id: int) -> CategoryView:
+    found = [c for c in queries.categories_of(event) if c.id == category_id]
+    if not found:
+        abort(404)
+    return found[0]
+
+
+@bp.route("/orga/<slug>/review/categories/<int:category_id>", methods=["GET", "POST"])
+def edit_category(slug: str, category_id: int) -> RENDERED:
+    """Change a score category's name, scale, labels, weight or tracks."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    category = _category_or_404(event, category_id)
+    form = _category_form(event, category if request.method == "GET" else None)
+    status = 200
+    if request.method == "POST":
+        values = _category_input(event, form)
+        if values is not None:
+            try:
+                services.save_category(event=event, category_id=category_id, **values)
+            except services.NotVisible:
+                abort(404)
+            except services.ReviewError as error:
+                _fail(form, error)
+            else:
+                flash("Score category saved.", "success")
+                return redirect(url_for("review.orga_review", slug=event.slug) + "#categories")
+        status = 400
+    return (
+        render_template("review/category.html", event=event, category=category, form=form),
+        status,
+    )
+
+
+@bp.post("/orga/<slug>/review/categories/<int:category_id>/delete")
+def delete_category(slug: str, category_id: int) -> RENDERED:
+    """Delete a score category and the values given in it."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    if not CsrfForm().validate():
+        abort(400, "the form expired; reload the page")
+    try:
+        services.delete_category(event=event, category_id=category_id)
+    except services.NotVisible:
+        abort(404)
+    except services.ReviewError as error:
+        flash(str(error), "error")
+        return _render_orga_review(event, status=400)
+    flash("Score category deleted.", "success")
+    return redirect(url_for("review.orga_review", slug=event.slug) + "#categories")
+
+
+@bp.post("/orga/<slug>/review/phases")
+def add_phase(slug: str) -> RENDERED:
+    """Add a review phase."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    form = PhaseForm()
+    if form.validate():
+        instants = {}
+        for name in ("starts_at", "ends_at"):
+            try:
+                instants[name] = local_to_utc(form[name].data, event.time_zone)
+            except ValueError as error:
+                form[name].errors = [str(error)]
+        if len(instants) == 2:
+            try:
+                services.add_phase(
+                    event=event,
+                    name=form.name.data or "",
+                    can_review=form.can_review.data,
+                    can_see_other_reviews=form.can_see_other_reviews.data,
+                    can_see_speaker_names=form.can_see_speaker_names.data,
+                    speakers_can_edit=form.speakers_can_edit.data,
+                    **instants,
+                )
+            except services.ReviewError as error:
+                _fail(form, error)
+            else:
+                flash("Review phase added.", "success")
+                return redirect(url_for("review.orga_review", slug=event.slug) + "#phases")
+    return _render_orga_review(event, phase_form=form, status=400)
+
+
+@bp.post("/orga/<slug>/review/phases/<int:phase_id>/pin")
+def pin_phase(slug: str, phase_id: int) -> RENDERED:
+    """Switch to this phase by hand, whatever the dates say."""
+    return _pin(slug, phase_id, "Switched to the phase by hand; dates are ignored until unpinned.")
+
+
+@bp.post("/orga/<slug>/review/phases/unpin")
+def unpin_phase(slug: str) -> RENDERED:
+    """Let the phases' dates decide again."""
+    return _pin(slug, None, "The phases' dates decide the current phase again.")
+
+
+def _pin(slug: str, phase_id: int | None, message: str) -> RENDERED:
+    event = event_or_404(slug)
+    require_organizer(event)
+    if not CsrfForm().validate():
+        abort(400, "the form expired; reload the page")
+    try:
+        services.pin_phase(event=event, phase_id=phase_id)
+    except services.NotVisible:
+        abort(404)
+    flash(message, "success")
+    return redirect(url_for("review.orga_review", slug=event.slug) + "#phases")
+
+
+@bp.post("/orga/<slug>/review/phases/<int:phase_id>/delete")
+def delete_phase(slug: str, phase_id: int) -> RENDERED:
+    """Delete a review phase."""
+    event = event_or_404(slug)
+    require_organizer(event)
+    if not CsrfForm().validate():
+        abort(400, "the form expired; reload the page")
+    try:
+        services.delete_phase(event=event, phase_id=phase_id)
+    except services.NotVisible:
+        abort(404)
+    flash("Review phase deleted.", "success")
+    return redirect(url_for("review.orga_review", slug=event.slug) + "#phases")
 
 
 @bp.post("/orga/<slug>/review/assignments")
@@ -392,6 +622,7 @@ def ranking(slug: str) -> RENDERED:
         filters=filters,
         states=sorted(REVIEWABLE_STATES),
         sort_keys=queries.SORT_KEYS,
+        categories=_ranked_categories(event),
         detail=detail,
         reviewers=queries.ranking_reviewers(rows) if detail else [],
     )
@@ -409,8 +640,10 @@ def ranking_csv(slug: str) -> RENDERED:
     require_organizer(event)
     rows = queries.ranking(event, queries.RankingFilters.from_args(request.args))
     reviewers = queries.ranking_reviewers(rows)
+    categories = _ranked_categories(event)
     header = ["id", "title", "speakers", "track", "state", "pending_decision", "reviews"]
     header += ["mean", "median", "spread", "stddev", "missing_reviewers"]
+    header += [_csv_cell(f"mean: {c.name}") for c in categories]
     header += [_csv_cell(f"score: {name}") for _, name in reviewers]
     header += ["comments"]
     return _csv_response(
@@ -429,6 +662,7 @@ def ranking_csv(slug: str) -> RENDERED:
                 r.spread,
                 r.stddev,
                 "; ".join(r.missing),
+                *[r.category_means.get(c.id or 0) for c in categories],
                 *_scores_by_reviewer(r, reviewers),
                 _comments_cell(r),
             ]
@@ -436,6 +670,13 @@ def ranking_csv(slug: str) -> RENDERED:
         ),
         f"{event.slug}-ranking.csv",
     )
+
+
+def _ranked_categories(event: Event) -> list[CategoryView]:
+    """Categories that get their own ranking column: all of them when there are several (a
+    single category's mean is the total's)."""
+    categories = queries.categories_of(event)
+    return categories if len(categories) > 1 else []
 
 
 def _scores_by_reviewer(row: queries.RankingRow, reviewers: Sequence[tuple[int, str]]) -> list[Any]:

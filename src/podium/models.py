@@ -14,15 +14,19 @@ from podium.cfp.models import (
 from podium.events.models import Event, EventMembership, Room, SessionType, TeamInvitation, Track
 from podium.mail.models import OutboxMail
 from podium.once import FormSubmission
+from podium.questions.models import Answer, Question, QuestionOption
 from podium.review.models import Review, ReviewConflict, ReviewerAssignment
 from podium.schedule.models import ScheduleRelease, Slot
 
 __all__ = [
+    "Answer",
     "CoSpeakerInvitation",
     "Event",
     "EventMembership",
     "FormSubmission",
     "OutboxMail",
+    "Question",
+    "QuestionOption",
     "Review",
     "ReviewConflict",
     "ReviewerAssignment",

@@ -36,7 +36,6 @@ def upgrade():
         sa.Column("track_ids", sa.JSON(), server_default=sa.text("'[]'"), nullable=False),
         sa.Column("hidden_from_reviewers", sa.Boolean(), nullable=False),
         sa.Column("is_public", sa.Boolean(), nullable=False),
-        sa.Column("closes_with_cfp", sa.Boolean(), nullable=False),
         sa.Column("archived_at", podium.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", podium.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(

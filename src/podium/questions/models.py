@@ -29,8 +29,8 @@ class Question(db.Model):
     :class:`~podium.questions.enums.QuestionTarget`. ``session_type_ids`` / ``track_ids`` limit
     the question to proposals of those session types / tracks (empty: asked of all).
     ``min_number`` / ``max_number`` bound NUMBER answers (inclusive; ``None``: unbounded).
-    ``closes_with_cfp``: speakers may no longer change the answer once the CfP has closed
-    (organizers still may). ``archived_at`` (aware UTC) is set instead of deleting a question
+    Speakers answer while they may edit the proposal (the CfP is open), organizers at any
+    time. ``archived_at`` (aware UTC) is set instead of deleting a question
     that has answers: it is no longer asked, its answers stay readable by organizers.
     """
 
@@ -52,7 +52,6 @@ class Question(db.Model):
     track_ids: Mapped[list[int]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     hidden_from_reviewers: Mapped[bool] = mapped_column(Boolean, default=False)
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
-    closes_with_cfp: Mapped[bool] = mapped_column(Boolean, default=False)
     archived_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

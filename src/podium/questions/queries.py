@@ -1,0 +1,150 @@
+"""Reads of questions and answers; every function runs a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from podium.cfp.models import SpeakerProfile, SubmissionSpeaker
+from podium.extensions import db
+from podium.questions.enums import QuestionTarget
+from podium.questions.models import Answer, Question
+
+
+def event_questions(event_id: int, *, archived: bool = False) -> list[Question]:
+    """The event's questions in form order with their options (2 queries).
+
+    ``archived=False`` gives the questions still asked; ``True`` also the archived ones.
+    """
+    stmt = (
+        select(Question)
+        .where(Question.event_id == event_id)
+        .options(selectinload(Question.options))
+        .order_by(Question.position, Question.id)
+    )
+    if not archived:
+        stmt = stmt.where(Question.archived_at.is_(None))
+    return list(db.session.scalars(stmt))
+
+
+def applies_to(question: Question, *, session_type_id: int | None, track_id: int | None) -> bool:
+    """Whether ``question`` is asked of a proposal of this session type and track.
+
+    A question limited to session types (or tracks) is not asked of a proposal that has none
+    of them chosen yet.
+    """
+    if question.session_type_ids and session_type_id not in question.session_type_ids:
+        return False
+    return not (question.track_ids and track_id not in question.track_ids)
+
+
+def answer_counts(event_id: int) -> dict[int, int]:
+    """``{question id: number of answers}`` for the event's questions that have any (1 query)."""
+    rows = db.session.execute(
+        select(Answer.question_id, func.count())
+        .join(Question, Question.id == Answer.question_id)
+        .where(Question.event_id == event_id)
+        .group_by(Answer.question_id)
+    )
+    return {question_id: count for question_id, count in rows}
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """One answer as pages and exports show it.
+
+    ``speaker`` is the speaker's name for speaker questions (``""`` for submission ones);
+    ``archived`` tells that the question is no longer asked. ``target``,
+    ``hidden_from_reviewers`` and ``is_public`` are the question's, for the permission checks.
+    """
+
+    question_id: int
+    label: str
+    value: str
+    target: str
+    speaker: str
+    archived: bool
+    hidden_from_reviewers: bool
+    is_public: bool
+    position: int
+
+
+def _view(question: Question, answer: Answer, speaker: str) -> AnswerView:
+    return AnswerView(
+        question_id=question.id,
+        label=question.label,
+        value=answer.value,
+        target=question.target,
+        speaker=speaker,
+        archived=question.archived_at is not None,
+        hidden_from_reviewers=question.hidden_from_reviewers,
+        is_public=question.is_public,
+        position=question.position,
+    )
+
+
+def answers_by_submission(
+    event_id: int, submission_ids: Iterable[int]
+) -> dict[int, list[AnswerView]]:
+    """``{submission id: its answers}``: its own and its speakers' (2 queries).
+
+    Answers are in question order, speaker answers after the submission's for the same
+    question, in speaker order. Includes answers to archived questions; callers filter with
+    :mod:`podium.questions.permissions` for anyone but organizers.
+    """
+    ids = list(submission_ids)
+    found: dict[int, list[tuple[tuple[int, int, int], AnswerView]]] = defaultdict(list)
+    if not ids:
+        return {}
+    for answer, question in db.session.execute(
+        select(Answer, Question)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Question.event_id == event_id, Answer.submission_id.in_(ids))
+    ):
+        key = (question.position, question.id, -1)
+        found[answer.submission_id].append((key, _view(question, answer, "")))
+    for answer, question, submission_id, position, name in db.session.execute(
+        select(
+            Answer,
+            Question,
+            SubmissionSpeaker.submission_id,
+            SubmissionSpeaker.position,
+            SpeakerProfile.name,
+        )
+        .join(Question, Question.id == Answer.question_id)
+        .join(SubmissionSpeaker, SubmissionSpeaker.speaker_id == Answer.speaker_id)
+        .join(SpeakerProfile, SpeakerProfile.id == Answer.speaker_id)
+        .where(
+            Question.event_id == event_id,
+            Question.target == QuestionTarget.SPEAKER.value,
+            SubmissionSpeaker.submission_id.in_(ids),
+        )
+    ):
+        key = (question.position, question.id, position)
+        found[submission_id].append((key, _view(question, answer, name)))
+    return {
+        sub_id: [view for _, view in sorted(rows, key=lambda r: r[0])]
+        for sub_id, rows in found.items()
+    }
+
+
+def current_answers(
+    *, submission_id: int | None, speaker_id: int | None, question_ids: Iterable[int]
+) -> dict[int, Answer]:
+    """``{question id: Answer}`` for one submission's and one speaker's answers (1 query)."""
+    ids = list(question_ids)
+    if not ids:
+        return {}
+    conditions = []
+    if submission_id is not None:
+        conditions.append(Answer.submission_id == submission_id)
+    if speaker_id is not None:
+        conditions.append(Answer.speaker_id == speaker_id)
+    if not conditions:
+        return {}
+    rows = db.session.scalars(select(Answer).where(Answer.question_id.in_(ids), or_(*conditions)))
+    return {answer.question_id: answer for answer in rows}

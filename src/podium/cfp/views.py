@@ -469,7 +469,11 @@ def orga_submissions_csv(slug: str):  # type: ignore[no-untyped-def]
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     # One column per custom question, archived ones too: their answers are kept for this.
     asked = question_queries.event_questions(event.id, archived=True)
-    answers = question_queries.answers_by_submission(event.id, (s.id for s in listing.submissions))
+    answers = (
+        question_queries.answers_by_submission(event.id, (s.id for s in listing.submissions))
+        if asked
+        else {}
+    )
     writer.writerow(CSV_COLUMNS + tuple(_question_header(q) for q in asked))
     for submission in listing.submissions:
         profiles = [link.speaker for link in submission.speakers]

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from podium.cfp.models import SpeakerProfile, SubmissionSpeaker
+from podium.cfp.models import SpeakerProfile, Submission, SubmissionSpeaker
 from podium.extensions import db
 from podium.questions.enums import QuestionTarget
 from podium.questions.models import Answer, Question
+from podium.questions.permissions import publicly_visible
 
 
 def event_questions(event_id: int, *, archived: bool = False) -> list[Question]:
@@ -148,3 +149,36 @@ def current_answers(
         return {}
     rows = db.session.scalars(select(Answer).where(Answer.question_id.in_(ids), or_(*conditions)))
     return {answer.question_id: answer for answer in rows}
+
+
+# The snapshot key of a release holding public answers (see public_answers).
+PUBLIC_ANSWERS_KEY = "podium_answers"
+
+
+def public_answers(event_id: int, guids: Iterable[str]) -> dict[str, list[list[str]]]:
+    """``{session guid: [[question, answer, speaker name or ""], ...]}`` of public questions
+    still asked, for the sessions ``guids`` (3 queries; sessions without any are left out).
+
+    Publishing a schedule release stores this in its snapshot under
+    :data:`PUBLIC_ANSWERS_KEY`, so public pages and the API read it from the release without
+    a query, and a changed answer appears with the next release like any other text.
+    """
+    wanted = list(guids)
+    if not wanted:
+        return {}
+    ids = dict(
+        db.session.execute(
+            select(Submission.id, Submission.guid).where(
+                Submission.event_id == event_id, Submission.guid.in_(wanted)
+            )
+        ).all()
+    )
+    found = answers_by_submission(event_id, ids)
+    shown: dict[str, list[list[str]]] = {}
+    for submission_id, views in found.items():
+        public = [
+            [a.label, a.value, a.speaker] for a in views if publicly_visible(a) and not a.archived
+        ]
+        if public:
+            shown[ids[submission_id]] = public
+    return shown

@@ -27,6 +27,8 @@ from podium.events.enums import TeamRole
 from podium.events.models import Event, EventMembership, SessionType, Track
 from podium.extensions import db
 from podium.mail.models import OutboxMail
+from podium.questions.permissions import reviewer_may_see
+from podium.questions.queries import AnswerView, answers_by_submission
 from podium.review.enums import DECISION_MAIL_KIND, REVIEWABLE_STATES
 from podium.review.models import (
     Decision,
@@ -118,6 +120,8 @@ class ReviewItem:
     my_score: int | None
     my_comment: str
     speakers: tuple[SpeakerView, ...] = field(default=())
+    # Answers to custom questions that reviewers may read (questions.permissions).
+    answers: tuple[AnswerView, ...] = field(default=())
 
     def as_export(self) -> dict[str, Any]:
         """This item as a flat JSON-ready dict (speakers as a list of names and bios)."""
@@ -136,13 +140,16 @@ class ReviewItem:
             "my_score": self.my_score,
             "my_comment": self.my_comment,
             "speakers": [{"name": s.name, "biography": s.biography} for s in self.speakers],
+            "answers": [
+                {"question": a.label, "speaker": a.speaker, "answer": a.value} for a in self.answers
+            ],
         }
 
 
 def reviewer_items(
     event: Event, reviewer_id: int, *, submission_id: int | None = None
 ) -> list[ReviewItem]:
-    """The submissions ``reviewer_id`` may review in ``event`` as projections (2 queries).
+    """The submissions ``reviewer_id`` may review in ``event`` as projections (4 queries).
 
     Pass ``submission_id`` to fetch one; an empty list then means "not visible" (answer 404).
     """
@@ -185,6 +192,7 @@ def reviewer_items(
             .order_by(SubmissionSpeaker.submission_id, SubmissionSpeaker.position)
         ):
             speakers[sub_id].append(SpeakerView(name=name, biography=bio or ""))
+    answers = _reviewer_answers(event, [row.id for row in rows])
     return [
         ReviewItem(
             id=row.id,
@@ -201,9 +209,20 @@ def reviewer_items(
             my_score=row.score,
             my_comment=row.comment or "",
             speakers=tuple(speakers.get(row.id, ())),
+            answers=answers.get(row.id, ()),
         )
         for row in rows
     ]
+
+
+def _reviewer_answers(event: Event, submission_ids: list[int]) -> dict[int, tuple[AnswerView, ...]]:
+    """Answers reviewers may read, by submission (2 queries): archived questions are no longer
+    asked, and :func:`podium.questions.permissions.reviewer_may_see` decides the rest."""
+    found = answers_by_submission(event.id, submission_ids)
+    return {
+        sub_id: tuple(a for a in views if not a.archived and reviewer_may_see(a, event))
+        for sub_id, views in found.items()
+    }
 
 
 def is_visible_to(event_id: int, reviewer_id: int, submission_id: int) -> bool:

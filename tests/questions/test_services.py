@@ -10,14 +10,17 @@ from podium.questions import services
 from podium.questions.models import Answer, Question
 from podium.questions.services import AnswerError, QuestionError, QuestionInput
 from tests.questions.helpers import make_question, option_id
-from tests.support.factories import EventFactory, SessionTypeFactory, TrackFactory
+from tests.support.factories import (
+    EventFactory,
+    SessionTypeFactory,
+    SubmissionFactory,
+    TrackFactory,
+)
 
 
 def _clean(question: Question, raw: object, **kw: object) -> services.CleanAnswer:
     args = {"session_type_id": None, "track_id": None, "enforce_required": True} | kw
-    return services.clean_answers(questions=[question], raw={question.id: raw}, **args)[
-        question.id
-    ]
+    return services.clean_answers(questions=[question], raw={question.id: raw}, **args)[question.id]
 
 
 def _error(question: Question, raw: object) -> str:
@@ -151,8 +154,6 @@ def test_questions_limited_to_a_session_type_or_track_are_asked_only_of_those(ap
 
 
 def test_update_keeps_answers_of_a_removed_option_readable(app) -> None:
-    from tests.support.factories import SubmissionFactory
-
     event = EventFactory()
     question = make_question(event, "Level", "single_choice", options=("Low", "High"))
     submission = SubmissionFactory(event=event)
@@ -174,8 +175,6 @@ def test_update_keeps_answers_of_a_removed_option_readable(app) -> None:
 
 
 def test_update_refuses_to_change_the_kind_of_an_answered_question(app) -> None:
-    from tests.support.factories import SubmissionFactory
-
     event = EventFactory()
     question = make_question(event, "Age", "number")
     submission = SubmissionFactory(event=event)
@@ -194,8 +193,6 @@ def test_update_refuses_to_change_the_kind_of_an_answered_question(app) -> None:
 
 
 def test_removing_an_answered_question_archives_it_and_keeps_the_answers(app) -> None:
-    from tests.support.factories import SubmissionFactory
-
     event = EventFactory()
     answered = make_question(event, "Answered")
     unanswered = make_question(event, "Unanswered")
@@ -220,7 +217,7 @@ def test_removing_an_answered_question_archives_it_and_keeps_the_answers(app) ->
 
 def test_move_question_reorders_and_stops_at_the_ends(app) -> None:
     event = EventFactory()
-    a, b, c = (make_question(event, label) for label in "ABC")
+    a, _b, c = (make_question(event, label) for label in "ABC")
 
     services.move_question(question=c, offset=-1)
     services.move_question(question=a, offset=-1)

@@ -11,7 +11,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.e2e import journey
+from tests.e2e import journey, journey_questions
 from tests.e2e.journey import CO_SPEAKER, ORGANIZER, REVIEWER, SPEAKER, VISITOR_ZONE, Plan
 from tests.e2e.mailbox import Outbox
 
@@ -31,6 +31,7 @@ def test_journey_from_cfp_to_public_program(live_server, new_page, screenshot) -
     journey.log_in(organizer, ORGANIZER)
     journey.organizer_creates_event(organizer, plan)
     journey.organizer_adds_room_and_session_type(organizer, plan)
+    journey_questions.organizer_adds_questions(organizer, plan, screenshot)
     journey.organizer_invites_reviewer(organizer, plan, REVIEWER)
     journey.organizer_sets_anonymised_review(organizer, plan)
     # Without an SMTP server every mail waits in the outbox; the administrator reads it there.

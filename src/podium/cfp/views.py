@@ -140,10 +140,13 @@ def my_submissions(slug: str):  # type: ignore[no-untyped-def]
     event = visible_event_or_404(slug)
     require_login()
     submissions = queries.submissions_for_user(current_user, event=event)
+    own = queries.profile_of(current_user) if submissions else None
     return render_template(
         "cfp/my_submissions.html",
         event=event,
         submissions=submissions,
+        # Link to the answers about oneself when the event asks any of this speaker.
+        speaker_questions=bool(own and question_queries.speaker_questions(event.id, own.id)),
         shown_state=_speaker_states(submissions),
         **_window(event),
     )

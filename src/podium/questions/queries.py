@@ -43,6 +43,32 @@ def applies_to(question: Question, *, session_type_id: int | None, track_id: int
     return not (question.track_ids and track_id not in question.track_ids)
 
 
+# A speaker of a proposal in one of these states is no longer asked about themselves.
+_GONE_STATES = ("withdrawn", "canceled", "rejected", "declined")
+
+
+def speaker_questions(event_id: int, profile_id: int) -> list[Question]:
+    """The event's speaker questions that apply to any of the speaker's live proposals in it,
+    in form order (3 queries); empty when they have none."""
+    scopes = db.session.execute(
+        select(Submission.session_type_id, Submission.track_id)
+        .join(SubmissionSpeaker, SubmissionSpeaker.submission_id == Submission.id)
+        .where(
+            Submission.event_id == event_id,
+            SubmissionSpeaker.speaker_id == profile_id,
+            Submission.state.not_in(_GONE_STATES),
+        )
+    ).all()
+    if not scopes:
+        return []
+    return [
+        q
+        for q in event_questions(event_id)
+        if q.target == QuestionTarget.SPEAKER.value
+        and any(applies_to(q, session_type_id=t, track_id=k) for t, k in scopes)
+    ]
+
+
 def answer_counts(event_id: int) -> dict[int, int]:
     """``{question id: number of answers}`` for the event's questions that have any (1 query)."""
     rows = db.session.execute(

@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, select
 
 from podium.db import utcnow
 from podium.events.models import Event, SessionType, Track
+from podium.events.times import cfp_is_open
 from podium.extensions import db
 from podium.questions.enums import CHOICE_KINDS, QuestionKind, QuestionTarget
 from podium.questions.models import Answer, Question, QuestionOption
@@ -365,10 +366,17 @@ def clean_answers(
     Raises:
         AnswerError: the first invalid or missing answer; its message names the question.
     """
+    asked = [
+        q for q in questions if applies_to(q, session_type_id=session_type_id, track_id=track_id)
+    ]
+    return _clean_all(asked, raw, enforce_required=enforce_required)
+
+
+def _clean_all(
+    questions: Iterable[Question], raw: Mapping[int, object], *, enforce_required: bool
+) -> dict[int, CleanAnswer]:
     cleaned: dict[int, CleanAnswer] = {}
     for question in questions:
-        if not applies_to(question, session_type_id=session_type_id, track_id=track_id):
-            continue
         answer = _clean_one(question, raw.get(question.id))
         if enforce_required and question.required and not answer.value:
             raise AnswerError(
@@ -378,11 +386,43 @@ def clean_answers(
     return cleaned
 
 
+class AnswersClosedError(AnswerError):
+    """A speaker changing answers outside the CfP window (organizers are never refused)."""
+
+
+def save_speaker_answers(
+    *,
+    event: Event,
+    profile_id: int,
+    questions: Sequence[Question],
+    raw: Mapping[int, object],
+    now: dt.datetime | None = None,
+) -> None:
+    """Save a speaker's own answers to ``event``'s speaker questions and commit.
+
+    ``questions`` are the speaker questions asked of this speaker
+    (:func:`podium.questions.queries.speaker_questions`); all of them are checked and required
+    ones must be answered. Speakers change answers while the CfP is open (at ``now``, aware
+    UTC), as they change their proposals.
+
+    Raises:
+        AnswersClosedError: the CfP is not open at ``now`` (nothing saved).
+        AnswerError: an invalid or missing answer, naming the question (nothing saved).
+    """
+    if not cfp_is_open(event.cfp_opens_at, event.cfp_closes_at, now=now):
+        raise AnswersClosedError(
+            "", "The call for proposals is closed: answers can no longer change."
+        )
+    cleaned = _clean_all(questions, raw, enforce_required=True)
+    save_answers(questions=questions, cleaned=cleaned, submission_id=None, speaker_id=profile_id)
+    db.session.commit()
+
+
 def save_answers(
     *,
     questions: Iterable[Question],
     cleaned: Mapping[int, CleanAnswer],
-    submission_id: int,
+    submission_id: int | None,
     speaker_id: int | None,
 ) -> None:
     """Write checked answers (no commit): submission questions' on ``submission_id``,
@@ -395,7 +435,7 @@ def save_answers(
     for question_id, answer in cleaned.items():
         question = asked[question_id]
         about_speaker = question.target == QuestionTarget.SPEAKER.value
-        if about_speaker and speaker_id is None:
+        if (speaker_id if about_speaker else submission_id) is None:
             continue
         row = stored.get(question_id)
         if not answer.value:

@@ -1,16 +1,29 @@
-"""Organizer pages of custom CfP questions: list, add, edit, reorder, remove (archive), restore."""
+"""Pages of custom CfP questions: the organizers' list, add, edit, reorder, remove (archive),
+restore, and the speakers' answers to questions about themselves."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
 
-from podium.cfp.permissions import organized_event_or_404
+from podium.cfp.permissions import organized_event_or_404, visible_event_or_404
+from podium.cfp.queries import profile_of
 from podium.events.models import Event
+from podium.events.permissions import require_login
+from podium.events.times import cfp_is_open
 from podium.questions import queries, services
 from podium.questions.enums import KIND_LABELS, TARGET_LABELS
-from podium.questions.forms import QuestionForm, fill_question_form, question_form
+from podium.questions.forms import (
+    QuestionForm,
+    answer_data,
+    fill_answers,
+    fill_question_form,
+    question_form,
+    with_answer_fields,
+)
 from podium.questions.permissions import event_question_or_404
 
 bp = Blueprint("questions", __name__, template_folder="templates")
@@ -136,3 +149,50 @@ def restore_question(slug: str, question_id: int) -> RENDERED:
     services.restore_question(question=question)
     flash(f"“{question.label}” is asked again.", "success")
     return redirect(url_for("questions.list_questions", slug=slug))
+
+
+# -- speakers ----------------------------------------------------------------------------------
+
+
+@bp.route("/<slug>/me/answers", methods=["GET", "POST"])
+def my_answers(slug: str) -> RENDERED:
+    """A speaker's answers to the event's questions about speakers (all their proposals share
+    them); co-speakers who joined by invitation answer here. 404 without a live proposal."""
+    event = visible_event_or_404(slug)
+    require_login()
+    profile = profile_of(current_user)
+    asked = queries.speaker_questions(event.id, profile.id) if profile is not None else []
+    if not asked:
+        abort(404)
+    form_class = with_answer_fields(FlaskForm, asked, event)
+    open_now = cfp_is_open(event.cfp_opens_at, event.cfp_closes_at)
+    if request.method == "GET":
+        form = form_class(formdata=None)
+        fill_answers(
+            form,
+            queries.current_answers(
+                submission_id=None, speaker_id=profile.id, question_ids=[q.id for q in asked]
+            ),
+        )
+        return _render_answers(event, form, open_now)
+    form = form_class()
+    if form.validate_on_submit():
+        try:
+            services.save_speaker_answers(
+                event=event, profile_id=profile.id, questions=asked, raw=answer_data(form)
+            )
+        except services.AnswersClosedError as error:
+            flash(error.message, "error")
+            return _render_answers(event, form, open_now, status=403)
+        except services.AnswerError as error:
+            form[error.field].errors = [*form[error.field].errors, error.message]
+        else:
+            flash("Your answers are saved.", "success")
+            return redirect(url_for("questions.my_answers", slug=slug))
+    return _render_answers(event, form, open_now, status=400)
+
+
+def _render_answers(event: Event, form: FlaskForm, open_now: bool, status: int = 200):  # type: ignore[no-untyped-def]
+    return render_template(
+        "questions/my_answers.html", event=event, form=form, open_now=open_now
+    ), status

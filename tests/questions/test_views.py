@@ -23,6 +23,7 @@ from tests.support.factories import (
     UserFactory,
 )
 from tests.support.permissions import Route, check_matrix
+from tests.support.queries import count_queries
 
 
 def _submission_form(**overrides: object) -> dict[str, object]:
@@ -275,3 +276,35 @@ def test_organizer_edits_submission_answers_but_not_speaker_answers(app, client)
     assert response.status_code == 302
     values = db.session.scalars(select(Answer.value).order_by(Answer.question_id)).all()
     assert values == ["Intro", "she/her"]
+
+
+def _bulk_answered(event, level, pronouns, count: int) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(count):
+        _answered_submission(event, level, pronouns)
+
+
+def test_lists_and_exports_run_the_same_queries_whatever_the_size(app) -> None:
+    event = EventFactory()
+    level = make_question(event, "Level", "single_choice", options=("Intro", "Deep"))
+    pronouns = make_question(event, "Pronouns", target="speaker")
+    organizer = UserFactory()
+    MembershipFactory(event=event, user=organizer, role="organizer")
+    client = login(app.test_client(), organizer)
+    urls = (f"/orga/{event.slug}/questions/", f"/orga/{event.slug}/submissions.csv")
+
+    def measure() -> list[int]:
+        counts = []
+        for url in urls:
+            db.session.expire_all()
+            with count_queries() as log:
+                assert client.get(url).status_code == 200
+            counts.append(log.count)
+        return counts
+
+    _bulk_answered(event, level, pronouns, 2)
+    small = measure()
+    _bulk_answered(event, level, pronouns, 15)
+    for n in range(8):
+        make_question(event, f"Extra {n}", "multiple_choice", options=("A", "B"))
+
+    assert measure() == small

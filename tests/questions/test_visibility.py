@@ -7,12 +7,12 @@ import json
 
 import pytest
 from sqlalchemy import event as sa_event
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from podium.database import READER_KEY
 from podium.events.models import Event
 from podium.extensions import db
-from podium.questions.models import Answer
+from podium.questions.models import Answer, Question
 from podium.questions.permissions import reviewer_may_see
 from podium.questions.services import QuestionInput, remove_question
 from podium.review.models import ReviewerAssignment
@@ -27,6 +27,7 @@ from tests.support.factories import (
     SubmissionFactory,
     UserFactory,
 )
+from tests.support.queries import count_queries
 
 # Answer texts that must not reach a reviewer in the cases below.
 HIDDEN = "hidden-answer-5521"
@@ -103,6 +104,30 @@ def test_reviewer_page_and_json_never_show_hidden_answers(app, client, anonymise
         assert text not in page
         assert text not in json.dumps(body)
         assert text not in listing
+
+
+def test_reviewer_list_and_json_run_the_same_queries_whatever_the_size(app) -> None:
+    event, reviewer, _submission = _review_world(False)
+    client = login(app.test_client(), reviewer)
+    visible = db.session.scalars(select(Question).where(Question.label == "Visible question")).one()
+
+    def measure() -> list[int]:
+        counts = []
+        for url in (f"/review/{event.slug}/", f"/review/{event.slug}/submissions.json"):
+            db.session.expire_all()
+            with count_queries() as log:
+                assert client.get(url).status_code == 200
+            counts.append(log.count)
+        return counts
+
+    small = measure()
+    for n in range(12):
+        profile = SpeakerProfileFactory(user=UserFactory())
+        extra = SubmissionFactory(event=event, speaker=profile)
+        db.session.add(Answer(question_id=visible.id, submission_id=extra.id, value=f"v{n}"))
+    db.session.commit()
+
+    assert measure() == small
 
 
 @pytest.fixture

@@ -311,7 +311,7 @@ def speaker_finds_cfp(page: Page, plan: Plan) -> None:
 def speaker_submits_proposal(page: Page, plan: Plan, co_speaker: Person, screenshot) -> None:  # type: ignore[no-untyped-def]
     """Submit the proposal with a co-speaker and the answers to the organizers' questions,
     keyboard only; screenshot the CfP form."""
-    from tests.e2e import journey_questions  # imports this module: import when called
+    from tests.e2e import journey_questions  # it imports this module: import it when called
 
     page.goto(f"/{plan.slug}/cfp")
     a11y.press_by_keyboard(page, page.get_by_role("link", name="Submit a proposal"))

@@ -38,6 +38,7 @@ from podium.mail.services import queue_event_mail
 from podium.once import claim
 from podium.questions import queries as question_queries
 from podium.questions import services as question_services
+from podium.questions.enums import QuestionTarget
 
 # Which states a submission may move to from each state. Organizers can revert a rejection
 # (a mistake), cancel confirmed sessions and reopen a withdrawn proposal; nothing leaves
@@ -314,7 +315,7 @@ def _checked_answers(
         return None
     asked = question_queries.event_questions(event.id)
     if not with_speaker_questions:
-        asked = [q for q in asked if q.target == "submission"]
+        asked = [q for q in asked if q.target == QuestionTarget.SUBMISSION.value]
     try:
         cleaned = question_services.clean_answers(
             questions=asked,

@@ -45,6 +45,7 @@ from podium.events.permissions import require_login
 from podium.events.times import cfp_is_open, describe_local
 from podium.extensions import db
 from podium.questions import queries as question_queries
+from podium.questions.enums import QuestionTarget
 from podium.questions.forms import answer_data, fill_answers
 from podium.questions.models import Question
 from podium.questions.queries import AnswerView
@@ -512,7 +513,11 @@ def orga_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-d
         abort(404)
     status = 200
     # Organizers edit the submission's answers; speaker questions are each speaker's own.
-    asked = [q for q in question_queries.event_questions(event.id) if q.target == "submission"]
+    asked = [
+        q
+        for q in question_queries.event_questions(event.id)
+        if q.target == QuestionTarget.SUBMISSION
+    ]
     if request.method == "GET":
         form = submission_form(event, questions=asked, obj=submission, formdata=None)
         form.session_type.data = submission.session_type_id

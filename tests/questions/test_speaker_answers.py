@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from podium.cfp.models import Submission
 from podium.extensions import db
 from podium.questions.models import Answer
 from tests.questions.helpers import make_question
@@ -34,14 +35,15 @@ def test_speaker_answers_questions_about_themselves(app, client) -> None:
     )
     user, profile = _speaker_with_proposal(event)
     login(client, user)
+    submission_id = db.session.scalars(select(Submission.id)).one()
 
-    listing = client.get(f"/{event.slug}/me/").get_data(as_text=True)
+    edit_page = client.get(f"/{event.slug}/me/submissions/{submission_id}/edit")
     missing = client.post(f"/{event.slug}/me/answers", data={})
     saved = client.post(
         f"/{event.slug}/me/answers", data={f"question_{shirt.id}": str(shirt.options[1].id)}
     )
 
-    assert f'href="/{event.slug}/me/answers"' in listing
+    assert f'href="/{event.slug}/me/answers"' in edit_page.get_data(as_text=True)
     assert shirt.label in missing.get_data(as_text=True)  # the question is asked...
     assert missing.status_code == 400
     assert "“T-shirt size”: this question needs an answer." in missing.get_data(as_text=True)

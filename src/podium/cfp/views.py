@@ -36,6 +36,7 @@ from podium.cfp.permissions import (
     own_submission_or_404,
     pending_invitation_or_404,
     removable_speaker_or_403,
+    speaker_link_of,
     submission_speaker_or_404,
     visible_event_or_404,
     withdrawable_or_403,
@@ -141,13 +142,10 @@ def my_submissions(slug: str):  # type: ignore[no-untyped-def]
     event = visible_event_or_404(slug)
     require_login()
     submissions = queries.submissions_for_user(current_user, event=event)
-    own = queries.profile_of(current_user) if submissions else None
     return render_template(
         "cfp/my_submissions.html",
         event=event,
         submissions=submissions,
-        # Link to the answers about oneself when the event asks any of this speaker.
-        speaker_questions=bool(own and question_queries.speaker_questions(event.id, own.id)),
         shown_state=_speaker_states(submissions),
         **_window(event),
     )
@@ -186,6 +184,8 @@ def _render_edit(event: Event, submission: Submission, form: SubmissionForm, sta
             if (editable or link.speaker.user_id == current_user.id)
             and may_remove_speaker(current_user, submission, link)
         },
+        # Link to the answers about oneself when the event asks this speaker any.
+        speaker_questions=_asks_about_speaker(event, submission),
         can_withdraw=may_withdraw(current_user, submission)
         and submission.state not in WITHDRAW_FINAL_STATES,
         cancelable={
@@ -195,6 +195,11 @@ def _render_edit(event: Event, submission: Submission, form: SubmissionForm, sta
         },
         **_window(event),
     ), status
+
+
+def _asks_about_speaker(event: Event, submission: Submission) -> bool:
+    own = speaker_link_of(current_user, submission)
+    return own is not None and bool(question_queries.speaker_questions(event.id, own.speaker_id))
 
 
 def _saved_form(event: Event, submission: Submission) -> SubmissionForm:

@@ -3,6 +3,8 @@ opens to speakers, and the speaker answers them in the submission form (keyboard
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e import a11y
@@ -60,3 +62,13 @@ def speaker_answers(page: Page) -> list[tuple[Locator, str | bool]]:
         (page.get_by_role("radio", name=CHOSEN), True),
         (page.get_by_label(f"{OPTIONAL_QUESTION} (optional)"), PRONOUNS),
     ]
+
+
+def visitor_reads_public_answer(page: Page, speaker_name: str) -> None:
+    """On the public session page (where the visitor's journey ends): the public answer is
+    shown with the speaker's name, the answer to the question that is not public is not."""
+    expect_h1(page, re.compile("."))
+    answers = page.locator(".session-answers")
+    expect(answers).to_contain_text(f"{OPTIONAL_QUESTION} · {speaker_name}")
+    expect(answers).to_contain_text(PRONOUNS)
+    expect(page.get_by_role("main")).not_to_contain_text(CHOSEN)

@@ -61,3 +61,4 @@ def test_journey_from_cfp_to_public_program(live_server, new_page, screenshot) -
 
     visitor = new_page("visitor", timezone_id=VISITOR_ZONE)
     journey.visitor_sees_program(visitor, plan, screenshot)
+    journey_questions.visitor_reads_public_answer(visitor, SPEAKER.name)

@@ -79,10 +79,18 @@ def test_organizer_pages_permission_matrix(app) -> None:
             Route("POST", f"{base}/{question.id}/restore", allowed),
             Route(
                 "POST",
+                f"{base}/{question.id}",
+                allowed,
+                data={"label": "Q2", "kind": "short_text", "target": "submission"},
+            ),
+            Route(
+                "POST",
                 f"{base}/new",
                 allowed,
                 data={"label": "New", "kind": "short_text", "target": "submission"},
             ),
+            # Last: the organizer's request deletes the (unanswered) question.
+            Route("POST", f"{base}/{question.id}/remove", allowed),
         ],
     )
 
@@ -308,3 +316,28 @@ def test_lists_and_exports_run_the_same_queries_whatever_the_size(app) -> None:
         make_question(event, f"Extra {n}", "multiple_choice", options=("A", "B"))
 
     assert measure() == small
+
+
+def test_organizer_edits_and_removes_a_question_over_http(app, client) -> None:
+    event = EventFactory()
+    question = make_question(event, "Old wording", "number", min_number=1)
+    organizer = UserFactory()
+    MembershipFactory(event=event, user=organizer, role="organizer")
+    login(client, organizer)
+
+    form = lxml.html.fromstring(
+        client.get(f"/orga/{event.slug}/questions/{question.id}").get_data(as_text=True)
+    )
+    saved = client.post(
+        f"/orga/{event.slug}/questions/{question.id}",
+        data={"label": "New wording", "kind": "number", "target": "submission", "max_number": "9"},
+    )
+    removed = client.post(
+        f"/orga/{event.slug}/questions/{question.id}/remove", follow_redirects=True
+    )
+
+    assert form.xpath('//input[@name="label"]/@value') == ["Old wording"]
+    assert form.xpath('//input[@name="min_number"]/@value') == ["1.0"]
+    assert saved.status_code == 302
+    assert "“New wording” deleted; nobody had answered it." in removed.get_data(as_text=True)
+    assert db.session.scalars(select(Question)).all() == []

@@ -210,3 +210,15 @@ def test_release_of_an_event_without_public_answers_has_no_answers_key(app) -> N
     release = schedule_services.publish_release(event=event, actor=None)
 
     assert "podium_answers" not in release.snapshot
+
+
+def test_archived_public_question_leaves_the_next_release(app, client, published) -> None:
+    event, guid = published
+    public = db.session.scalars(select(Question).where(Question.label == "Prerequisites")).one()
+
+    remove_question(question=public)
+    schedule_services.publish_release(event=db.session.get(Event, event.id), actor=None)
+    page = client.get(f"/{event.slug}/sessions/{guid}").get_data(as_text=True)
+
+    assert "Basic maths" not in page
+    assert "Pronouns · Ada Lovelace" in page

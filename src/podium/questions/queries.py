@@ -100,11 +100,11 @@ class AnswerView:
     position: int
 
 
-def _view(question: Question, answer: Answer, speaker: str) -> AnswerView:
+def _view(question: Question, value: str, speaker: str) -> AnswerView:
     return AnswerView(
         question_id=question.id,
         label=question.label,
-        value=answer.value,
+        value=value,
         target=question.target,
         speaker=speaker,
         archived=question.archived_at is not None,
@@ -117,42 +117,57 @@ def _view(question: Question, answer: Answer, speaker: str) -> AnswerView:
 def answers_by_submission(
     event_id: int, submission_ids: Iterable[int]
 ) -> dict[int, list[AnswerView]]:
-    """``{submission id: its answers}``: its own and its speakers' (2 queries).
+    """``{submission id: its answers}``: its own and its speakers' (at most 4 queries).
 
     Answers are in question order, speaker answers after the submission's for the same
     question, in speaker order. Includes answers to archived questions; callers filter with
     :mod:`podium.questions.permissions` for anyone but organizers.
     """
     ids = list(submission_ids)
-    found: dict[int, list[tuple[tuple[int, int, int], AnswerView]]] = defaultdict(list)
     if not ids:
         return {}
-    for answer, question in db.session.execute(
-        select(Answer, Question)
-        .join(Question, Question.id == Answer.question_id)
-        .where(Question.event_id == event_id, Answer.submission_id.in_(ids))
+    # Answers are read as plain columns, questions once: loading thousands of Answer objects
+    # cost more than the rest of an export.
+    questions = {
+        q.id: q for q in db.session.scalars(select(Question).where(Question.event_id == event_id))
+    }
+    if not questions:
+        return {}
+    found: dict[int, list[tuple[tuple[int, int, int], AnswerView]]] = defaultdict(list)
+    for question_id, submission_id, value in db.session.execute(
+        select(Answer.question_id, Answer.submission_id, Answer.value).where(
+            Answer.question_id.in_(list(questions)), Answer.submission_id.in_(ids)
+        )
     ):
+        question = questions[question_id]
         key = (question.position, question.id, -1)
-        found[answer.submission_id].append((key, _view(question, answer, "")))
-    for answer, question, submission_id, position, name in db.session.execute(
-        select(
-            Answer,
-            Question,
-            SubmissionSpeaker.submission_id,
-            SubmissionSpeaker.position,
-            SpeakerProfile.name,
-        )
-        .join(Question, Question.id == Answer.question_id)
-        .join(SubmissionSpeaker, SubmissionSpeaker.speaker_id == Answer.speaker_id)
-        .join(SpeakerProfile, SpeakerProfile.id == Answer.speaker_id)
-        .where(
-            Question.event_id == event_id,
-            Question.target == QuestionTarget.SPEAKER.value,
-            SubmissionSpeaker.submission_id.in_(ids),
-        )
-    ):
-        key = (question.position, question.id, position)
-        found[submission_id].append((key, _view(question, answer, name)))
+        found[submission_id].append((key, _view(question, value, "")))
+    # Speakers first, then their answers: one join of both made SQLite probe every answer
+    # against the whole id list (4.6 s for 1000 proposals instead of milliseconds).
+    about_speakers = [q.id for q in questions.values() if q.target == QuestionTarget.SPEAKER]
+    links: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    if about_speakers:
+        for submission_id, speaker_id, position, name in db.session.execute(
+            select(
+                SubmissionSpeaker.submission_id,
+                SubmissionSpeaker.speaker_id,
+                SubmissionSpeaker.position,
+                SpeakerProfile.name,
+            )
+            .join(SpeakerProfile, SpeakerProfile.id == SubmissionSpeaker.speaker_id)
+            .where(SubmissionSpeaker.submission_id.in_(ids))
+        ):
+            links[speaker_id].append((submission_id, position, name))
+    if links:
+        for question_id, speaker_id, value in db.session.execute(
+            select(Answer.question_id, Answer.speaker_id, Answer.value).where(
+                Answer.question_id.in_(about_speakers), Answer.speaker_id.in_(list(links))
+            )
+        ):
+            question = questions[question_id]
+            for submission_id, position, name in links[speaker_id]:
+                key = (question.position, question.id, position)
+                found[submission_id].append((key, _view(question, value, name)))
     return {
         sub_id: [view for _, view in sorted(rows, key=lambda r: r[0])]
         for sub_id, rows in found.items()

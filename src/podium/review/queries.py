@@ -149,7 +149,7 @@ class ReviewItem:
 def reviewer_items(
     event: Event, reviewer_id: int, *, submission_id: int | None = None
 ) -> list[ReviewItem]:
-    """The submissions ``reviewer_id`` may review in ``event`` as projections (4 queries).
+    """The submissions ``reviewer_id`` may review in ``event`` as projections (at most 6 queries).
 
     Pass ``submission_id`` to fetch one; an empty list then means "not visible" (answer 404).
     """
@@ -216,8 +216,8 @@ def reviewer_items(
 
 
 def _reviewer_answers(event: Event, submission_ids: list[int]) -> dict[int, tuple[AnswerView, ...]]:
-    """Answers reviewers may read, by submission (2 queries): archived questions are no longer
-    asked, and :func:`podium.questions.permissions.reviewer_may_see` decides the rest."""
+    """Answers reviewers may read, by submission (at most 4 queries): archived questions are
+    no longer asked, and :func:`podium.questions.permissions.reviewer_may_see` decides the rest."""
     found = answers_by_submission(event.id, submission_ids)
     return {
         sub_id: tuple(a for a in views if not a.archived and reviewer_may_see(a, event))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -328,13 +328,13 @@ def _clean_one(question: Question, raw: object) -> CleanAnswer:
     return CleanAnswer(day.isoformat())
 
 
-def _number(question: Question, text: str, fail: object) -> str:
+def _number(question: Question, text: str, fail: Callable[[str], AnswerError]) -> str:
     if not _DECIMAL.match(text):
-        raise fail("enter a number, like 12 or 3.5.")  # type: ignore[operator]
+        raise fail("enter a number, like 12 or 3.5.")
     value = float(text)
     low, high = question.min_number, question.max_number
     if (low is not None and value < low) or (high is not None and value > high):
-        raise fail(f"enter a number {_bounds(low, high)}.")  # type: ignore[operator]
+        raise fail(f"enter a number {_bounds(low, high)}.")
     return text
 
 
@@ -346,7 +346,7 @@ def _bounds(low: float | None, high: float | None) -> str:
         return f"between {shown(low)} and {shown(high)}"
     if low is not None:
         return f"of at least {shown(low)}"
-    return f"of at most {shown(high)}"  # type: ignore[arg-type]
+    return f"of at most {shown(high or 0.0)}"
 
 
 def clean_answers(

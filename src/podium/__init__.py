@@ -22,6 +22,7 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
     "podium.mail.views",
     "podium.events.views",
     "podium.cfp.views",
+    "podium.questions.views",
     "podium.exchange.views",
     "podium.review.views",
     "podium.schedule.views",

@@ -16,6 +16,7 @@ from podium.cfp.models import (
 from podium.events.models import Event, EventMembership, Room, SessionType, TeamInvitation, Track
 from podium.mail.models import OutboxMail
 from podium.once import FormSubmission
+from podium.questions.models import Answer, Question, QuestionOption
 from podium.review.models import (
     Review,
     ReviewBid,
@@ -30,11 +31,14 @@ from podium.schedule.models import ScheduleRelease, Slot
 __all__ = [
     "AgendaFeed",
     "AgendaStar",
+    "Answer",
     "CoSpeakerInvitation",
     "Event",
     "EventMembership",
     "FormSubmission",
     "OutboxMail",
+    "Question",
+    "QuestionOption",
     "Review",
     "ReviewBid",
     "ReviewConflict",

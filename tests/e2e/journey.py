@@ -309,7 +309,10 @@ def speaker_finds_cfp(page: Page, plan: Plan) -> None:
 
 
 def speaker_submits_proposal(page: Page, plan: Plan, co_speaker: Person, screenshot) -> None:  # type: ignore[no-untyped-def]
-    """Submit the proposal with a co-speaker, keyboard only; screenshot the CfP form."""
+    """Submit the proposal with a co-speaker and the answers to the organizers' questions,
+    keyboard only; screenshot the CfP form."""
+    from tests.e2e import journey_questions  # it imports this module: import it when called
+
     page.goto(f"/{plan.slug}/cfp")
     a11y.press_by_keyboard(page, page.get_by_role("link", name="Submit a proposal"))
     expect_h1(page, f"Submit a proposal to {plan.name}")
@@ -326,6 +329,7 @@ def speaker_submits_proposal(page: Page, plan: Plan, co_speaker: Person, screens
                 page.get_by_label("Session type"),
                 f"{plan.session_type} ({plan.duration_minutes} min)",
             ),
+            *journey_questions.speaker_answers(page),
             (page.get_by_label("Co-speaker's e-mail"), co_speaker.email),
             (page.get_by_label("Co-speaker's name"), co_speaker.name),
             *journey_availability.availability_fields(page),

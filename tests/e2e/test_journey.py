@@ -11,7 +11,13 @@ import io
 import pytest
 from PIL import Image
 
-from tests.e2e import journey, journey_agenda, journey_assignment, journey_availability
+from tests.e2e import (
+    journey,
+    journey_agenda,
+    journey_assignment,
+    journey_availability,
+    journey_questions,
+)
 from tests.e2e.journey import CO_SPEAKER, ORGANIZER, REVIEWER, SPEAKER, VISITOR_ZONE, Plan
 from tests.e2e.mailbox import Outbox
 
@@ -31,6 +37,7 @@ def test_journey_from_cfp_to_public_program(live_server, new_page, screenshot) -
     journey.log_in(organizer, ORGANIZER)
     journey.organizer_creates_event(organizer, plan)
     journey.organizer_adds_room_and_session_type(organizer, plan)
+    journey_questions.organizer_adds_questions(organizer, plan, screenshot)
     journey.organizer_invites_reviewer(organizer, plan, REVIEWER)
     journey.organizer_sets_anonymised_review(organizer, plan)
     journey_availability.organizer_requires_availability(organizer, plan)
@@ -65,5 +72,6 @@ def test_journey_from_cfp_to_public_program(live_server, new_page, screenshot) -
 
     visitor = new_page("visitor", timezone_id=VISITOR_ZONE)
     journey.visitor_sees_program(visitor, plan, screenshot)
+    journey_questions.visitor_reads_public_answer(visitor, SPEAKER.name)
     journey_agenda.visitor_stars_without_account(visitor, plan, screenshot)
     journey_agenda.speaker_stars_with_account(speaker, plan, screenshot)

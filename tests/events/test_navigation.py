@@ -14,6 +14,7 @@ from tests.support.queries import count_queries
 ORGANIZER_LABELS = [
     "Dashboard",
     "Submissions",
+    "Questions",
     "Review",
     "Assignment",
     "Ranking",

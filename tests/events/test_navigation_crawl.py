@@ -105,6 +105,8 @@ def _organizer_paths(seeded: dict[str, object]) -> set[str]:
         f"{base}/submissions",
         f"{base}/submissions.csv",
         *(f"{base}/submissions/{i}" for i in every),
+        f"{base}/questions/",
+        f"{base}/questions/new",
         f"{base}/review/",
         f"{base}/review/assignment",
         # scoring: one edit page per stored score category

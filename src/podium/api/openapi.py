@@ -143,6 +143,14 @@ SCHEMAS: dict[str, Any] = {
         "(session types: the ones its sessions use); all three are empty before the first.",
     ),
     "Link": _obj({"title": _str("link text"), "url": _str("address")}),
+    "Answer": _obj(
+        {
+            "question": _str("the question as the organizers asked it"),
+            "speaker": _nullable_str("the speaker answering a question about speakers"),
+            "answer": _str("the answer as text (choices joined by '; ', dates YYYY-MM-DD)"),
+        },
+        "A public answer to a custom CfP question.",
+    ),
     "SpeakerBrief": _obj(
         _SPEAKER_BRIEF,
         "A speaker as a session lists them; the biography is in the speakers list, so a "
@@ -201,6 +209,11 @@ SCHEMAS: dict[str, Any] = {
                 "description": "files attached to the session, http(s) only",
             },
             "url": _str("the session's page in the public program", format="uri"),
+            "answers": {
+                "type": "array",
+                "items": _ref("Answer"),
+                "description": "answers to the event's public questions, in question order",
+            },
         },
         "A session of the current release.",
     ),

@@ -110,6 +110,10 @@ def session(
         "links": [{"title": title, "url": href} for title, href in item.links],
         "attachments": [{"title": title, "url": href} for title, href in item.attachments],
         "url": url("program.session", slug=slug, guid=item.guid),
+        "answers": [
+            {"question": question, "speaker": speaker or None, "answer": answer}
+            for question, answer, speaker in program.answers.get(item.guid, ())
+        ],
     }
 
 

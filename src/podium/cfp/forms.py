@@ -5,6 +5,7 @@ Choices that depend on the event (session types, tracks) are filled by :func:`su
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -23,6 +24,8 @@ from podium.cfp.services import AUDIENCE_LEVELS, LANGUAGES
 from podium.events.forms import choice
 from podium.events.models import Event
 from podium.forms import TextAreaField
+from podium.questions.forms import with_answer_fields
+from podium.questions.models import Question
 
 MAX_ABSTRACT = 2000
 MAX_DESCRIPTION = 20000
@@ -76,6 +79,8 @@ class SubmissionForm(FlaskForm):
         "Co-speaker's e-mail", validators=[Optional(), Email(), Length(max=254)]
     )
     co_speaker_name = StringField("Co-speaker's name", validators=[Length(max=200)])
+    # Names of the custom questions' answer fields (see podium.questions.forms).
+    answer_names: tuple[str, ...] = ()
 
     def validate_co_speaker_name(self, field: StringField) -> None:
         if self.co_speaker_email.data and not (field.data or "").strip():
@@ -86,9 +91,15 @@ class SubmissionForm(FlaskForm):
             raise ValidationError("Choose a session type.")
 
 
-def submission_form(event: Event, **kwargs: Any) -> SubmissionForm:
-    """A :class:`SubmissionForm` whose session type and track choices are ``event``'s."""
-    form = SubmissionForm(**kwargs)
+def submission_form(
+    event: Event, *, questions: Sequence[Question] = (), **kwargs: Any
+) -> SubmissionForm:
+    """A :class:`SubmissionForm` whose session type and track choices are ``event``'s, with
+    an answer field per custom question in ``questions`` (see :mod:`podium.questions`)."""
+    form_class = (
+        with_answer_fields(SubmissionForm, questions, event) if questions else SubmissionForm
+    )
+    form = form_class(**kwargs)
     form.session_type.choices = [choice("", "—")] + [
         choice(str(t.id), f"{t.name} ({t.default_duration_minutes} min)")
         for t in event.session_types

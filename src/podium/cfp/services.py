@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import Text, and_, cast, func, select, update
@@ -39,6 +40,9 @@ from podium.events.times import cfp_is_open, describe_local
 from podium.extensions import db
 from podium.mail.services import queue_event_mail
 from podium.once import claim
+from podium.questions import queries as question_queries
+from podium.questions import services as question_services
+from podium.questions.enums import QuestionTarget
 
 # Which states a submission may move to from each state. Organizers can revert a rejection
 # (a mistake), cancel confirmed sessions and reopen a withdrawn proposal; nothing leaves
@@ -285,6 +289,62 @@ def _apply_content(submission: Submission, content: SubmissionContent, duration:
     submission.audience_level = content.audience_level
 
 
+# -- answers to the event's custom questions (podium.questions) ------------------------------
+
+
+@dataclass(frozen=True)
+class CheckedAnswers:
+    """Answers checked before anything is written: the questions asked and the clean values."""
+
+    questions: list[Any]
+    cleaned: dict[int, Any]
+
+
+def _checked_answers(
+    event: Event,
+    content: SubmissionContent,
+    raw: Mapping[int, object] | None,
+    *,
+    enforce_required: bool,
+    with_speaker_questions: bool,
+) -> CheckedAnswers | None:
+    """Check ``raw`` answers (``{question id: str | list[str]}``; ``None``: form without them).
+
+    Organizers edit the submission's answers only: speaker questions are each speaker's own.
+
+    Raises:
+        SubmissionError: an invalid or missing answer, ``field`` ``question_<id>``.
+    """
+    if raw is None:
+        return None
+    asked = question_queries.event_questions(event.id)
+    if not with_speaker_questions:
+        asked = [q for q in asked if q.target == QuestionTarget.SUBMISSION.value]
+    try:
+        cleaned = question_services.clean_answers(
+            questions=asked,
+            raw=raw,
+            session_type_id=content.session_type_id,
+            track_id=content.track_id,
+            enforce_required=enforce_required,
+        )
+    except question_services.AnswerError as error:
+        raise SubmissionError(error.field, error.message) from None
+    return CheckedAnswers(questions=asked, cleaned=cleaned)
+
+
+def _save_answers(
+    checked: CheckedAnswers | None, submission: Submission, speaker_id: int | None
+) -> None:
+    if checked is not None:
+        question_services.save_answers(
+            questions=checked.questions,
+            cleaned=checked.cleaned,
+            submission_id=submission.id,
+            speaker_id=speaker_id,
+        )
+
+
 def create_submission(
     *,
     event: Event,
@@ -295,6 +355,7 @@ def create_submission(
     now: datetime | None = None,
     form_token: str | None = None,
     availability: list[Range] | None = None,
+    answers: Mapping[int, object] | None = None,
 ) -> Submission:
     """Create a submission with ``submitter`` as first speaker, submitted or as a draft.
 
@@ -307,6 +368,9 @@ def create_submission(
         availability: when the submitter can present (aware UTC ranges), replacing what they
             gave before for this event; ``None`` leaves it as it is. Where the event requires
             availability, submitting needs some (given now or before).
+        answers: ``{question id: raw answer}`` to the event's custom questions (submission
+            and speaker questions; see :mod:`podium.questions`); required ones only when
+            submitting, not for a draft.
 
     Submitting queues "we received your proposal" to the submitter (see :func:`change_state`).
 
@@ -318,6 +382,9 @@ def create_submission(
     """
     check_cfp_open(event, now=now)
     _session_type, duration = _checked_content(event, content)
+    checked = _checked_answers(
+        event, content, answers, enforce_required=submit, with_speaker_questions=True
+    )
     claimed = claim(token=form_token, kind="submission", user_id=submitter.id)
     if isinstance(claimed, int) and (earlier := db.session.get(Submission, claimed)):
         return earlier
@@ -333,6 +400,7 @@ def create_submission(
                 submission_id=submission.id, speaker_id=profile.id, position=0, is_submitter=True
             )
         )
+        _save_answers(checked, submission, profile.id)
         if co_speaker is not None:
             _invite(
                 submission=submission,
@@ -365,6 +433,7 @@ def update_submission(
     as_organizer: bool = False,
     now: datetime | None = None,
     form_token: str | None = None,
+    answers: Mapping[int, object] | None = None,
 ) -> Submission:
     """Save edits; ``submit=True`` also moves a draft to ``submitted``.
 
@@ -372,6 +441,10 @@ def update_submission(
     (``as_organizer=True``, checked by the caller) may edit any submission at any time.
     ``form_token`` (see :mod:`podium.once`): the same form saved again applies its edits
     again but does not invite its co-speaker a second time (no "already invited" error).
+    ``answers``: ``{question id: raw answer}`` (see :mod:`podium.questions`); a speaker
+    answers submission questions and their own speaker questions, an organizer the
+    submission questions only. Required answers are enforced once the proposal is (being)
+    submitted by a speaker; organizers may leave them empty.
 
     Raises:
         DeadlineError: a speaker writing outside the CfP window (at ``now``, aware UTC).
@@ -383,6 +456,15 @@ def update_submission(
     _session_type, duration = _checked_content(event, content)
     if submit and submission.state == S.DRAFT and not as_organizer:
         _check_availability_given(event, actor)
+    checked = _checked_answers(
+        event,
+        content,
+        answers,
+        enforce_required=not as_organizer and (submit or submission.state != S.DRAFT),
+        with_speaker_questions=not as_organizer,
+    )
+    # Speaker answers go on the editing speaker's own profile.
+    own = None if as_organizer or checked is None else _speaker_link(actor, submission)
     claimed = claim(token=form_token, kind="submission_edit", user_id=actor.id)
     if not isinstance(claimed, int):
         claimed.done(submission.id)
@@ -394,6 +476,7 @@ def update_submission(
     try:
         with _all_or_nothing():
             _apply_content(submission, content, duration)
+            _save_answers(checked, submission, own.speaker_id if own is not None else None)
             if co_speaker is not None:
                 _invite(
                     submission=submission,

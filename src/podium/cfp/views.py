@@ -40,6 +40,7 @@ from podium.cfp.permissions import (
     pending_invitation_or_404,
     removable_speaker_or_403,
     review_phase_allows_speaker_edits,
+    speaker_link_of,
     submission_speaker_or_404,
     visible_event_or_404,
     withdrawable_or_403,
@@ -48,6 +49,11 @@ from podium.events.models import Event
 from podium.events.permissions import require_login
 from podium.events.times import cfp_is_open, describe_local
 from podium.extensions import db
+from podium.questions import queries as question_queries
+from podium.questions.enums import QuestionTarget
+from podium.questions.forms import answer_data, fill_answers
+from podium.questions.models import Question
+from podium.questions.queries import AnswerView
 from podium.review import queries as review_queries
 from podium.security import parse_id
 from podium.spreadsheet import safe_cell
@@ -110,7 +116,7 @@ def submit(slug: str):  # type: ignore[no-untyped-def]
     event = visible_event_or_404(slug)
     require_login()
     window = _window(event)
-    form = submission_form(event)
+    form = submission_form(event, questions=question_queries.event_questions(event.id))
     availability = _availability_rows(event)
     window["availability"] = availability
     if request.method == "GET":
@@ -130,6 +136,7 @@ def submit(slug: str):  # type: ignore[no-untyped-def]
                 co_speaker=_co_speaker(form),
                 form_token=request.form.get("form_token"),
                 availability=ranges,
+                answers=answer_data(form),
             )
         except services.DeadlineError as error:
             _attach(form, error)
@@ -221,6 +228,8 @@ def _render_edit(event: Event, submission: Submission, form: SubmissionForm, sta
             if (editable or link.speaker.user_id == current_user.id)
             and may_remove_speaker(current_user, submission, link)
         },
+        # Link to the answers about oneself when the event asks this speaker any.
+        speaker_questions=_asks_about_speaker(event, submission),
         can_withdraw=may_withdraw(current_user, submission)
         and submission.state not in WITHDRAW_FINAL_STATES,
         cancelable={
@@ -232,11 +241,26 @@ def _render_edit(event: Event, submission: Submission, form: SubmissionForm, sta
     ), status
 
 
+def _asks_about_speaker(event: Event, submission: Submission) -> bool:
+    own = speaker_link_of(current_user, submission)
+    return own is not None and bool(question_queries.speaker_questions(event.id, own.speaker_id))
+
+
 def _saved_form(event: Event, submission: Submission) -> SubmissionForm:
     """The submission form filled from the saved submission (as on GET)."""
-    form = submission_form(event, obj=submission, formdata=None)
+    asked = question_queries.event_questions(event.id)
+    form = submission_form(event, questions=asked, obj=submission, formdata=None)
     form.session_type.data = submission.session_type_id
     form.track.data = submission.track_id
+    own = queries.profile_of(current_user)
+    fill_answers(
+        form,
+        question_queries.current_answers(
+            submission_id=submission.id,
+            speaker_id=own.id if own is not None else None,
+            question_ids=[q.id for q in asked],
+        ),
+    )
     return form
 
 
@@ -247,7 +271,7 @@ def edit_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-d
     submission = own_submission_or_404(event, submission_id)
     if request.method == "GET":
         return _render_edit(event, submission, _saved_form(event, submission))
-    form = submission_form(event)
+    form = submission_form(event, questions=question_queries.event_questions(event.id))
     if form.validate_on_submit():
         try:
             services.update_submission(
@@ -257,6 +281,7 @@ def edit_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-d
                 submit=request.form.get("action") == "submit",
                 co_speaker=_co_speaker(form),
                 form_token=request.form.get("form_token"),
+                answers=answer_data(form),
             )
         except services.DeadlineError as error:
             _attach(form, error)
@@ -472,6 +497,20 @@ CSV_COLUMNS = (
 )
 
 
+def _question_header(question: Question) -> str:
+    archived = question.archived_at is not None
+    return f"question: {question.label}" + (" (archived)" if archived else "")
+
+
+def _answer_cells(asked: list[Question], answers: list[AnswerView]) -> list[str]:
+    """One cell per question in ``asked``: the answer, or ``name: answer; ...`` per speaker."""
+    cells: dict[int, list[str]] = {}
+    for answer in answers:
+        shown = f"{answer.speaker}: {answer.value}" if answer.speaker else answer.value
+        cells.setdefault(answer.question_id, []).append(shown)
+    return ["; ".join(cells.get(q.id, [])) for q in asked]
+
+
 @bp.get("/orga/<slug>/submissions.csv")
 def orga_submissions_csv(slug: str):  # type: ignore[no-untyped-def]
     """The filtered list as CSV (UTF-8, comma separated, one row per submission)."""
@@ -481,7 +520,14 @@ def orga_submissions_csv(slug: str):  # type: ignore[no-untyped-def]
     # Quote every cell: where ";" is the list separator (German Excel, say) an unquoted
     # "x;=cmd|..." title would split into a second cell that starts with "=".
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
-    writer.writerow(CSV_COLUMNS)
+    # One column per custom question, archived ones too: their answers are kept for this.
+    asked = question_queries.event_questions(event.id, archived=True)
+    answers = (
+        question_queries.answers_by_submission(event.id, (s.id for s in listing.submissions))
+        if asked
+        else {}
+    )
+    writer.writerow(CSV_COLUMNS + tuple(_question_header(q) for q in asked))
     for submission in listing.submissions:
         profiles = [link.speaker for link in submission.speakers]
         row = (
@@ -497,6 +543,7 @@ def orga_submissions_csv(slug: str):  # type: ignore[no-untyped-def]
             "; ".join(p.name for p in profiles),
             "; ".join(listing.emails.get(p.id, "") for p in profiles),
             submission.submitted_at.isoformat() if submission.submitted_at else "",
+            *_answer_cells(asked, answers.get(submission.id, [])),
         )
         writer.writerow([_csv_cell(v) for v in row])
     return Response(
@@ -514,12 +561,24 @@ def orga_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-d
     if submission is None:
         abort(404)
     status = 200
+    # Organizers edit the submission's answers; speaker questions are each speaker's own.
+    asked = [
+        q
+        for q in question_queries.event_questions(event.id)
+        if q.target == QuestionTarget.SUBMISSION
+    ]
     if request.method == "GET":
-        form = submission_form(event, obj=submission, formdata=None)
+        form = submission_form(event, questions=asked, obj=submission, formdata=None)
         form.session_type.data = submission.session_type_id
         form.track.data = submission.track_id
+        fill_answers(
+            form,
+            question_queries.current_answers(
+                submission_id=submission.id, speaker_id=None, question_ids=[q.id for q in asked]
+            ),
+        )
     else:
-        form = submission_form(event)
+        form = submission_form(event, questions=asked)
         if form.validate_on_submit():
             try:
                 services.update_submission(
@@ -528,6 +587,7 @@ def orga_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-d
                     content=_content(form),
                     co_speaker=_co_speaker(form),
                     as_organizer=True,
+                    answers=answer_data(form),
                 )
             except services.SubmissionError as error:
                 _attach(form, error)
@@ -545,6 +605,9 @@ def orga_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-d
         invitations=queries.pending_invitations(submission),
         history=queries.state_history(submission),
         reviews=review_queries.submission_reviews(submission.id, event),
+        answers=question_queries.answers_by_submission(event.id, [submission.id]).get(
+            submission.id, []
+        ),
     ), status
 
 

@@ -47,6 +47,7 @@ class MenuEntry:
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry("events.dashboard", "Dashboard", Audience.ORGANIZER),
     MenuEntry("cfp.orga_submissions", "Submissions", Audience.ORGANIZER),
+    MenuEntry("questions.list_questions", "Questions", Audience.ORGANIZER),
     MenuEntry("review.orga_review", "Review", Audience.ORGANIZER),
     MenuEntry("review.auto_assignment", "Assignment", Audience.ORGANIZER),
     MenuEntry("review.ranking", "Ranking", Audience.ORGANIZER),

@@ -24,6 +24,7 @@ from podium.exchange.schedule_data import DayData, PersonData, ScheduleData, Ses
 from podium.program import search
 
 BLOCKS_KEY = "podium_blocks"  # see podium.schedule.services.BLOCKS_KEY
+PUBLIC_ANSWERS_KEY = "podium_answers"  # see podium.questions.queries.PUBLIC_ANSWERS_KEY
 MIN_STEP_MINUTES = 5
 MAX_STEP_MINUTES = 30
 SEARCH_LIMIT = 200
@@ -83,6 +84,8 @@ class ProgramData:
     _search_index: list[tuple[SessionData, str]] | None = field(default=None, repr=False)
     _speaker_index: list[SpeakerEntry] | None = field(default=None, repr=False)
     track_styles: dict[str, TrackStyle] = field(default_factory=dict)
+    # Public answers to custom questions: {session guid: [[question, answer, speaker], ...]}.
+    answers: dict[str, list[list[str]]] = field(default_factory=dict)
 
     @classmethod
     def from_snapshot(cls, snapshot: Mapping[str, Any]) -> ProgramData:
@@ -114,6 +117,7 @@ class ProgramData:
             blocks_by_day=blocks_by_day,
             room_order={room.name: i for i, room in enumerate(data.all_rooms())},
             track_styles=_track_styles(data),
+            answers=dict(snapshot.get(PUBLIC_ANSWERS_KEY) or {}),
         )
 
     def track_class(self, track: str | None) -> str:

@@ -29,6 +29,8 @@ from podium.events.enums import TeamRole
 from podium.events.models import Event, EventMembership, SessionType, Track
 from podium.extensions import db
 from podium.mail.models import OutboxMail
+from podium.questions.permissions import reviewer_may_see
+from podium.questions.queries import AnswerView, answers_by_submission
 from podium.review.assignment import AssignmentInput
 from podium.review.enums import DECISION_MAIL_KIND, REVIEWABLE_STATES
 from podium.review.models import (
@@ -234,6 +236,8 @@ class ReviewItem:
     track_id: int | None = None
     my_scores: Mapping[int, int] = field(default_factory=dict)
     reviewed: bool = False
+    # Answers to custom questions that reviewers may read (questions.permissions).
+    answers: tuple[AnswerView, ...] = field(default=())
 
     def as_export(self) -> dict[str, Any]:
         """This item as a flat JSON-ready dict (speakers as a list of names and bios)."""
@@ -253,6 +257,9 @@ class ReviewItem:
             "my_scores": {str(k): v for k, v in sorted(self.my_scores.items())},
             "my_comment": self.my_comment,
             "speakers": [{"name": s.name, "biography": s.biography} for s in self.speakers],
+            "answers": [
+                {"question": a.label, "speaker": a.speaker, "answer": a.value} for a in self.answers
+            ],
         }
 
 
@@ -263,7 +270,7 @@ def reviewer_items(
     show_speakers: bool | None = None,
     submission_id: int | None = None,
 ) -> list[ReviewItem]:
-    """The submissions ``reviewer_id`` may review in ``event`` as projections (at most 5 queries).
+    """The submissions ``reviewer_id`` may review in ``event`` as projections (at most 7 queries).
 
     ``show_speakers`` defaults to :func:`podium.review.permissions.speaker_names_visible`
     for the event now (one more query): without it no speaker name, biography or note is
@@ -318,6 +325,7 @@ def reviewer_items(
             .order_by(SubmissionSpeaker.submission_id, SubmissionSpeaker.position)
         ):
             speakers[sub_id].append(SpeakerView(name=name, biography=bio or ""))
+    answers = _reviewer_answers(event, [row.id for row in rows], show_speakers=show_speakers)
     return [
         ReviewItem(
             id=row.id,
@@ -339,9 +347,28 @@ def reviewer_items(
             track_id=row.track_id,
             my_scores=values.get(row.review_id, {}),
             reviewed=row.review_id is not None,
+            answers=answers.get(row.id, ()),
         )
         for row in rows
     ]
+
+
+def _reviewer_answers(
+    event: Event, submission_ids: list[int], *, show_speakers: bool
+) -> dict[int, tuple[AnswerView, ...]]:
+    """Answers reviewers may read, by submission (at most 4 queries): archived questions are
+    no longer asked, and :func:`podium.questions.permissions.reviewer_may_see` decides the rest
+    (``show_speakers``: whether speaker names are visible now, see
+    :func:`podium.review.permissions.speaker_names_visible`)."""
+    found = answers_by_submission(event.id, submission_ids)
+    return {
+        sub_id: tuple(
+            a
+            for a in views
+            if not a.archived and reviewer_may_see(a, event, speaker_names_visible=show_speakers)
+        )
+        for sub_id, views in found.items()
+    }
 
 
 def is_visible_to(event_id: int, reviewer_id: int, submission_id: int) -> bool:

@@ -24,6 +24,7 @@ from podium.exchange.schedule_data import ScheduleData, SessionData
 from podium.exchange.services import build_schedule_data
 from podium.extensions import db
 from podium.once import claim
+from podium.questions.queries import PUBLIC_ANSWERS_KEY, public_answers
 from podium.schedule.enums import PUBLISHABLE_STATES, SlotKind
 from podium.schedule.models import ScheduleRelease, Slot
 
@@ -487,6 +488,10 @@ def _current_snapshot(event: Event, version: int) -> tuple[ScheduleData, dict[st
     )
     snapshot = data.to_dict()
     snapshot[BLOCKS_KEY] = _blocks(event)
+    # Only when there are any, so releases of events without public answers stay as they were.
+    answers = public_answers(event.id, (s.guid for s in data.sessions))
+    if answers:
+        snapshot[PUBLIC_ANSWERS_KEY] = answers
     return data, snapshot
 
 

@@ -1,0 +1,1 @@
+"""Custom CfP questions: organizers ask, speakers answer, the program may publish."""

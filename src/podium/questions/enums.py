@@ -1,0 +1,43 @@
+"""Fixed vocabularies of custom CfP questions."""
+
+from enum import StrEnum
+
+
+class QuestionKind(StrEnum):
+    """What kind of answer a question takes; decides the form field and the validation."""
+
+    SHORT_TEXT = "short_text"  # one line, at most 300 characters
+    LONG_TEXT = "long_text"  # a paragraph, at most 5000 characters
+    NUMBER = "number"  # a decimal number, optionally between bounds
+    BOOLEAN = "boolean"  # yes or no
+    SINGLE_CHOICE = "single_choice"  # one of the question's options
+    MULTIPLE_CHOICE = "multiple_choice"  # any number of the question's options
+    URL = "url"  # an absolute http(s) address
+    DATE = "date"  # a calendar day (ISO 8601, no time zone: it is a day, not an instant)
+
+
+KIND_LABELS: dict[QuestionKind, str] = {
+    QuestionKind.SHORT_TEXT: "Short text",
+    QuestionKind.LONG_TEXT: "Long text",
+    QuestionKind.NUMBER: "Number",
+    QuestionKind.BOOLEAN: "Yes / no",
+    QuestionKind.SINGLE_CHOICE: "Single choice",
+    QuestionKind.MULTIPLE_CHOICE: "Multiple choice",
+    QuestionKind.URL: "Web address (URL)",
+    QuestionKind.DATE: "Date",
+}
+
+CHOICE_KINDS = frozenset({QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE})
+
+
+class QuestionTarget(StrEnum):
+    """Whom a question is about: the proposal, or the person proposing it."""
+
+    SUBMISSION = "submission"
+    SPEAKER = "speaker"
+
+
+TARGET_LABELS: dict[QuestionTarget, str] = {
+    QuestionTarget.SUBMISSION: "The submission",
+    QuestionTarget.SPEAKER: "The speaker",
+}

@@ -27,6 +27,8 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
     "podium.schedule.views",
     "podium.program.views",
     "podium.api.views",
+    "podium.api.private_views",
+    "podium.api.orga_views",
 )
 
 # Each module exposes ``register_cli(cli_group)`` adding its commands to ``podium``.

@@ -4,6 +4,7 @@ Alembic autogenerate, ``create_all`` in tests and relationship strings need all 
 """
 
 from podium.accounts.models import User
+from podium.api.models import ApiToken
 from podium.cfp.models import (
     CoSpeakerInvitation,
     SpeakerProfile,
@@ -18,6 +19,7 @@ from podium.review.models import Review, ReviewConflict, ReviewerAssignment
 from podium.schedule.models import ScheduleRelease, Slot
 
 __all__ = [
+    "ApiToken",
     "CoSpeakerInvitation",
     "Event",
     "EventMembership",

@@ -59,6 +59,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("events.tracks", "Tracks", Audience.ORGANIZER),
     MenuEntry("events.rooms", "Rooms", Audience.ORGANIZER),
     MenuEntry("events.session_types", "Session types", Audience.ORGANIZER),
+    MenuEntry("api_tokens.list_tokens", "API tokens", Audience.ORGANIZER),
     MenuEntry("review.list_submissions", "My reviews", Audience.REVIEWER),
 )
 

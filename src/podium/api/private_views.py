@@ -1,0 +1,229 @@
+"""The token API under ``/api/v1``: what organizers see, and writes to the working schedule.
+
+Every request here needs ``Authorization: Bearer <token>`` of the event named in the URL
+(:func:`podium.api.permissions.require_token`); the login cookie is never consulted, which is
+why these routes alone are exempt from CSRF. Responses are ``Cache-Control: private,
+no-store`` with ``Vary: Authorization``: a shared cache must never keep them, and they never
+touch the public API's per-release cache.
+
+Writes go through :mod:`podium.schedule.services`, the same functions (and conflict rules) as
+the schedule editor. Errors are JSON: 400 naming the field at fault, 401/403/404 for the
+token, 409 when the schedule refuses the change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Response, abort, jsonify, request
+from sqlalchemy import select
+
+from podium.api import private_queries
+from podium.api.enums import TokenScope
+from podium.api.permissions import require_token
+from podium.api.services import note_token_use
+from podium.cfp.enums import SubmissionState
+from podium.cfp.models import Submission
+from podium.events.models import Event, Room
+from podium.extensions import csrf, db
+from podium.schedule import services as schedule
+from podium.schedule.models import Slot
+
+bp = Blueprint("api_private", __name__, url_prefix="/api/v1")
+# Token requests carry no cookie credentials that a forged cross-site request could borrow.
+csrf.exempt(bp)
+
+READ = frozenset({TokenScope.READ_PRIVATE})
+WRITE = frozenset({TokenScope.WRITE_SCHEDULE})
+READ_OR_WRITE = READ | WRITE
+MAX_COMMENT_LENGTH = 500
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    response.headers["Cache-Control"] = "private, no-store"
+    response.vary.add("Authorization")
+    if response.status_code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="podium"'
+    return response
+
+
+@bp.get("/events/<slug>/submissions")
+def list_submissions(slug: str) -> Response:
+    """Every submission in every state (``?state=`` filters), with speakers' e-mail
+    addresses and review aggregates. Scope ``read:private``."""
+    event = _authorized(slug, READ)
+    state = request.args.get("state")
+    if state is not None and state not in set(SubmissionState):
+        abort(400, description=f"The state parameter must be one of {', '.join(SubmissionState)}.")
+    return jsonify(event=event.slug, submissions=private_queries.submissions(event.id, state=state))
+
+
+@bp.get("/events/<slug>/slots")
+def list_slots(slug: str) -> Response:
+    """The working schedule (rooms and slots, not yet published). Either scope."""
+    event = _authorized(slug, READ_OR_WRITE)
+    return jsonify(
+        event=event.slug, time_zone=event.time_zone, **private_queries.working_schedule(event.id)
+    )
+
+
+@bp.post("/events/<slug>/slots")
+def create_slot(slug: str) -> tuple[Response, int]:
+    """Place an accepted or confirmed submission: ``{"submission_id", "room_id", "start"}``.
+    Scope ``write:schedule``; 201 with the slot."""
+    event = _authorized(slug, WRITE)
+    body = _json_body(required={"submission_id", "room_id", "start"}, optional={"version"})
+    submission = _in_event(event, Submission, _id(body, "submission_id"), "submission_id")
+    room = _in_event(event, Room, _id(body, "room_id"), "room_id")
+    start = _instant(body, "start")
+    slot = _schedule_call(
+        schedule.place_session, body, event=event, submission=submission, room=room, start_at=start
+    )
+    return jsonify(slot=private_queries.slot_dict(slot, submission.guid)), 201
+
+
+@bp.patch("/events/<slug>/slots/<int:slot_id>")
+def update_slot(slug: str, slot_id: int) -> Response:
+    """Move a slot: ``{"room_id", "start"}`` (either may be left out, keeping it; a break
+    may take ``"room_id": null`` for every room). Scope ``write:schedule``."""
+    event = _authorized(slug, WRITE)
+    slot = _in_event(event, Slot, slot_id, "slot_id")
+    body = _json_body(required=set(), optional={"room_id", "start", "version"})
+    room = slot.room
+    if "room_id" in body:
+        raw = body["room_id"]
+        room = None if raw is None else _in_event(event, Room, _id(body, "room_id"), "room_id")
+    start = _instant(body, "start") if "start" in body else slot.start_at
+    slot = _schedule_call(
+        schedule.move_slot, body, event=event, slot=slot, room=room, start_at=start
+    )
+    guid = slot.submission.guid if slot.submission is not None else None
+    return jsonify(slot=private_queries.slot_dict(slot, guid))
+
+
+@bp.delete("/events/<slug>/slots/<int:slot_id>")
+def delete_slot(slug: str, slot_id: int) -> tuple[str, int]:
+    """Unschedule a session (it goes back to the unscheduled list) or delete a block.
+    Scope ``write:schedule``; 204."""
+    event = _authorized(slug, WRITE)
+    slot = _in_event(event, Slot, slot_id, "slot_id")
+    body = {"version": _version_arg()} if request.args.get("version") is not None else {}
+    _schedule_call(schedule.unschedule_slot, body, event=event, slot=slot)
+    return "", 204
+
+
+@bp.post("/events/<slug>/releases")
+def create_release(slug: str) -> tuple[Response, int]:
+    """Publish the working schedule as the next release: ``{"comment", "allow_unchanged"}``
+    (both optional). Scope ``write:schedule``; 201 with the release and its changelog."""
+    event = _authorized(slug, WRITE)
+    body = _json_body(required=set(), optional={"comment", "allow_unchanged"})
+    comment = body.get("comment", "")
+    if not isinstance(comment, str) or len(comment) > MAX_COMMENT_LENGTH:
+        abort(400, description=f"comment must be text of at most {MAX_COMMENT_LENGTH} characters.")
+    allow = body.get("allow_unchanged", False)
+    if not isinstance(allow, bool):
+        abort(400, description="allow_unchanged must be true or false.")
+    try:
+        release = schedule.publish_release(
+            event=event, actor=None, comment=comment, allow_unchanged=allow
+        )
+    except schedule.ScheduleError as error:
+        abort(409, description=str(error))
+    return jsonify(
+        release={
+            "version": release.version,
+            "published_at": private_queries.iso(release.published_at),
+            "comment": release.comment,
+            "changelog": release.changelog,
+        }
+    ), 201
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _authorized(slug: str, scopes: frozenset[TokenScope]) -> Event:
+    """The event named in the URL once the request's token may act on it with ``scopes``."""
+    event = private_queries.event_by_slug(slug)
+    if event is None:
+        abort(404, description=f"There is no event {slug[:80]!r}.")
+    note_token_use(token=require_token(event, scopes))
+    return event
+
+
+def _json_body(*, required: set[str], optional: set[str]) -> dict[str, Any]:
+    """The request's JSON object; 400 naming a missing or unknown field."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(400, description="Send a JSON object with Content-Type: application/json.")
+    missing = sorted(required - body.keys())
+    if missing:
+        abort(400, description=f"The field {missing[0]} is required.")
+    unknown = sorted(body.keys() - required - optional)
+    if unknown:
+        abort(400, description=f"The field {unknown[0][:80]!r} is not known here.")
+    return body
+
+
+def _id(body: dict[str, Any], field: str) -> int:
+    value = body[field]
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value < 2**31:
+        abort(400, description=f"{field} must be a positive whole number.")
+    return value
+
+
+def _instant(body: dict[str, Any], field: str) -> dt.datetime:
+    """An ISO 8601 date-time with a UTC offset (``Z`` or ``+01:00``), as aware UTC."""
+    raw = body[field]
+    try:
+        if not isinstance(raw, str) or len(raw) > 40:
+            raise ValueError(raw)
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        abort(400, description=f"{field} must be a date-time like 2030-02-02T10:00:00+01:00.")
+    if value.tzinfo is None:
+        abort(400, description=f"{field} needs a UTC offset, such as Z or +01:00.")
+    if (
+        not dt.datetime(1900, 1, 2, tzinfo=dt.UTC)
+        <= value
+        <= dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
+    ):
+        abort(400, description=f"{field} is out of range.")
+    return value.astimezone(dt.UTC)
+
+
+def _version_arg() -> int:
+    raw = request.args.get("version", "")
+    if not raw.isdigit() or len(raw) > 9:
+        abort(400, description="The version parameter must be a whole number.")
+    return int(raw)
+
+
+def _in_event(event: Event, model: type[Any], ident: int, field: str) -> Any:
+    """The ``model`` row ``ident`` of ``event``; 404 naming ``field`` otherwise."""
+    row = db.session.scalar(select(model).where(model.id == ident, model.event_id == event.id))
+    if row is None:
+        abort(404, description=f"There is no {field.removesuffix('_id')} {ident} in this event.")
+    return row
+
+
+def _schedule_call(service: Callable[..., Any], body: dict[str, Any], **kwargs: Any) -> Any:
+    """Call a schedule service, passing the client's optional ``version`` through when the
+    service takes one (slot versions, optimistic concurrency); 409 when it refuses."""
+    if "version" in body:
+        version = body["version"]
+        if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+            abort(400, description="version must be a whole number.")
+        if "version" in inspect.signature(service).parameters:
+            kwargs["version"] = version
+    try:
+        return service(**kwargs)
+    except schedule.ScheduleError as error:
+        db.session.rollback()
+        field = f" ({error.field})" if error.field else ""
+        abort(409, description=f"{error}{field}")

@@ -29,6 +29,7 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
     "podium.api.views",
     "podium.api.private_views",
     "podium.api.orga_views",
+    "podium.webhooks.views",
 )
 
 # Each module exposes ``register_cli(cli_group)`` adding its commands to ``podium``.

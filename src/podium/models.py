@@ -17,6 +17,7 @@ from podium.mail.models import OutboxMail
 from podium.once import FormSubmission
 from podium.review.models import Review, ReviewConflict, ReviewerAssignment
 from podium.schedule.models import ScheduleRelease, Slot
+from podium.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiToken",
@@ -39,4 +40,6 @@ __all__ = [
     "TeamInvitation",
     "Track",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -26,10 +26,10 @@ def event_by_slug(slug: str) -> Event | None:
 
 
 def iso(instant: dt.datetime | None) -> str | None:
-    """``instant`` (aware UTC) as ISO 8601 with ``+00:00``; None stays None."""
+    """``instant`` (aware UTC) as ISO 8601 with ``+00:00``, whole seconds; None stays None."""
     if instant is None:
         return None
-    return instant.astimezone(dt.UTC).isoformat()
+    return instant.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def slot_dict(slot: Slot, guid: str | None = None) -> dict[str, Any]:

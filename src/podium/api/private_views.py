@@ -31,6 +31,7 @@ from podium.events.models import Event, Room
 from podium.extensions import csrf, db
 from podium.schedule import services as schedule
 from podium.schedule.models import Slot
+from podium.security import parse_id
 
 bp = Blueprint("api_private", __name__, url_prefix="/api/v1")
 # Token requests carry no cookie credentials that a forged cross-site request could borrow.
@@ -86,12 +87,12 @@ def create_slot(slug: str) -> tuple[Response, int]:
     return jsonify(slot=private_queries.slot_dict(slot, submission.guid)), 201
 
 
-@bp.patch("/events/<slug>/slots/<int:slot_id>")
-def update_slot(slug: str, slot_id: int) -> Response:
+@bp.patch("/events/<slug>/slots/<slot_id>")
+def update_slot(slug: str, slot_id: str) -> Response:
     """Move a slot: ``{"room_id", "start"}`` (either may be left out, keeping it; a break
     may take ``"room_id": null`` for every room). Scope ``write:schedule``."""
     event = _authorized(slug, WRITE)
-    slot = _in_event(event, Slot, slot_id, "slot_id")
+    slot = _in_event(event, Slot, _path_id(slot_id), "slot_id")
     body = _json_body(required=set(), optional={"room_id", "start", "version"})
     room = slot.room
     if "room_id" in body:
@@ -105,12 +106,12 @@ def update_slot(slug: str, slot_id: int) -> Response:
     return jsonify(slot=private_queries.slot_dict(slot, guid))
 
 
-@bp.delete("/events/<slug>/slots/<int:slot_id>")
-def delete_slot(slug: str, slot_id: int) -> tuple[str, int]:
+@bp.delete("/events/<slug>/slots/<slot_id>")
+def delete_slot(slug: str, slot_id: str) -> tuple[str, int]:
     """Unschedule a session (it goes back to the unscheduled list) or delete a block.
     Scope ``write:schedule``; 204."""
     event = _authorized(slug, WRITE)
-    slot = _in_event(event, Slot, slot_id, "slot_id")
+    slot = _in_event(event, Slot, _path_id(slot_id), "slot_id")
     body = {"version": _version_arg()} if request.args.get("version") is not None else {}
     _schedule_call(schedule.unschedule_slot, body, event=event, slot=slot)
     return "", 204
@@ -121,7 +122,7 @@ def create_release(slug: str) -> tuple[Response, int]:
     """Publish the working schedule as the next release: ``{"comment", "allow_unchanged"}``
     (both optional). Scope ``write:schedule``; 201 with the release and its changelog."""
     event = _authorized(slug, WRITE)
-    body = _json_body(required=set(), optional={"comment", "allow_unchanged"})
+    body = _json_body(required=set(), optional={"comment", "allow_unchanged"}, may_be_empty=True)
     comment = body.get("comment", "")
     if not isinstance(comment, str) or len(comment) > MAX_COMMENT_LENGTH:
         abort(400, description=f"comment must be text of at most {MAX_COMMENT_LENGTH} characters.")
@@ -156,8 +157,13 @@ def _authorized(slug: str, scopes: frozenset[TokenScope]) -> Event:
     return event
 
 
-def _json_body(*, required: set[str], optional: set[str]) -> dict[str, Any]:
-    """The request's JSON object; 400 naming a missing or unknown field."""
+def _json_body(
+    *, required: set[str], optional: set[str], may_be_empty: bool = False
+) -> dict[str, Any]:
+    """The request's JSON object (``{}`` for no body when ``may_be_empty``); 400 naming a
+    missing or unknown field."""
+    if may_be_empty and not request.get_data(cache=True):
+        return {}
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         abort(400, description="Send a JSON object with Content-Type: application/json.")
@@ -170,9 +176,18 @@ def _json_body(*, required: set[str], optional: set[str]) -> dict[str, Any]:
     return body
 
 
+def _whole(value: Any) -> int | None:
+    """``value`` as an int if it is a JSON whole number (``3`` or ``3.0``), else None."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
+
+
 def _id(body: dict[str, Any], field: str) -> int:
-    value = body[field]
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value < 2**31:
+    value = _whole(body[field])
+    if value is None or not 1 <= value < 2**31:
         abort(400, description=f"{field} must be a positive whole number.")
     return value
 
@@ -194,7 +209,19 @@ def _instant(body: dict[str, Any], field: str) -> dt.datetime:
         <= dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
     ):
         abort(400, description=f"{field} is out of range.")
+    if value.second or value.microsecond:
+        # Slots start on whole minutes, as in the editor; durations are whole minutes too.
+        abort(400, description=f"{field} must be on a whole minute (seconds 00).")
     return value.astimezone(dt.UTC)
+
+
+def _path_id(raw: str) -> int:
+    # Parsed here rather than by the <int:> converter: a too-large id must be a JSON 404,
+    # not a routing miss that werkzeug answers with 405 (the other method's rule matches).
+    ident = parse_id(raw)
+    if ident is None:
+        abort(404, description=f"There is no slot {raw[:20]!r} in this event.")
+    return ident
 
 
 def _version_arg() -> int:
@@ -216,8 +243,8 @@ def _schedule_call(service: Callable[..., Any], body: dict[str, Any], **kwargs: 
     """Call a schedule service, passing the client's optional ``version`` through when the
     service takes one (slot versions, optimistic concurrency); 409 when it refuses."""
     if "version" in body:
-        version = body["version"]
-        if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+        version = _whole(body["version"])
+        if version is None or version < 0:
             abort(400, description="version must be a whole number.")
         if "version" in inspect.signature(service).parameters:
             kwargs["version"] = version

@@ -35,6 +35,7 @@ from podium.events.times import cfp_is_open, describe_local
 from podium.extensions import db
 from podium.mail.services import queue_event_mail
 from podium.once import claim
+from podium.webhooks.services import queue_state_change
 
 # Which states a submission may move to from each state. Organizers can revert a rejection
 # (a mistake), cancel confirmed sessions and reopen a withdrawn proposal; nothing leaves
@@ -101,6 +102,13 @@ def change_state(
             emails.queue_submission_received(
                 submission=submission, event=db.session.get(Event, submission.event_id)
             )
+    # In this transaction (outbox): the deliveries exist exactly when the change does.
+    queue_state_change(
+        event=db.session.get(Event, submission.event_id),
+        submission=submission,
+        from_state=current.value,
+        to_state=target.value,
+    )
     db.session.add(record)
     if commit:
         db.session.commit()

@@ -60,6 +60,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("events.rooms", "Rooms", Audience.ORGANIZER),
     MenuEntry("events.session_types", "Session types", Audience.ORGANIZER),
     MenuEntry("api_tokens.list_tokens", "API tokens", Audience.ORGANIZER),
+    MenuEntry("webhooks.list_endpoints", "Webhooks", Audience.ORGANIZER),
     MenuEntry("review.list_submissions", "My reviews", Audience.REVIEWER),
 )
 

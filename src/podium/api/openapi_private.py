@@ -25,8 +25,8 @@ SECURITY_SCHEMES: dict[str, Any] = {
     }
 }
 
-_ID = {"type": "integer", "minimum": 1}
-_NULLABLE_ID = {"type": ["integer", "null"], "minimum": 1}
+_ID = {"type": "integer", "minimum": 1, "maximum": 2147483647}
+_NULLABLE_ID = {"type": ["integer", "null"], "minimum": 1, "maximum": 2147483647}
 _VERSION = {
     "type": "integer",
     "minimum": 0,
@@ -35,8 +35,11 @@ _VERSION = {
 _START = {
     "type": "string",
     "format": "date-time",
-    # Whole minutes (seconds 00), years 1900-9999, an explicit offset.
-    "pattern": r"^(19|[2-9]\d)\d{2}-\d{2}-\d{2}T\d{2}:\d{2}(:00)?(Z|[+-]\d{2}:\d{2})$",
+    # Whole minutes (seconds 00), years 1900-2999, an explicit offset.
+    "pattern": (
+        r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+        r"T([01]\d|2[0-3]):[0-5]\d(:00)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$"
+    ),
     "description": "start instant with a UTC offset, on a whole minute (e.g. 2030-02-02T10:00Z)",
 }
 

@@ -165,3 +165,24 @@ def test_publish_release_and_refuse_unchanged(client: FlaskClient, setup) -> Non
     assert db.session.scalars(select(ScheduleRelease.version)).all() == [1, 2]
     public = client.get("/api/v1/events/alpha/sessions").get_json()
     assert [s["title"] for s in public["sessions"]] == ["alpha accepted"]
+
+
+def test_optional_version_reaches_services_that_take_one(app: Flask) -> None:
+    """Slot versions (optimistic concurrency) live in the schedule services; the API passes a
+    client's ``version`` to a service whose signature has it and never breaks one without."""
+    from podium.api.private_views import _schedule_call
+
+    seen: list[object] = []
+
+    def versioned(*, event: object, version: int | None = None) -> str:
+        seen.append(version)
+        return "versioned"
+
+    def plain(*, event: object) -> str:
+        return "plain"
+
+    with app.test_request_context():
+        assert _schedule_call(versioned, {"version": 3.0}, event=None) == "versioned"
+        assert _schedule_call(versioned, {}, event=None) == "versioned"
+        assert _schedule_call(plain, {"version": 3}, event=None) == "plain"
+    assert seen == [3, None]

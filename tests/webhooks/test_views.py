@@ -105,17 +105,21 @@ def test_delete_removes_endpoint_and_log(app: Flask, team) -> None:
 
 def test_webhook_pages_permissions(app: Flask, team) -> None:
     event = team["event"]
+    ident = services.create_endpoint(
+        event=event, url="http://127.0.0.1:9/", events=["release.published"], actor=None
+    ).id
 
     def fresh_endpoint() -> None:
-        if db.session.get(WebhookEndpoint, 1) is None:
+        # The delete route removes it; put it back (same id: the sequence is already past it).
+        if db.session.get(WebhookEndpoint, ident) is None:
             db.session.add(
                 WebhookEndpoint(
-                    id=1, event_id=event.id, url="http://127.0.0.1:9/", secret="s", events=[]
+                    id=ident, event_id=event.id, url="http://127.0.0.1:9/", secret="s", events=[]
                 )
             )
             db.session.commit()
 
-    fresh_endpoint()
+    base = f"/orga/demo/webhooks/{ident}"
     check_matrix(
         app,
         team["users"],
@@ -127,13 +131,9 @@ def test_webhook_pages_permissions(app: Flask, team) -> None:
                 data={"url": "http://127.0.0.1:9/x", "events": ["release.published"]},
                 allowed={"organizer"},
             ),
-            Route("GET", "/orga/demo/webhooks/1", allowed={"organizer"}, setup=fresh_endpoint),
-            Route(
-                "POST", "/orga/demo/webhooks/1/test", allowed={"organizer"}, setup=fresh_endpoint
-            ),
-            Route(
-                "POST", "/orga/demo/webhooks/1/delete", allowed={"organizer"}, setup=fresh_endpoint
-            ),
+            Route("GET", base, allowed={"organizer"}, setup=fresh_endpoint),
+            Route("POST", f"{base}/test", allowed={"organizer"}, setup=fresh_endpoint),
+            Route("POST", f"{base}/delete", allowed={"organizer"}, setup=fresh_endpoint),
         ],
     )
 

@@ -11,11 +11,14 @@ with axe.
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e import a11y
 from tests.e2e.journey import PASSWORD, expect_flash, expect_h1, flash_text
 from tests.e2e.server import LiveServer
+
+pytestmark = pytest.mark.e2e
 
 SLUG = "link-conf"
 ORGANIZER = ("Lina Linker", "lina@link.example.org")

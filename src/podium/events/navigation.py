@@ -77,6 +77,8 @@ NOT_TEAM_PAGES: frozenset[str] = frozenset({"review.confirm_page", "review.confi
 # part (see base.html), so a new page needs no line here.
 PAGE_LABELS: dict[str, str] = {
     "schedule.edit_slot": "Move slot",
+    "api_tokens.create_token": "New token",
+    "webhooks.create_endpoint": "New endpoint",
 }
 
 

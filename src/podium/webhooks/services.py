@@ -96,14 +96,17 @@ def _subscribers(event_id: int, kind: E) -> list[int]:
         cached = (None, {})
     by_event: dict[int, list[tuple[int, list[str]]]] = cached[1]
     if event_id not in by_event:
-        by_event[event_id] = [
-            (row.id, list(row.events or []))
-            for row in session.execute(
-                select(WebhookEndpoint.id, WebhookEndpoint.events).where(
-                    WebhookEndpoint.event_id == event_id, WebhookEndpoint.active.is_(True)
+        # No autoflush: the caller's pending change (a release) must be flushed by its own
+        # commit, where the caller handles its errors (a concurrent publish), not by this read.
+        with session.no_autoflush:
+            by_event[event_id] = [
+                (row.id, list(row.events or []))
+                for row in session.execute(
+                    select(WebhookEndpoint.id, WebhookEndpoint.events).where(
+                        WebhookEndpoint.event_id == event_id, WebhookEndpoint.active.is_(True)
+                    )
                 )
-            )
-        ]
+            ]
     # Keyed on the transaction the query ran in (it began one if none was open).
     session.info[_ENDPOINT_CACHE] = (session.get_transaction(), by_event)
     return [endpoint_id for endpoint_id, kinds in by_event[event_id] if kind in kinds]

@@ -26,6 +26,8 @@ ORGANIZER_LABELS = [
     "Tracks",
     "Rooms",
     "Session types",
+    "API tokens",
+    "Webhooks",
 ]
 
 

@@ -120,6 +120,8 @@ def _organizer_paths(seeded: dict[str, object]) -> set[str]:
         f"{base}/tracks",
         f"{base}/rooms",
         f"{base}/session-types",
+        f"{base}/api-tokens/",
+        f"{base}/webhooks/",
     }
 
 

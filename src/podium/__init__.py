@@ -30,6 +30,9 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
     "podium.program.views",
     "podium.api.views",
     "podium.agenda.views",
+    "podium.api.private_views",
+    "podium.api.orga_views",
+    "podium.webhooks.views",
 )
 
 # Each module exposes ``register_cli(cli_group)`` adding its commands to ``podium``.

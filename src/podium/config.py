@@ -342,6 +342,15 @@ SETTINGS: tuple[Setting, ...] = (
         "10",
     ),
     Setting(
+        "WEBHOOKS_ALLOW_PRIVATE",
+        "PODIUM_WEBHOOKS_ALLOW_PRIVATE",
+        False,
+        _parse_bool,
+        "let webhooks reach loopback, private and link-local addresses and plain http "
+        "(local development only: it opens the operator's network to organizers' URLs)",
+        "false",
+    ),
+    Setting(
         "LOG_LEVEL",
         "PODIUM_LOG_LEVEL",
         "INFO",

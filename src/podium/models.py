@@ -5,6 +5,7 @@ Alembic autogenerate, ``create_all`` in tests and relationship strings need all 
 
 from podium.accounts.models import User
 from podium.agenda.models import AgendaFeed, AgendaStar, WidgetSettings
+from podium.api.models import ApiToken
 from podium.availability.models import SpeakerAvailability
 from podium.cfp.models import (
     CoSpeakerInvitation,
@@ -27,11 +28,13 @@ from podium.review.models import (
     ScoreCategory,
 )
 from podium.schedule.models import ScheduleRelease, Slot
+from podium.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AgendaFeed",
     "AgendaStar",
     "Answer",
+    "ApiToken",
     "CoSpeakerInvitation",
     "Event",
     "EventMembership",
@@ -58,5 +61,7 @@ __all__ = [
     "TeamInvitation",
     "Track",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "WidgetSettings",
 ]

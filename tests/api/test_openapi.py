@@ -39,7 +39,34 @@ def test_every_api_route_is_documented_and_nothing_else(app: Flask) -> None:
         if rule.rule.startswith("/api/")
     }
     assert routes == set(OPENAPI["paths"])
+    methods: dict[str, set[str]] = {}
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/"):
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+            methods.setdefault(path, set()).update(m.lower() for m in rule.methods or ())
     for path, item in OPENAPI["paths"].items():
-        documented = {p["name"] for p in item["get"].get("parameters", []) if p["in"] == "path"}
-        assert documented == set(re.findall(r"{(\w+)}", path)), path
-        assert item["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert set(item) == methods[path] - {"head", "options"}, path
+        for method, operation in item.items():
+            documented = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+            assert documented == set(re.findall(r"{(\w+)}", path)), (path, method)
+            success = "204" if method == "delete" else ("201" if method == "post" else "200")
+            assert success in operation["responses"], (path, method)
+
+
+def test_token_operations_require_the_bearer_scheme() -> None:
+    scheme = OPENAPI["components"]["securitySchemes"]["apiToken"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    secured = sorted(
+        (path, method)
+        for path, item in OPENAPI["paths"].items()
+        for method, operation in item.items()
+        if operation.get("security") == [{"apiToken": []}]
+    )
+    assert secured == [
+        ("/events/{slug}/releases", "post"),
+        ("/events/{slug}/slots", "get"),
+        ("/events/{slug}/slots", "post"),
+        ("/events/{slug}/slots/{slot_id}", "delete"),
+        ("/events/{slug}/slots/{slot_id}", "patch"),
+        ("/events/{slug}/submissions", "get"),
+    ]

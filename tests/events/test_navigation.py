@@ -31,6 +31,8 @@ ORGANIZER_LABELS = [
     "Rooms",
     "Session types",
     "Widget",
+    "API tokens",
+    "Webhooks",
 ]
 
 

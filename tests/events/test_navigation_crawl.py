@@ -124,6 +124,7 @@ def _organizer_paths(seeded: dict[str, object]) -> set[str]:
         f"{base}/mail/templates",
         f"{base}/mail/schedule-changes",
         f"{base}/schedule/",
+        f"{base}/schedule/grid",
         f"{base}/schedule/slots/{seeded['placed'].id}",  # type: ignore[attr-defined]
         f"{base}/schedule/releases",
         f"{base}/availability",
@@ -135,6 +136,8 @@ def _organizer_paths(seeded: dict[str, object]) -> set[str]:
         f"{base}/rooms",
         f"{base}/session-types",
         f"{base}/widget",
+        f"{base}/api-tokens/",
+        f"{base}/webhooks/",
     }
 
 

@@ -387,6 +387,8 @@ PATHS: dict[str, Any] = {
 
 def document(*, server_url: str) -> dict[str, Any]:
     """The OpenAPI 3.1 document with ``server_url`` (e.g. ``https://host/api/v1``) as server."""
+    from podium.api import openapi_private  # it builds on this module's helpers
+
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
@@ -401,6 +403,9 @@ def document(*, server_url: str) -> dict[str, Any]:
             ),
         },
         "servers": [{"url": server_url}],
-        "paths": copy.deepcopy(PATHS),
-        "components": {"schemas": copy.deepcopy(SCHEMAS)},
+        "paths": copy.deepcopy({**PATHS, **openapi_private.PATHS}),
+        "components": {
+            "schemas": copy.deepcopy({**SCHEMAS, **openapi_private.SCHEMAS}),
+            "securitySchemes": copy.deepcopy(openapi_private.SECURITY_SCHEMES),
+        },
     }

@@ -43,6 +43,7 @@ from podium.once import claim
 from podium.questions import queries as question_queries
 from podium.questions import services as question_services
 from podium.questions.enums import QuestionTarget
+from podium.webhooks.services import queue_state_change
 
 # Which states a submission may move to from each state. Organizers can revert a rejection
 # (a mistake), cancel confirmed sessions and reopen a withdrawn proposal; nothing leaves
@@ -109,6 +110,13 @@ def change_state(
             emails.queue_submission_received(
                 submission=submission, event=db.session.get(Event, submission.event_id)
             )
+    # In this transaction (outbox): the deliveries exist exactly when the change does.
+    queue_state_change(
+        event=db.session.get(Event, submission.event_id),
+        submission=submission,
+        from_state=current.value,
+        to_state=target.value,
+    )
     db.session.add(record)
     if commit:
         db.session.commit()

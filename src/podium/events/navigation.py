@@ -64,6 +64,8 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("events.rooms", "Rooms", Audience.ORGANIZER),
     MenuEntry("events.session_types", "Session types", Audience.ORGANIZER),
     MenuEntry("agenda.widget_settings", "Widget", Audience.ORGANIZER),
+    MenuEntry("api_tokens.list_tokens", "API tokens", Audience.ORGANIZER),
+    MenuEntry("webhooks.list_endpoints", "Webhooks", Audience.ORGANIZER),
     MenuEntry("review.list_submissions", "My reviews", Audience.REVIEWER),
 )
 
@@ -80,6 +82,8 @@ NOT_TEAM_PAGES: frozenset[str] = frozenset({"review.confirm_page", "review.confi
 # part (see base.html), so a new page needs no line here.
 PAGE_LABELS: dict[str, str] = {
     "schedule.edit_slot": "Move slot",
+    "api_tokens.create_token": "New token",
+    "webhooks.create_endpoint": "New endpoint",
 }
 
 

@@ -19,6 +19,7 @@ from podium.mail.enums import MailState
 from podium.mail.models import OutboxMail
 from podium.mail.sending import SmtpSettings
 from podium.mail.worker import WorkerOptions, count_waiting, run_forever, run_once, worker_name
+from podium.webhooks.worker import run_once as send_webhooks
 
 
 def _setup_logging() -> None:
@@ -84,10 +85,21 @@ def _stop_on_signals() -> threading.Event:
 def worker_command(
     once: bool, interval: float, batch_size: int, retry_delay: float, max_attempts: int
 ) -> None:
-    """Send queued mail over SMTP, retrying with backoff; safe to run several at once."""
+    """Send queued mail over SMTP and webhook deliveries, retrying with backoff; safe to run
+    several at once."""
     _setup_logging()
     _require_database()
     config = current_app.config
+    name = worker_name()
+
+    def webhooks() -> None:
+        result = send_webhooks(worker=name)
+        if once and (result.delivered or result.retried or result.failed):
+            click.echo(
+                f"podium worker: webhooks delivered {result.delivered}, "
+                f"retrying {result.retried}, failed {result.failed}"
+            )
+
     if not config["SMTP_HOST"]:
         stop = _stop_on_signals()
         waiting = count_waiting()
@@ -97,9 +109,13 @@ def worker_command(
             err=True,
         )
         if once:
+            webhooks()
             return
-        # Idle rather than exit, so a supervisor does not restart us in a loop.
-        stop.wait()
+        # Keep sending webhooks (and stay up, so a supervisor does not restart us in a loop).
+        while not stop.is_set():
+            webhooks()
+            db.session.remove()
+            stop.wait(interval)
         return
     settings = SmtpSettings.from_config(config)
     options = WorkerOptions(
@@ -108,13 +124,13 @@ def worker_command(
         max_retry_seconds=max(1800.0, retry_delay),
         max_attempts=max_attempts,
     )
-    name = worker_name()
     if once:
         result = run_once(settings=settings, options=options, worker=name)
         summary = f"sent {result.sent}, retrying {result.retried}, failed {result.failed}"
         if result.server_error:
             summary += f"; {result.server_error}"
         click.echo(f"podium worker: {summary}")
+        webhooks()
         return
     run_forever(
         settings=settings,
@@ -122,6 +138,7 @@ def worker_command(
         worker=name,
         interval=interval,
         stop=_stop_on_signals(),
+        also=webhooks,
     )
 
 

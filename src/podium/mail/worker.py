@@ -20,6 +20,7 @@ import os
 import secrets
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -253,14 +254,19 @@ def run_forever(
     worker: str,
     interval: float,
     stop: threading.Event,
+    also: Callable[[], object] | None = None,
 ) -> None:
     """Poll for due mail every ``interval`` seconds until ``stop`` is set.
 
-    A batch in progress is finished before stopping, so a stop never leaves a mail claimed.
+    ``also`` runs after each look at the outbox (the webhook deliveries, which the same
+    worker sends). A batch in progress is finished before stopping, so a stop never leaves a
+    mail claimed.
     """
     log.info("mail worker %s sending through %s", worker, settings.address)
     while not stop.is_set():
         run_once(settings=settings, options=options, worker=worker)
+        if also is not None:
+            also()
         db.session.remove()  # do not keep a snapshot or a pooled transaction while idle
         stop.wait(interval)
     log.info("mail worker %s stopped", worker)

@@ -614,6 +614,22 @@ def ranking(event: Event, filters: RankingFilters | None = None) -> list[Ranking
     return _sorted(result, filters)
 
 
+def review_totals(event: Event) -> dict[int, tuple[int, float]]:
+    """Submission id -> (number of reviews, mean total rounded to 2 places) for ``event``.
+
+    Totals are those of the ranking (weighted categories mapped onto the event's scale, see
+    :func:`podium.review.scoring.review_total`); submissions without reviews are absent.
+    Three queries whatever the number of reviews.
+    """
+    totals: dict[int, list[float | int]] = defaultdict(list)
+    for entry in _review_entries(Submission.event_id == event.id, event, categories_of(event)):
+        totals[entry.submission_id].append(entry.score)
+    return {
+        sub_id: (len(values), round(statistics.fmean(values), 2))
+        for sub_id, values in totals.items()
+    }
+
+
 def ranking_reviewers(rows: Sequence[RankingRow]) -> list[tuple[int, str]]:
     """``(reviewer id, name)`` of everyone who reviewed one of ``rows``, by name then id.
 

@@ -27,6 +27,7 @@ from podium.once import claim
 from podium.questions.queries import PUBLIC_ANSWERS_KEY, public_answers
 from podium.schedule.enums import PUBLISHABLE_STATES, SlotKind
 from podium.schedule.models import ScheduleRelease, Slot
+from podium.webhooks.services import queue_release
 
 # The snapshot key holding breaks and other blocks: they are not sessions, so exports leave
 # them out, but the public grid shows them. ScheduleData.from_dict ignores unknown keys.
@@ -289,6 +290,10 @@ def publish_release(
         },
     )
     db.session.add(release)
+    # Webhook deliveries commit (or roll back) with the release they announce.
+    queue_release(
+        event=event, version=version, comment=release.comment, changelog=release.changelog
+    )
     try:
         db.session.commit()
     except IntegrityError:

@@ -1,0 +1,21 @@
+"""Fixed vocabularies of the API: what an API token may do."""
+
+from enum import StrEnum
+
+
+class TokenScope(StrEnum):
+    """One permission of an API token, always limited to the token's own event.
+
+    ``read:private`` serves what organizers see (submissions in every state, review score
+    aggregates, speakers' e-mail addresses); ``write:schedule`` places, moves and unschedules
+    sessions and publishes releases.
+    """
+
+    READ_PRIVATE = "read:private"
+    WRITE_SCHEDULE = "write:schedule"
+
+
+SCOPE_LABELS: dict[TokenScope, str] = {
+    TokenScope.READ_PRIVATE: "Read private data (submissions, scores, speakers' e-mail)",
+    TokenScope.WRITE_SCHEDULE: "Write the schedule (place, move, unschedule, publish)",
+}

@@ -1,0 +1,1 @@
+"""Webhooks: signed JSON deliveries to organizers' HTTPS endpoints, queued like mail."""

@@ -40,11 +40,6 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import maximum_flow
-
 from podium.review.enums import BidPreference
 
 NO_BID = "none"
@@ -165,6 +160,12 @@ def _max_flow(
     room: Mapping[int, int],
 ) -> int:
     """How many pairs can be placed at all (exact integer max flow)."""
+    # numpy and scipy cost web and mail workers ~40 MB each if imported with the module:
+    # they are loaded only when an assignment is computed.
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import maximum_flow
+
     n_p, n_r = len(p_index), len(r_index)
     source, sink = n_p + n_r, n_p + n_r + 1
     rows, cols, caps = [], [], []
@@ -231,6 +232,8 @@ class _Program:
         bids: Mapping[Pair, str],
         flow: int,
     ) -> None:
+        import numpy as np  # loaded only when an assignment is computed (see _max_flow)
+
         self.arcs, self.reviewers, self.units, self.base = arcs, reviewers, units, base_load
         self.flow = flow
         p_index = {p: i for i, p in enumerate(proposals)}
@@ -243,6 +246,10 @@ class _Program:
     def solve(self, level: int | None) -> tuple[list[Pair], bool]:
         """Optimal pairs with units modelled exactly up to ``level`` above the base load
         (all of them for ``None``), and whether a reviewer's load went past it."""
+        import numpy as np  # loaded only when an assignment is computed (see _max_flow)
+        from scipy.optimize import linprog
+        from scipy.sparse import coo_matrix
+
         n_x = len(self.arcs)
         unit_r: list[int] = []
         unit_cost: list[float] = []

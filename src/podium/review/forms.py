@@ -76,20 +76,7 @@ class ReviewSettingsForm(FlaskForm):
                 DST change, or one that happens twice while ``review_closes_at_fold`` does
                 not say which (it then offers both).
         """
-        raw = (self.review_closes_at.data or "").strip()
-        if not raw:
-            return None
-        try:
-            naive = datetime.strptime(raw, "%Y-%m-%dT%H:%M")  # noqa: DTZ007  zone attached below
-        except ValueError as exc:
-            raise ValidationError("use the form YYYY-MM-DDTHH:MM") from exc
-        if not MIN_YEAR <= naive.year <= MAX_YEAR:
-            # Years near 1 or 9999 overflow datetime when converted to UTC.
-            raise ValidationError(f"enter a year between {MIN_YEAR} and {MAX_YEAR}")
-        try:
-            return resolve_local_time(naive, self.review_closes_at_fold, time_zone)
-        except LocalTimeError as exc:
-            raise ValidationError(str(exc)) from None
+        return local_to_utc(self.review_closes_at.data, time_zone, which=self.review_closes_at_fold)
 
     def parsed_labels(self) -> dict[int, str]:
         """The labels as ``{value: label}``.
@@ -100,14 +87,19 @@ class ReviewSettingsForm(FlaskForm):
         return parse_labels(self.score_labels.data)
 
 
-def local_to_utc(value: str | None, time_zone: str) -> datetime | None:
+def local_to_utc(
+    value: str | None, time_zone: str, *, which: WhichTimeField | None = None
+) -> datetime | None:
     """A ``YYYY-MM-DDTHH:MM`` wall-clock time in IANA ``time_zone`` as aware UTC (``None``
     when empty).
 
+    A time that happens twice (clocks going back) takes the occurrence chosen in ``which``
+    (see :func:`podium.forms.resolve_local_time`); without ``which`` it is refused, naming
+    both occurrences, so the organizer picks a time outside the repeated hour.
+
     Raises:
         ValidationError: malformed, a year out of range, a time skipped by a DST change, or
-            one that happens twice (the message names both occurrences; this field has no
-            way to choose, so the organizer picks a time outside the repeated hour).
+            one that happens twice and is not chosen.
     """
     raw = (value or "").strip()
     if not raw:
@@ -120,6 +112,8 @@ def local_to_utc(value: str | None, time_zone: str) -> datetime | None:
         # Years near 1 or 9999 overflow datetime when converted to UTC.
         raise ValidationError(f"enter a year between {MIN_YEAR} and {MAX_YEAR}")
     try:
+        if which is not None:
+            return resolve_local_time(naive, which, time_zone)
         return times.local_to_utc(naive, time_zone)
     except LocalTimeError as exc:
         raise ValidationError(str(exc)) from None

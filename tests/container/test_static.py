@@ -18,7 +18,10 @@ pytestmark = pytest.mark.container
 
 STANDIN_DOCKERFILES = sorted((REPO / "docker" / "standins").glob("*/Dockerfile"))
 COMPOSE_FILES = ("compose.yaml", "compose.override.yaml")
-IMAGE_SIZE_TARGET_MB = 250
+# 237 MB before the reviewer assignment; numpy + scipy (its HiGHS solver and max flow) add
+# about 215 MB. They are loaded only when an assignment is computed, so worker memory is
+# unchanged; the image is bigger on disk only.
+IMAGE_SIZE_TARGET_MB = 500
 
 
 def hadolint() -> str:

@@ -238,7 +238,10 @@ def test_database_outage_answers_503_then_recovers_without_restart(
             503,
             {"status": "not ready", "reason": "the database does not answer"},
         )
-        # The last copy of the public program keeps being served meanwhile.
+        # The last copy of the public program keeps being served meanwhile. The proxy holds a
+        # copy fresh for 1 s (proxy_cache_valid): wait past that, or a fast stop of the
+        # database leaves it still fresh (HIT) rather than stale.
+        time.sleep(1.2)
         stale = fetch(program)
         assert (stale[0], stale[1]["X-Cache-Status"]) == (200, "STALE")
     finally:

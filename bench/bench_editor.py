@@ -14,20 +14,8 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import tempfile
-import time
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-FOSDEM = ROOT / "tests" / "fixtures" / "schedules" / "xml" / "fosdem-2025.schedule.xml"
-
-
-def _timed(action: Callable[[], Any]) -> tuple[float, float]:
-    wall, cpu = time.perf_counter(), time.process_time()
-    action()
-    return time.perf_counter() - wall, time.process_time() - cpu
+from fosdem_bench import fosdem_event, timed
 
 
 def _line(label: str, cold: tuple[float, float], warm: list[tuple[float, float]]) -> str:
@@ -45,112 +33,86 @@ def main() -> None:
 
     from sqlalchemy import func, select
 
-    from podium import create_app
     from podium.accounts.models import User
-    from podium.events.models import Event, Room
-    from podium.exchange.frab_xml import parse_frab_xml
-    from podium.exchange.services import import_schedule
+    from podium.events.models import Room
     from podium.extensions import db
     from podium.schedule import queries
     from podium.schedule.models import Slot
 
-    with tempfile.TemporaryDirectory() as folder:
-        app = create_app(
-            {
-                "DATABASE_URL": f"sqlite:///{folder}/bench.db",
-                "INSTANCE_PATH": str(Path(folder) / "instance"),
-                "SECRET_KEY": "bench-secret-key-0123456789abcdef",
-                "BASE_URL": "https://podium.example.org",
-                "TESTING": True,
-                "WTF_CSRF_ENABLED": False,
-            }
+    with fosdem_event(WTF_CSRF_ENABLED=False) as (app, event, _sessions):
+        admin = User(email="bench@example.org", name="Bench", is_admin=True)
+        db.session.add(admin)
+        db.session.commit()
+        rows = queries.load_rows(event)
+        days: dict[str, int] = {}
+        for row in rows:
+            day = queries.day_of(event, row.info.start).isoformat()
+            days[day] = days.get(day, 0) + 1
+        busiest = max(days, key=lambda d: days[d])
+        rooms = db.session.scalar(select(func.count(Room.id)).where(Room.event_id == event.id))
+        print(
+            f"event {event.slug}: {len(rows)} slots in {rooms} rooms; "
+            f"grid of {busiest} ({days[busiest]} slots)"
         )
-        with app.app_context():
-            db.create_all()
-            result = import_schedule(
-                data=parse_frab_xml(FOSDEM.read_bytes()), event_slug=None, actor=None
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = admin.get_id()
+            session["_fresh"] = True
+        url = f"/orga/{event.slug}/schedule/grid?day={busiest}"
+
+        def grid() -> None:
+            response = client.get(url)
+            assert response.status_code == 200, response.status_code
+            grid.size = len(response.data)  # type: ignore[attr-defined]
+
+        cold = timed(grid)
+        print(_line("grid page (HTML)", cold, [timed(grid) for _ in range(args.repeat)]))
+        print(f"{'':30s} {grid.size / 1e3:.0f} kB of HTML")  # type: ignore[attr-defined]
+
+        slot = db.session.scalars(
+            select(Slot).where(Slot.event_id == event.id, Slot.submission_id.is_not(None))
+        ).first()
+        assert slot is not None
+        slot_id, room_ids = slot.id, [slot.room_id]
+        room_ids.append(
+            db.session.scalar(
+                select(Room.id).where(Room.event_id == event.id, Room.id != slot.room_id)
             )
-            event = db.session.scalar(select(Event).where(Event.slug == result.event_slug))
-            assert event is not None
-            admin = User(email="bench@example.org", name="Bench", is_admin=True)
-            db.session.add(admin)
-            db.session.commit()
-            rows = queries.load_rows(event)
-            days: dict[str, int] = {}
-            for row in rows:
-                day = queries.day_of(event, row.info.start).isoformat()
-                days[day] = days.get(day, 0) + 1
-            busiest = max(days, key=lambda d: days[d])
-            rooms = db.session.scalar(select(func.count(Room.id)).where(Room.event_id == event.id))
-            print(
-                f"event {event.slug}: {len(rows)} slots in {rooms} rooms; "
-                f"grid of {busiest} ({days[busiest]} slots)"
+        )
+        base = slot.start_at
+
+        def move(index: list[int] = [0]) -> None:  # noqa: B006  a counter across calls
+            index[0] += 1
+            version = db.session.scalar(select(Slot.version).where(Slot.id == slot_id))
+            response = client.post(
+                f"/orga/{event.slug}/schedule/api/slots/{slot_id}/move",
+                data=json.dumps(
+                    {
+                        "room_id": room_ids[index[0] % 2],
+                        "start": base.isoformat(),
+                        "version": version,
+                    }
+                ),
+                content_type="application/json",
             )
-            client = app.test_client()
-            with client.session_transaction() as session:
-                session["_user_id"] = admin.get_id()
-                session["_fresh"] = True
-            url = f"/orga/{event.slug}/schedule/grid?day={busiest}"
+            assert response.status_code == 200, response.get_data(as_text=True)
 
-            def grid() -> None:
-                response = client.get(url)
-                assert response.status_code == 200, response.status_code
-                grid.size = len(response.data)  # type: ignore[attr-defined]
+        cold = timed(move)
+        print(_line("move (JSON, with conflicts)", cold, [timed(move) for _ in range(args.repeat)]))
 
-            cold = _timed(grid)
-            print(_line("grid page (HTML)", cold, [_timed(grid) for _ in range(args.repeat)]))
-            print(f"{'':30s} {grid.size / 1e3:.0f} kB of HTML")  # type: ignore[attr-defined]
+        def neighbourhood() -> None:
+            queries.conflicts_involving(event, [slot_id])
 
-            slot = db.session.scalars(
-                select(Slot).where(Slot.event_id == event.id, Slot.submission_id.is_not(None))
-            ).first()
-            assert slot is not None
-            slot_id, room_ids = slot.id, [slot.room_id]
-            room_ids.append(
-                db.session.scalar(
-                    select(Room.id).where(Room.event_id == event.id, Room.id != slot.room_id)
-                )
-            )
-            base = slot.start_at
+        def whole() -> None:
+            queries.event_conflicts(event)
 
-            def move(index: list[int] = [0]) -> None:  # noqa: B006  a counter across calls
-                index[0] += 1
-                version = db.session.scalar(select(Slot.version).where(Slot.id == slot_id))
-                response = client.post(
-                    f"/orga/{event.slug}/schedule/api/slots/{slot_id}/move",
-                    data=json.dumps(
-                        {
-                            "room_id": room_ids[index[0] % 2],
-                            "start": base.isoformat(),
-                            "version": version,
-                        }
-                    ),
-                    content_type="application/json",
-                )
-                assert response.status_code == 200, response.get_data(as_text=True)
-
-            cold = _timed(move)
-            print(
-                _line(
-                    "move (JSON, with conflicts)", cold, [_timed(move) for _ in range(args.repeat)]
-                )
-            )
-
-            def neighbourhood() -> None:
-                queries.conflicts_involving(event, [slot_id])
-
-            def whole() -> None:
-                queries.event_conflicts(event)
-
-            for label, action in (
-                ("conflicts of the moved slot", neighbourhood),
-                ("whole-event conflicts (avoided)", whole),
-            ):
-                db.session.expire_all()
-                cold = _timed(action)
-                print(_line(label, cold, [_timed(action) for _ in range(args.repeat)]))
-            db.session.remove()
-            db.engine.dispose()
+        for label, action in (
+            ("conflicts of the moved slot", neighbourhood),
+            ("whole-event conflicts (avoided)", whole),
+        ):
+            db.session.expire_all()
+            cold = timed(action)
+            print(_line(label, cold, [timed(action) for _ in range(args.repeat)]))
 
 
 if __name__ == "__main__":

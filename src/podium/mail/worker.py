@@ -17,20 +17,20 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select, update
 
 from podium.db import utcnow
 from podium.extensions import db
 from podium.mail.enums import MailState
 from podium.mail.models import OutboxMail
 from podium.mail.sending import DeliveryError, FailureKind, SmtpConnection, SmtpSettings
+from podium.outbox import claim_due_rows
 
 log = logging.getLogger("podium.mail.worker")
 
@@ -68,14 +68,6 @@ def backoff_seconds(attempts: int, options: WorkerOptions) -> float:
     return min(delay, max(options.max_retry_seconds, options.retry_seconds))
 
 
-def _due_condition(now):  # type: ignore[no-untyped-def]
-    return or_(
-        and_(OutboxMail.state == MailState.QUEUED, OutboxMail.next_attempt_at <= now),
-        # A worker that died mid-send leaves its lease behind; take the mail over after it.
-        and_(OutboxMail.state == MailState.SENDING, OutboxMail.locked_until < now),
-    )
-
-
 def claim_batch(*, worker: str, options: WorkerOptions) -> tuple[str, list[OutboxMail]]:
     """Atomically claim up to ``options.batch_size`` due mails for ``worker``.
 
@@ -83,40 +75,14 @@ def claim_batch(*, worker: str, options: WorkerOptions) -> tuple[str, list[Outbo
         ``(claim, mails)``: the claim token written to ``locked_by`` and the claimed rows,
         oldest due first.
     """
-    now = utcnow()
-    claim = f"{worker}/{secrets.token_hex(4)}"
-    due_ids = (
-        select(OutboxMail.id)
-        .where(_due_condition(now))
-        .order_by(OutboxMail.next_attempt_at, OutboxMail.id)
-        .limit(options.batch_size)
+    return claim_due_rows(
+        OutboxMail,
+        queued=MailState.QUEUED,
+        sending=MailState.SENDING,
+        worker=worker,
+        batch_size=options.batch_size,
+        lease_seconds=options.lease_seconds,
     )
-    if db.engine.dialect.name == "postgresql":
-        # Lock the due rows (skipping those another worker is claiming) in one statement and
-        # update them in a second one: PostgreSQL may re-run a LIMIT ... SKIP LOCKED subquery
-        # inside an UPDATE and so claim more rows than asked for.
-        ids = list(db.session.scalars(due_ids.with_for_update(skip_locked=True)))
-        target = OutboxMail.id.in_(ids)
-    else:
-        # SQLite: one statement, so the write lock is taken before anything is read.
-        target = OutboxMail.id.in_(due_ids.scalar_subquery())
-    db.session.execute(
-        update(OutboxMail)
-        .where(target, _due_condition(now))
-        .values(
-            state=MailState.SENDING,
-            locked_by=claim,
-            locked_until=now + timedelta(seconds=options.lease_seconds),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    mails = db.session.scalars(
-        select(OutboxMail)
-        .where(OutboxMail.locked_by == claim, OutboxMail.state == MailState.SENDING)
-        .order_by(OutboxMail.next_attempt_at, OutboxMail.id)
-    ).all()
-    return claim, list(mails)
 
 
 def _finish(mail_id: int, claim: str, **values: object) -> bool:

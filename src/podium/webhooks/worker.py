@@ -14,15 +14,15 @@ is ``failed``. The worker never holds a transaction open while waiting on a rece
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select, update
 
 from podium.db import utcnow
 from podium.extensions import db
+from podium.outbox import claim_due_rows
 from podium.webhooks import signing
 from podium.webhooks.enums import DeliveryState as D
 from podium.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -59,50 +59,20 @@ def backoff_seconds(attempts: int, options: DeliveryOptions) -> float:
     return min(delay, max(options.max_retry_seconds, options.retry_seconds))
 
 
-def _due(now: datetime):  # type: ignore[no-untyped-def]
-    return or_(
-        and_(WebhookDelivery.state == D.QUEUED, WebhookDelivery.next_attempt_at <= now),
-        and_(WebhookDelivery.state == D.SENDING, WebhookDelivery.locked_until < now),
-    )
-
-
 def claim_batch(*, worker: str, options: DeliveryOptions) -> tuple[str, list[WebhookDelivery]]:
     """Atomically claim up to ``options.batch_size`` due deliveries, oldest due first.
 
     Returns:
         ``(claim, deliveries)``: the token written to ``locked_by`` and the claimed rows.
     """
-    now = utcnow()
-    claim = f"{worker}/{secrets.token_hex(4)}"
-    due_ids = (
-        select(WebhookDelivery.id)
-        .where(_due(now))
-        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-        .limit(options.batch_size)
+    return claim_due_rows(
+        WebhookDelivery,
+        queued=D.QUEUED,
+        sending=D.SENDING,
+        worker=worker,
+        batch_size=options.batch_size,
+        lease_seconds=options.lease_seconds,
     )
-    if db.engine.dialect.name == "postgresql":
-        # As in the mail worker: lock first, then update, so LIMIT is not re-evaluated.
-        ids = list(db.session.scalars(due_ids.with_for_update(skip_locked=True)))
-        target = WebhookDelivery.id.in_(ids)
-    else:
-        target = WebhookDelivery.id.in_(due_ids.scalar_subquery())
-    db.session.execute(
-        update(WebhookDelivery)
-        .where(target, _due(now))
-        .values(
-            state=D.SENDING,
-            locked_by=claim,
-            locked_until=now + timedelta(seconds=options.lease_seconds),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    rows = db.session.scalars(
-        select(WebhookDelivery)
-        .where(WebhookDelivery.locked_by == claim, WebhookDelivery.state == D.SENDING)
-        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-    ).all()
-    return claim, list(rows)
 
 
 def _finish(delivery_id: int, claim: str, **values: object) -> None:

@@ -58,7 +58,10 @@ COPY src ./src
 # top of the cached dependency layer. Neither step touches the network, and skipping pip's
 # start-up (twice) is most of what keeps a code-only rebuild within a few seconds.
 # installer runs under /opt/venv's Python, so paths and the script's #! line are the venv's.
-RUN /opt/build/bin/python -c "from setuptools import build_meta; build_meta.build_wheel('/dist')" >/dev/null \
+# The message catalogues are compiled here (.po -> .mo with Babel, already in /opt/venv): the
+# .mo files are build output and never committed.
+RUN /opt/venv/bin/pybabel --quiet compile -d src/podium/translations \
+    && /opt/build/bin/python -c "from setuptools import build_meta; build_meta.build_wheel('/dist')" >/dev/null \
     && PYTHONPATH="$(/opt/build/bin/python -c 'import installer, pathlib; print(pathlib.Path(installer.__file__).parents[1])')" \
         /opt/venv/bin/python -m installer --compile-bytecode 0 --destdir /staging /dist/*.whl
 

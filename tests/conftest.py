@@ -29,6 +29,11 @@ _OWN_VARIABLES = ("DATABASE_URL", "SECRET_KEY", "DATABASE_URL_FILE", "SECRET_KEY
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Pages are rendered with the compiled catalogues; `make test` compiles them too, but a
+    # bare `pytest` after editing a .po must not test stale translations.
+    from podium.i18n.catalogues import compile_all
+
+    compile_all()
     for name in list(os.environ):
         if (
             name.startswith("PODIUM_")

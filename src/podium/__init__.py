@@ -33,6 +33,7 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
     "podium.api.private_views",
     "podium.api.orga_views",
     "podium.webhooks.views",
+    "podium.i18n.views",
 )
 
 # Each module exposes ``register_cli(cli_group)`` adding its commands to ``podium``.
@@ -65,6 +66,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.register_input_hygiene(app)
     _trust_proxies(app, loaded.values["PROXY_HOPS"])
     _register_extensions(app)
+    from podium.i18n.setup import init_i18n
+
+    init_i18n(app)
     _register_blueprints(app)
     errors.register_error_handlers(app)
     security.register_security_headers(app)

@@ -7,6 +7,7 @@ so ``podium.database.init_migrations`` binds it there.
 
 from __future__ import annotations
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -21,3 +22,5 @@ csrf = CSRFProtect()
 # Limits are declared on the views that need them (login, password reset); storage comes from
 # the RATELIMIT_STORAGE_URL setting so several gunicorn workers can share counters in Redis.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Languages: the locale selector and catalogue folder are given in podium.i18n.setup.
+babel = Babel()

@@ -95,3 +95,18 @@ def register_input_hygiene(app: Flask) -> None:
             "\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)
         ):
             abort(400, "The address contains a NUL character (%00).")
+
+
+def safe_next_path(target: str | None) -> str | None:
+    """``target`` when it is a same-site path ("/…"), else None: redirecting to whatever a
+    form or query says would be an open redirect, which helps phishing.
+
+    Browsers drop tabs and newlines from URLs (WHATWG URL parsing) and Werkzeug drops them
+    from the Location header, so "/\\t/evil.example" would become "//evil.example": any
+    control character or whitespace is refused rather than normalised like a browser.
+    """
+    if not target or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None

@@ -34,6 +34,9 @@ class User(UserMixin, db.Model):
     # password change, used reset links).
     security_stamp: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Interface and e-mail language chosen on the account page or with the language switch
+    # (a code of podium.i18n.locales.LANGUAGES); None: the browser's or the event's.
+    language: Mapped[str | None] = mapped_column(String(10))
 
     @property
     def is_active(self) -> bool:  # Flask-Login's name for "may log in"

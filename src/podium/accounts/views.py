@@ -33,6 +33,7 @@ from podium.accounts.tokens import TokenError
 from podium.extensions import limiter
 from podium.mail.caps import canonical_address
 from podium.review.queries import DECIDED_STATES, speaker_state, unannounced_decisions
+from podium.security import safe_next_path
 
 bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="templates")
 
@@ -62,14 +63,7 @@ _AFTER_CONFIRM = "after_confirm"
 
 def _safe_next(target: str | None) -> str | None:
     """Only same-site paths: an open redirect after login would help phishing."""
-    # Browsers drop tabs and newlines from URLs (WHATWG URL parsing) and Werkzeug drops them
-    # from the Location header, so "/\t/evil.example" would become "//evil.example": refuse
-    # any control character or whitespace rather than try to normalise like a browser.
-    if not target or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
-        return None
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    return safe_next_path(target)
 
 
 def _start_session(user) -> None:  # type: ignore[no-untyped-def]

@@ -33,6 +33,7 @@ from podium.agenda.widget import WidgetOptions, widget_csp, widget_options
 from podium.events import queries as event_queries
 from podium.events.models import Event
 from podium.exchange.ical import PRODID, write_ical
+from podium.i18n.dates import current_language
 from podium.program import queries as program_queries
 from podium.program import timezones
 from podium.program.http import accepts_gzip, cached_body, is_fresh, variant_tag
@@ -174,12 +175,14 @@ def widget(slug: str) -> Any:
     options = _widget_options(head)
     gzipped = accepts_gzip()
     origins = queries.widget_origins(head.event_id)
-    etag = f"{head.release_key}-widget-{variant_tag(options.key())}" + ("-gz" if gzipped else "")
+    # One cached copy per interface language (labels and dates are translated).
+    key = (*options.key(), current_language())
+    etag = f"{head.release_key}-widget-{variant_tag(key)}" + ("-gz" if gzipped else "")
     if is_fresh(etag, head.published_at):
         response = Response(status=304)
     else:
         body = cached_body(
-            (head.release_key, "widget", *options.key()),
+            (head.release_key, "widget", *key),
             lambda: _render_widget(head, options).encode("utf-8"),
             gzipped,
         )
@@ -188,6 +191,8 @@ def widget(slug: str) -> Any:
             response.headers["Content-Encoding"] = "gzip"
     response.set_etag(etag)
     response.vary.add("Accept-Encoding")
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
     if head.published_at is not None:
         response.last_modified = head.published_at
     response.headers["Cache-Control"] = WIDGET_CACHE_CONTROL

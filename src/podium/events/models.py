@@ -67,6 +67,14 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The schedule editor's grid step in minutes (5, 10, 15 or 30): drops and resizes snap to it.
     slot_step_minutes: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
+    # Interface language for visitors whose browser asks for none Podium has, and of e-mails
+    # to people who chose none (a code of podium.i18n.locales.LANGUAGES).
+    default_language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
+    # Languages sessions may be held in (codes such as "en", "de"; any BCP 47 primary tag);
+    # empty: only ``default_language``. Proposals pick one; the program filters by it.
+    content_languages: Mapped[list[str]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
 
     tracks: Mapped[list[Track]] = relationship(
         back_populates="event", order_by="Track.name", cascade="all, delete-orphan"

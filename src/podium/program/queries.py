@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import defer
 
@@ -37,6 +37,7 @@ class ProgramHead:
     release_id: int | None
     version: int | None
     published_at: dt.datetime | None
+    default_language: str = "en"
 
     @property
     def release_key(self) -> str:
@@ -54,7 +55,12 @@ def program_head(slug: str) -> ProgramHead | None:
     # itself on the cached path, and its transaction and pre-ping three more round trips.
     # Still one query per request, so a release published by any process shows at once.
     row = read_first(_head_statement(), {"slug": slug})
-    return ProgramHead(*row) if row is not None else None
+    if row is None:
+        return None
+    head = ProgramHead(*row)
+    # The language selector falls back on it; recorded here, it costs no second query.
+    g.event_language = head.default_language
+    return head
 
 
 @cache
@@ -76,6 +82,7 @@ def _head_statement() -> Select[Any]:
             ScheduleRelease.id,
             ScheduleRelease.version,
             ScheduleRelease.published_at,
+            Event.default_language,
         )
         .outerjoin(
             ScheduleRelease,

@@ -25,6 +25,7 @@ from podium.exchange.frab_xml import write_frab_xml
 from podium.exchange.ical import write_ical_person, write_ical_program, write_ical_session
 from podium.exchange.schedule_json import write_schedule_json
 from podium.exchange.schedule_v2 import write_schedule_v2
+from podium.i18n.dates import current_language
 from podium.program import queries, timezones
 from podium.program.cache import caches
 from podium.program.http import accepts_gzip, cached_body, gzip_body, is_fresh, variant_tag
@@ -428,6 +429,8 @@ def _page(
         return unpublished
     anonymous = not current_user.is_authenticated
     user_part = "anon" if anonymous else f"u{current_user.get_id()}"
+    # Pages differ by interface language (labels, dates); one cached copy per language.
+    variant = (*variant, current_language())
     # Stars: static hidden buttons for anonymous visitors (one cached page for all of them);
     # a logged-in user's page is rendered for them anyway, so one small query marks theirs.
     stars = view in STAR_VIEWS
@@ -470,6 +473,8 @@ def _page(
     response = Response(body, mimetype="text/html")
     _validators(response, etag, head, cache_control, gzipped)
     response.vary.add("Cookie")
+    response.vary.add("Accept-Language")
+    response.content_language.add(variant[-1])
     return response
 
 

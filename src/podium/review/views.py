@@ -12,6 +12,7 @@ import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -57,7 +58,6 @@ from podium.review.permissions import (
 from podium.review.scoring import CategoryView, applicable
 from podium.security import parse_id
 from podium.spreadsheet import safe_cell
-from podium.templating import format_local
 
 bp = Blueprint("review", __name__, template_folder="templates")
 
@@ -294,8 +294,13 @@ def _settings_form(event: Event) -> ReviewSettingsForm:
     form = ReviewSettingsForm(
         data={
             "anonymised_review": event.anonymised_review,
-            "review_closes_at": format_local(
-                event.review_closes_at, event.time_zone, "%Y-%m-%dT%H:%M"
+            # An <input type=datetime-local> value: ISO whatever the page's language.
+            "review_closes_at": (
+                event.review_closes_at.astimezone(ZoneInfo(event.time_zone)).strftime(
+                    "%Y-%m-%dT%H:%M"
+                )
+                if event.review_closes_at
+                else ""
             ),
             "score_min": event.score_min,
             "score_max": event.score_max,

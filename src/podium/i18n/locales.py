@@ -1,0 +1,83 @@
+"""The languages Podium is translated into and how a request's language is chosen."""
+
+from __future__ import annotations
+
+from flask import g, has_request_context, request
+from flask_login import current_user
+
+# Interface languages with a complete catalogue, by code, each named in its own language so a
+# reader who does not understand the current page still finds theirs.
+LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "de": "Deutsch",
+    "fr": "Français",
+    "es": "Español",
+}
+DEFAULT_LANGUAGE = "en"
+# Written right to left; the layout follows ``dir`` (no catalogue in these yet).
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "yi", "ps", "sd", "ug"})
+# Set by the language switch (podium.i18n.views); read before Accept-Language.
+LANGUAGE_COOKIE = "podium_language"
+
+
+def normalise_language(code: str | None) -> str | None:
+    """``code`` ("de", "de-AT", "de_AT") as one of :data:`LANGUAGES`, or None."""
+    if not code:
+        return None
+    primary = code.strip().replace("_", "-").split("-")[0].lower()
+    return primary if primary in LANGUAGES else None
+
+
+def select_locale() -> str:
+    """The language of this request, first that applies: the logged-in user's saved
+    preference, the language switch's cookie, the best ``Accept-Language`` match, the event's
+    default language (pages under ``/<slug>/…``), English.
+
+    Flask-Babel calls this at most once per request, on the first translated string or
+    formatted date.
+    """
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
+    user_language = getattr(current_user, "language", None)
+    chosen = (
+        normalise_language(user_language)
+        or normalise_language(request.cookies.get(LANGUAGE_COOKIE))
+        or request.accept_languages.best_match(tuple(LANGUAGES))
+        or event_default_language()
+        or DEFAULT_LANGUAGE
+    )
+    return chosen
+
+
+def event_default_language() -> str | None:
+    """The default language of the event this request is about, or None.
+
+    Views that load the event anyway record its language in ``g.event_language`` (the public
+    program does, so its cached pages cost no query); otherwise the ``slug`` of the URL is
+    looked up once.
+    """
+    if "event_language" in g:
+        return normalise_language(g.event_language)
+    slug = (request.view_args or {}).get("slug")
+    if not isinstance(slug, str):
+        return None
+    from sqlalchemy import select
+
+    from podium.events.models import Event
+    from podium.extensions import db
+
+    language = db.session.execute(
+        select(Event.default_language).where(Event.slug == slug)
+    ).scalar_one_or_none()
+    g.event_language = language
+    return normalise_language(language)
+
+
+def text_direction(language: str) -> str:
+    """``"rtl"`` for languages written right to left, else ``"ltr"`` (for ``<html dir>``)."""
+    return "rtl" if normalise_language_any(language) in RTL_LANGUAGES else "ltr"
+
+
+def normalise_language_any(code: str) -> str:
+    """The primary subtag of any language code, lower case ("pt-BR" → "pt")."""
+    return code.replace("_", "-").split("-")[0].lower()

@@ -163,7 +163,7 @@ def test_submit_after_deadline_refused_with_text_kept(app, client, db_session) -
     response = client.post(f"/{event.slug}/submit", data=_form(duration_minutes="30"))
 
     page = response.get_data(as_text=True)
-    assert "<form" not in form_page.split("</header>")[1]
+    assert "<form" not in form_page.split("</header>")[1].split("</main>")[0]
     assert response.status_code == 403
     assert "closed on 2020-07-15 23:59 PDT (America/Los_Angeles)" in page
     assert "Typed abstract" in page

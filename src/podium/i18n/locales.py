@@ -52,9 +52,9 @@ def select_locale() -> str:
 def event_default_language() -> str | None:
     """The default language of the event this request is about, or None.
 
-    Views that load the event anyway record its language in ``g.event_language`` (the public
-    program does, so its cached pages cost no query); otherwise the ``slug`` of the URL is
-    looked up once.
+    Costs no query when the view has loaded the event already: the public program records its
+    language in ``g.event_language``, and an ``Event`` in the database session is read from
+    there. Otherwise the ``slug`` of the URL is looked up once.
     """
     if "event_language" in g:
         return normalise_language(g.event_language)
@@ -66,6 +66,9 @@ def event_default_language() -> str | None:
     from podium.events.models import Event
     from podium.extensions import db
 
+    for loaded in db.session.identity_map.values():
+        if isinstance(loaded, Event) and loaded.slug == slug:
+            return normalise_language(loaded.default_language)
     language = db.session.execute(
         select(Event.default_language).where(Event.slug == slug)
     ).scalar_one_or_none()

@@ -43,6 +43,10 @@ def pytest_configure(config: pytest.Config) -> None:
             del os.environ[name]
     for name in _OWN_VARIABLES:
         os.environ.pop(name, None)
+    # The command line speaks the POSIX locale's language: tests expect English messages
+    # whatever the developer's LANG is.
+    os.environ.pop("LC_ALL", None)
+    os.environ["LC_MESSAGES"] = "C"
     os.environ["PODIUM_ENV_FILE"] = os.devnull
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import g, has_request_context, request
 from flask_login import current_user
 
@@ -37,7 +39,7 @@ def select_locale() -> str:
     formatted date.
     """
     if not has_request_context():
-        return DEFAULT_LANGUAGE
+        return command_line_language()
     user_language = getattr(current_user, "language", None)
     chosen = (
         normalise_language(user_language)
@@ -47,6 +49,18 @@ def select_locale() -> str:
         or DEFAULT_LANGUAGE
     )
     return chosen
+
+
+def command_line_language() -> str:
+    """The language of the ``podium`` command's messages: the POSIX locale variables
+    (``LC_ALL``, then ``LC_MESSAGES``, then ``LANG``, e.g. ``de_DE.UTF-8``) when they name a
+    translated language, else English. Mail workers are unaffected: a mail is written in its
+    recipient's language when it is queued."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return normalise_language(value.split(".")[0]) or DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
 
 
 def event_default_language() -> str | None:

@@ -20,6 +20,7 @@ DEFAULT_LANGUAGE = "en"
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "yi", "ps", "sd", "ug"})
 # Set by the language switch (podium.i18n.views); read before Accept-Language.
 LANGUAGE_COOKIE = "podium_language"
+SLUG_MAX_LENGTH = 80  # events.slug's length
 
 
 def normalise_language(code: str | None) -> str | None:
@@ -73,7 +74,8 @@ def event_default_language() -> str | None:
     if "event_language" in g:
         return normalise_language(g.event_language)
     slug = (request.view_args or {}).get("slug")
-    if not isinstance(slug, str):
+    # An error page for a malformed address (a NUL, an absurd length) must not query with it.
+    if not isinstance(slug, str) or "\x00" in slug or len(slug) > SLUG_MAX_LENGTH:
         return None
     from sqlalchemy import select
 

@@ -80,7 +80,7 @@ def local_to_utc(local: datetime, time_zone: str, *, fold: int | None = None) ->
             _(
                 "%(time)s does not exist in %(zone)s (DST change): clocks skip it; enter a "
                 "time before or after the change.",
-                time=f"{naive:%Y-%m-%d %H:%M}",
+                time=naive.strftime("%Y-%m-%d %H:%M"),
                 zone=time_zone,
             )
         )
@@ -91,7 +91,7 @@ def local_to_utc(local: datetime, time_zone: str, *, fold: int | None = None) ->
                 _(
                     "%(time)s happens twice in %(zone)s (clocks go back): choose the "
                     "%(first)s or the %(second)s one.",
-                    time=f"{naive:%Y-%m-%d %H:%M}",
+                    time=naive.strftime("%Y-%m-%d %H:%M"),
                     zone=time_zone,
                     first=choices[0][1],
                     second=choices[1][1],

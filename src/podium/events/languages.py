@@ -41,9 +41,10 @@ def primary_code(code: str | None) -> str:
     return (code or "").strip().replace("_", "-").split("-")[0].lower()
 
 
-def language_name(code: str | None, in_language: str | None = None) -> str:
+def language_name(code: str | None, in_language: str | None = None, *, label: bool = True) -> str:
     """``code``'s name in ``in_language`` (default: the request's language), capitalised as
-    a label ("Deutsch" / "German"); the code itself when Babel does not know it."""
+    a label ("Deutsch" / "German" / "Allemand"), or with ``label=False`` as written inside a
+    sentence ("allemand"); the code itself when Babel does not know it."""
     if not code:
         return ""
     try:
@@ -54,7 +55,7 @@ def language_name(code: str | None, in_language: str | None = None) -> str:
         return code
     if not name:
         return code
-    return name[:1].upper() + name[1:]
+    return name[:1].upper() + name[1:] if label else name
 
 
 def content_language_choices(stored: list[str] | tuple[str, ...] = ()) -> list[tuple[str, str]]:

@@ -133,7 +133,12 @@ def test_cached_page_is_kept_per_language(client: FlaskClient, published) -> Non
 
 ORGANIZER = {
     "de": {
-        "/orga/demo/": ["Erste Schritte", "Nächste Schritte", "Organisationsmenü"],
+        "/orga/demo/": [
+            "Erste Schritte",
+            "Nächste Schritte",
+            "Organisationsmenü",
+            "Das Programm ist als Programmversion 1 veröffentlicht</a>; seitdem keine Änderung",
+        ],
         "/orga/demo/settings": ["Einstellungen von Demo Conf", "Erster Tag", "Speichern"],
         "/orga/demo/team": ["<h1>Team</h1>", "Einladung senden", "Organisator(in)"],
         "/orga/demo/tracks": ["<h1>Tracks</h1>", "Hinzufügen", "Farbe"],
@@ -164,7 +169,7 @@ ORGANIZER = {
     },
 }
 ORGANIZER_ENGLISH = {
-    "/orga/demo/": ["Getting started", "What to do next", "Organizer menu"],
+    "/orga/demo/": ["Getting started", "What to do next", "Organizer menu", "no change since"],
     "/orga/demo/settings": ["Settings of Demo Conf", "First day", "Call for proposals"],
     "/orga/demo/team": ["Send invitation", "Pending invitations"],
     "/orga/demo/tracks": ["None yet.", ">Add</button>"],

@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
+
 
 class TokenScope(StrEnum):
     """One permission of an API token, always limited to the token's own event.
@@ -15,7 +17,8 @@ class TokenScope(StrEnum):
     WRITE_SCHEDULE = "write:schedule"
 
 
-SCOPE_LABELS: dict[TokenScope, str] = {
-    TokenScope.READ_PRIVATE: "Read private data (submissions, scores, speakers' e-mail)",
-    TokenScope.WRITE_SCHEDULE: "Write the schedule (place, move, unschedule, publish)",
+# Shown on the token page in the reader's language (lazy strings).
+SCOPE_LABELS: dict[TokenScope, object] = {
+    TokenScope.READ_PRIVATE: _l("Read private data (submissions, scores, speakers' e-mail)"),
+    TokenScope.WRITE_SCHEDULE: _l("Write the schedule (place, move, unschedule, publish)"),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
@@ -14,12 +15,12 @@ class TokenForm(FlaskForm):
     """A new token's name and scopes (at least one)."""
 
     name = StringField(
-        "Name",
+        _l("Name"),
         validators=[DataRequired(), Length(max=MAX_NAME_LENGTH)],
-        description="Which program or person will use it, so you know what to revoke.",
+        description=_l("Which program or person will use it, so you know what to revoke."),
     )
     scopes = SelectMultipleField(
-        "Scopes",
+        _l("Scopes"),
         choices=[SelectChoice(scope.value, label) for scope, label in SCOPE_LABELS.items()],
-        validators=[DataRequired(message="Choose at least one scope.")],
+        validators=[DataRequired(message=_l("Choose at least one scope."))],
     )

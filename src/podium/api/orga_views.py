@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -73,8 +74,8 @@ def revoke_token(slug: str, token_id: int):  # type: ignore[no-untyped-def]
     """Revoke a token at once; programs using it get 401 from then on."""
     event = _event(slug)
     if not EmptyForm().validate_on_submit():
-        abort(400, description="The form expired; reload the page and try again.")
+        abort(400, description=_("The form expired; reload the page and try again."))
     if not services.revoke_token(event=event, token_id=token_id):
-        abort(404, description=f"There is no active token {token_id} in this event.")
-    flash("The token was revoked.", "success")
+        abort(404, description=_("There is no active token %(id)s in this event.", id=token_id))
+    flash(_("The token was revoked."), "success")
     return redirect(url_for("api_tokens.list_tokens", slug=event.slug))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import and_, func, select
 
 from podium.cfp.enums import SubmissionState
@@ -224,23 +226,39 @@ def getting_started(event: Event) -> list[ChecklistItem]:
     cfp_set = event.cfp_opens_at is not None and event.cfp_closes_at is not None
     return [
         ChecklistItem(
-            "Dates and time zone",
+            _("Dates and time zone"),
             bool(event.start_date and event.end_date and event.time_zone),
             f"{event.start_date.isoformat()} – {event.end_date.isoformat()}, {event.time_zone}",  # noqa: RUF001  the en dash of date ranges
             "events.settings",
         ),
-        ChecklistItem("Tracks", tracks > 0, f"{tracks} track(s)", "events.tracks"),
-        ChecklistItem("Rooms", rooms > 0, f"{rooms} room(s)", "events.rooms"),
         ChecklistItem(
-            "Session types", types > 0, f"{types} session type(s)", "events.session_types"
+            _("Tracks"),
+            tracks > 0,
+            ngettext("%(num)d track(s)", "%(num)d track(s)", tracks),
+            "events.tracks",
         ),
         ChecklistItem(
-            "CfP window", cfp_set, "set" if cfp_set else "not scheduled", "events.settings"
+            _("Rooms"),
+            rooms > 0,
+            ngettext("%(num)d room(s)", "%(num)d room(s)", rooms),
+            "events.rooms",
         ),
         ChecklistItem(
-            "Make public",
+            _("Session types"),
+            types > 0,
+            ngettext("%(num)d session type(s)", "%(num)d session type(s)", types),
+            "events.session_types",
+        ),
+        ChecklistItem(
+            _("CfP window"),
+            cfp_set,
+            _("set") if cfp_set else _("not scheduled"),
+            "events.settings",
+        ),
+        ChecklistItem(
+            _("Make public"),
             bool(event.is_public),
-            "public" if event.is_public else "not public",
+            _("public") if event.is_public else _("not public"),
             "events.settings",
         ),
     ]

@@ -7,6 +7,10 @@ views attach to the named field.
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -15,6 +19,7 @@ from wtforms import (
     EmailField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
 )
 from wtforms.validators import (
@@ -27,8 +32,14 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from podium.events.enums import TeamRole
+from podium.events.languages import (
+    content_language_choices,
+    default_language_choices,
+    primary_code,
+)
 from podium.events.times import MAX_YEAR, MIN_YEAR, is_valid_time_zone
 from podium.forms import TextAreaField, WhichTimeField
 
@@ -49,44 +60,103 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 def _time_zone_known(form: FlaskForm, field: StringField) -> None:
     if field.data and not is_valid_time_zone(field.data.strip()):
         raise ValidationError(
-            f"“{field.data}” is not an IANA time zone; use a name like Europe/Brussels."
+            _(
+                "“%(zone)s” is not an IANA time zone; use a name like Europe/Brussels.",
+                zone=field.data,
+            )
         )
 
 
 def _year_in_range(field: DateField) -> None:
     # Days near year 9999 overflow datetime once the editor turns them into UTC instants.
     if field.data and not MIN_YEAR <= field.data.year <= MAX_YEAR:
-        raise ValidationError(f"Enter a year between {MIN_YEAR} and {MAX_YEAR}.")
+        raise ValidationError(
+            _("Enter a year between %(first)s and %(last)s.", first=MIN_YEAR, last=MAX_YEAR)
+        )
 
 
 class EventForm(FlaskForm):
     """Event settings; CfP fields are wall-clock times in the event's zone."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     time_zone = StringField(
-        "Time zone",
+        _l("Time zone"),
         validators=[DataRequired(), Length(max=64), _time_zone_known],
-        description="IANA name, e.g. Europe/Brussels or America/Los_Angeles.",
+        description=_l("IANA name, e.g. Europe/Brussels or America/Los_Angeles."),
     )
-    start_date = DateField("First day", validators=[DataRequired()])
-    end_date = DateField("Last day", validators=[DataRequired()])
-    cfp_opens_at = DateTimeLocalField("CfP opens", format=LOCAL_FORMAT, validators=[Optional()])
-    cfp_closes_at = DateTimeLocalField("CfP closes", format=LOCAL_FORMAT, validators=[Optional()])
+    start_date = DateField(_l("First day"), validators=[DataRequired()])
+    end_date = DateField(_l("Last day"), validators=[DataRequired()])
+    cfp_opens_at = DateTimeLocalField(_l("CfP opens"), format=LOCAL_FORMAT, validators=[Optional()])
+    cfp_closes_at = DateTimeLocalField(
+        _l("CfP closes"), format=LOCAL_FORMAT, validators=[Optional()]
+    )
     cfp_opens_at_fold = WhichTimeField()
     cfp_closes_at_fold = WhichTimeField()
-    is_public = BooleanField("Public (listed, program visible)")
+    is_public = BooleanField(_l("Public (listed, program visible)"))
     url = StringField(
-        "Website",
+        _l("Website"),
         validators=[
             Optional(),
             Length(max=500),
             # \Z, not $: "$" also matches before a final newline.
-            Regexp(r"^https?://\S+\Z", message="Use a full http:// or https:// address."),
+            Regexp(r"^https?://\S+\Z", message=_l("Use a full http:// or https:// address.")),
         ],
     )
     description = TextAreaField(
-        "Description", validators=[Length(max=20000)], description="Markdown."
+        _l("Description"), validators=[Length(max=20000)], description=_l("Markdown.")
     )
+    default_language = SelectField(
+        _l("Default language"),
+        validate_choice=False,  # checked by validate_default_language, naming the field
+        description=_l(
+            "Pages and e-mails use it for people whose browser asks for none of Podium's languages."
+        ),
+    )
+    content_languages = SelectMultipleField(
+        _l("Languages of sessions"),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validate_choice=False,  # checked by validate_content_languages, naming the field
+        description=_l(
+            "The languages sessions may be held in; none ticked means only the default "
+            "language. Visitors can filter the program by them."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        obj = kwargs.get("obj")
+        stored = list(getattr(obj, "content_languages", None) or [])
+        self.default_language.choices = default_language_choices()
+        self.content_languages.choices = content_language_choices(stored)
+
+    def validate_default_language(self, field: SelectField) -> None:
+        known = {code for code, _name in default_language_choices()}
+        if field.data and field.data not in known:
+            raise ValidationError(
+                _(
+                    "Default language: “%(code)s” is not one of the listed languages.",
+                    code=str(field.data)[:20],
+                )
+            )
+
+    def validate_content_languages(self, field: SelectMultipleField) -> None:
+        known = {code for code, _name in self.content_languages.choices}
+        for code in field.data or []:
+            if code not in known:
+                raise ValidationError(
+                    _(
+                        "Languages of sessions: “%(code)s” is not one of the listed languages.",
+                        code=str(code)[:20],
+                    )
+                )
+
+    def languages(self) -> tuple[str | None, list[str]]:
+        """The chosen default language (None when the form did not send one) and the
+        content languages, primary codes without repeats, in the order of the choices."""
+        chosen = {primary_code(code) for code in self.content_languages.data or []}
+        ordered = [code for code, _name in self.content_languages.choices if code in chosen]
+        return (self.default_language.data or None), ordered
 
     def validate_start_date(self, field: DateField) -> None:
         _year_in_range(field)
@@ -94,27 +164,27 @@ class EventForm(FlaskForm):
     def validate_end_date(self, field: DateField) -> None:
         _year_in_range(field)
         if self.start_date.data and field.data and field.data < self.start_date.data:
-            raise ValidationError("The last day cannot be before the first day.")
+            raise ValidationError(_("The last day cannot be before the first day."))
 
     def validate_cfp_closes_at(self, field: DateTimeLocalField) -> None:
         opens = self.cfp_opens_at.data
         if opens and field.data and field.data <= opens:
-            raise ValidationError("The CfP must close after it opens.")
+            raise ValidationError(_("The CfP must close after it opens."))
         if bool(opens) != bool(field.data) and not self.cfp_opens_at.errors:
-            raise ValidationError("Set both the CfP opening and closing, or neither.")
+            raise ValidationError(_("Set both the CfP opening and closing, or neither."))
 
 
 class NewEventForm(EventForm):
     """Creating an event also picks its slug, which is fixed afterwards."""
 
     slug = StringField(
-        "Short name (in URLs)",
+        _l("Short name (in URLs)"),
         validators=[
             DataRequired(),
             Length(max=80),
             Regexp(
                 r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\Z",
-                message="Use lower-case letters, digits and hyphens (not at either end).",
+                message=_l("Use lower-case letters, digits and hyphens (not at either end)."),
             ),
         ],
     )
@@ -123,13 +193,13 @@ class NewEventForm(EventForm):
 class TrackForm(FlaskForm):
     """A track: name and colour (``#rrggbb``)."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     color = StringField(
-        "Colour",
+        _l("Colour"),
         default="#3b6ea8",
         validators=[
             DataRequired(),
-            Regexp(r"^#[0-9a-fA-F]{6}\Z", message="Use a colour like #3366cc."),
+            Regexp(r"^#[0-9a-fA-F]{6}\Z", message=_l("Use a colour like #3366cc.")),
         ],
     )
 
@@ -137,23 +207,23 @@ class TrackForm(FlaskForm):
 class RoomForm(FlaskForm):
     """A room: name, seats, position in the schedule grid."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    capacity = IntegerField("Capacity", validators=[Optional(), NumberRange(min=0, max=100000)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=0, max=100000)])
     position = IntegerField(
-        "Order", default=0, validators=[Optional(), NumberRange(min=0, max=10000)]
+        _l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=10000)]
     )
 
 
 class SessionTypeForm(FlaskForm):
     """A session type and its default duration in minutes."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     default_duration_minutes = IntegerField(
-        "Default duration (minutes)",
+        _l("Default duration (minutes)"),
         default=30,
         validators=[
-            InputRequired(message="Enter a whole number of minutes greater than 0."),
-            NumberRange(min=1, max=24 * 60, message="Between 1 and 1440 minutes."),
+            InputRequired(message=_l("Enter a whole number of minutes greater than 0.")),
+            NumberRange(min=1, max=24 * 60, message=_l("Between 1 and 1440 minutes.")),
         ],
     )
 
@@ -161,11 +231,11 @@ class SessionTypeForm(FlaskForm):
 class TeamInviteForm(FlaskForm):
     """Invite someone to the team by e-mail."""
 
-    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(
-        "Role",
+        _l("Role"),
         choices=[
-            choice(TeamRole.REVIEWER.value, "Reviewer"),
-            choice(TeamRole.ORGANIZER.value, "Organizer"),
+            choice(TeamRole.REVIEWER.value, _l("Reviewer")),
+            choice(TeamRole.ORGANIZER.value, _l("Organizer")),
         ],
     )

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from podium.events import queries
@@ -38,35 +39,35 @@ class MenuEntry:
     """One link of the organizer menu: an endpoint taking only ``slug``, its label, its audience."""
 
     endpoint: str
-    label: str
+    label: Any  # a lazy string (English when compared), shown in the reader's language
     audience: Audience
 
 
 # The menu, in display order. An entry whose endpoint is not installed is left out, so a
 # feature can be listed before (or without) its blueprint.
 MENU: tuple[MenuEntry, ...] = (
-    MenuEntry("events.dashboard", "Dashboard", Audience.ORGANIZER),
-    MenuEntry("cfp.orga_submissions", "Submissions", Audience.ORGANIZER),
-    MenuEntry("questions.list_questions", "Questions", Audience.ORGANIZER),
-    MenuEntry("review.orga_review", "Review", Audience.ORGANIZER),
-    MenuEntry("review.auto_assignment", "Assignment", Audience.ORGANIZER),
-    MenuEntry("review.ranking", "Ranking", Audience.ORGANIZER),
-    MenuEntry("review.decisions", "Decisions", Audience.ORGANIZER),
-    MenuEntry("mail.event_outbox", "Mail", Audience.ORGANIZER),
-    MenuEntry("schedule.editor", "Schedule", Audience.ORGANIZER),
-    MenuEntry("schedule.grid", "Visual editor", Audience.ORGANIZER),
-    MenuEntry("schedule.releases", "Releases", Audience.ORGANIZER),
-    MenuEntry("availability.orga_overview", "Availability", Audience.ORGANIZER),
-    MenuEntry("exchange.import_schedule", "Import", Audience.ORGANIZER),
-    MenuEntry("events.team", "Team", Audience.ORGANIZER),
-    MenuEntry("events.settings", "Settings", Audience.ORGANIZER),
-    MenuEntry("events.tracks", "Tracks", Audience.ORGANIZER),
-    MenuEntry("events.rooms", "Rooms", Audience.ORGANIZER),
-    MenuEntry("events.session_types", "Session types", Audience.ORGANIZER),
-    MenuEntry("agenda.widget_settings", "Widget", Audience.ORGANIZER),
-    MenuEntry("api_tokens.list_tokens", "API tokens", Audience.ORGANIZER),
-    MenuEntry("webhooks.list_endpoints", "Webhooks", Audience.ORGANIZER),
-    MenuEntry("review.list_submissions", "My reviews", Audience.REVIEWER),
+    MenuEntry("events.dashboard", _l("Dashboard"), Audience.ORGANIZER),
+    MenuEntry("cfp.orga_submissions", _l("Submissions"), Audience.ORGANIZER),
+    MenuEntry("questions.list_questions", _l("Questions"), Audience.ORGANIZER),
+    MenuEntry("review.orga_review", _l("Review"), Audience.ORGANIZER),
+    MenuEntry("review.auto_assignment", _l("Assignment"), Audience.ORGANIZER),
+    MenuEntry("review.ranking", _l("Ranking"), Audience.ORGANIZER),
+    MenuEntry("review.decisions", _l("Decisions"), Audience.ORGANIZER),
+    MenuEntry("mail.event_outbox", _l("Mail"), Audience.ORGANIZER),
+    MenuEntry("schedule.editor", _l("Schedule"), Audience.ORGANIZER),
+    MenuEntry("schedule.grid", _l("Visual editor"), Audience.ORGANIZER),
+    MenuEntry("schedule.releases", _l("Releases"), Audience.ORGANIZER),
+    MenuEntry("availability.orga_overview", _l("Availability"), Audience.ORGANIZER),
+    MenuEntry("exchange.import_schedule", _l("Import"), Audience.ORGANIZER),
+    MenuEntry("events.team", _l("Team"), Audience.ORGANIZER),
+    MenuEntry("events.settings", _l("Settings"), Audience.ORGANIZER),
+    MenuEntry("events.tracks", _l("Tracks"), Audience.ORGANIZER),
+    MenuEntry("events.rooms", _l("Rooms"), Audience.ORGANIZER),
+    MenuEntry("events.session_types", _l("Session types"), Audience.ORGANIZER),
+    MenuEntry("agenda.widget_settings", _l("Widget"), Audience.ORGANIZER),
+    MenuEntry("api_tokens.list_tokens", _l("API tokens"), Audience.ORGANIZER),
+    MenuEntry("webhooks.list_endpoints", _l("Webhooks"), Audience.ORGANIZER),
+    MenuEntry("review.list_submissions", _l("My reviews"), Audience.REVIEWER),
 )
 
 # URL rule prefixes of team pages, and who they are for.
@@ -81,9 +82,9 @@ NOT_TEAM_PAGES: frozenset[str] = frozenset({"review.confirm_page", "review.confi
 # Breadcrumb labels of pages that are not menu entries; other pages use their <title>'s first
 # part (see base.html), so a new page needs no line here.
 PAGE_LABELS: dict[str, str] = {
-    "schedule.edit_slot": "Move slot",
-    "api_tokens.create_token": "New token",
-    "webhooks.create_endpoint": "New endpoint",
+    "schedule.edit_slot": _l("Move slot"),
+    "api_tokens.create_token": _l("New token"),
+    "webhooks.create_endpoint": _l("New endpoint"),
 }
 
 
@@ -91,16 +92,17 @@ PAGE_LABELS: dict[str, str] = {
 class MenuLink:
     """A drawn menu entry: ``current`` is ``"page"`` on its own page, ``"true"`` below it."""
 
-    label: str
+    label: Any
     url: str
     current: str | None
+    endpoint: str = ""
 
 
 @dataclass(frozen=True)
 class Crumb:
     """One breadcrumb step; the last one (the page itself) has no ``url``."""
 
-    label: str
+    label: Any
     url: str | None
 
 
@@ -174,6 +176,7 @@ def build_nav(
             current=("page" if e.endpoint == endpoint else "true")
             if section is not None and e is section[0]
             else None,
+            endpoint=e.endpoint,
         )
         for e, url in links
     )

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import OperationalError
 
@@ -21,9 +22,11 @@ from podium.accounts.models import User
 from podium.cfp.models import CoSpeakerInvitation
 from podium.db import utcnow
 from podium.events.enums import RESERVED_SLUGS, TeamRole
+from podium.events.languages import is_known_content_language
 from podium.events.models import Event, EventMembership, Room, SessionType, TeamInvitation, Track
 from podium.events.times import is_valid_time_zone
 from podium.extensions import db
+from podium.i18n.locales import LANGUAGES
 from podium.mail.services import queue_mail
 
 # \Z, not $: "$" also matches before a final newline, so "#123456\n" would pass.
@@ -61,6 +64,9 @@ class EventDetails:
     is_public: bool
     description: str = ""
     url: str = ""
+    # None keeps the stored value (a form or caller that does not set it).
+    default_language: str | None = None
+    content_languages: tuple[str, ...] | None = None
 
 
 InvitationT = TypeVar("InvitationT", TeamInvitation, CoSpeakerInvitation)
@@ -86,34 +92,55 @@ def check_slug(slug: str, *, exclude_event_id: int | None = None) -> None:
     """Raise :class:`EventError` on ``slug`` unless it is well-formed, not reserved and free."""
     if not SLUG_PATTERN.match(slug):
         raise EventError(
-            "slug", "Use 1 to 80 lower-case letters, digits and hyphens (not at either end)."
+            "slug", _("Use 1 to 80 lower-case letters, digits and hyphens (not at either end).")
         )
     if slug in RESERVED_SLUGS:
-        raise EventError("slug", f"“{slug}” is reserved for Podium's own pages.")
+        raise EventError("slug", _("“%(slug)s” is reserved for Podium's own pages.", slug=slug))
     query = select(Event.id).where(Event.slug == slug)
     if exclude_event_id is not None:
         query = query.where(Event.id != exclude_event_id)
     if db.session.scalar(query) is not None:
-        raise EventError("slug", f"Another event already uses “{slug}”.")
+        raise EventError("slug", _("Another event already uses “%(slug)s”.", slug=slug))
 
 
 def check_details(details: EventDetails) -> None:
     """Raise :class:`EventError` on an unknown zone, reversed dates or reversed CfP window."""
     if not is_valid_time_zone(details.time_zone):
         raise EventError(
-            "time_zone", f"“{details.time_zone}” is not an IANA time zone (e.g. Europe/Brussels)."
+            "time_zone",
+            _(
+                "“%(zone)s” is not an IANA time zone (e.g. Europe/Brussels).",
+                zone=details.time_zone,
+            ),
         )
     if details.end_date < details.start_date:
-        raise EventError("end_date", "The last day cannot be before the first day.")
+        raise EventError("end_date", _("The last day cannot be before the first day."))
     if (details.cfp_opens_at is None) != (details.cfp_closes_at is None):
         field = "cfp_closes_at" if details.cfp_closes_at is None else "cfp_opens_at"
-        raise EventError(field, "Set both the CfP opening and closing, or neither.")
+        raise EventError(field, _("Set both the CfP opening and closing, or neither."))
     if (
         details.cfp_opens_at is not None
         and details.cfp_closes_at is not None
         and details.cfp_closes_at <= details.cfp_opens_at
     ):
-        raise EventError("cfp_closes_at", "The CfP must close after it opens.")
+        raise EventError("cfp_closes_at", _("The CfP must close after it opens."))
+    if details.default_language is not None and details.default_language not in LANGUAGES:
+        raise EventError(
+            "default_language",
+            _(
+                "Default language: “%(code)s” is not one of the listed languages.",
+                code=details.default_language[:20],
+            ),
+        )
+    for code in details.content_languages or ():
+        if not is_known_content_language(code):
+            raise EventError(
+                "content_languages",
+                _(
+                    "Languages of sessions: “%(code)s” is not one of the listed languages.",
+                    code=code[:20],
+                ),
+            )
 
 
 def _apply_details(event: Event, details: EventDetails) -> None:
@@ -126,6 +153,10 @@ def _apply_details(event: Event, details: EventDetails) -> None:
     event.is_public = details.is_public
     event.description = details.description
     event.url = details.url
+    if details.default_language is not None:
+        event.default_language = details.default_language
+    if details.content_languages is not None:
+        event.content_languages = list(details.content_languages)
 
 
 def create_event(*, slug: str, details: EventDetails, creator: User) -> Event:
@@ -167,7 +198,7 @@ def _check_unique_name(model: type, *, event: Event, name: str, exclude_id: int 
     if exclude_id is not None:
         query = query.where(model.id != exclude_id)
     if db.session.scalar(query) is not None:
-        raise EventError("name", f"“{name}” already exists in this event.")
+        raise EventError("name", _("“%(name)s” already exists in this event.", name=name))
 
 
 def save_track(*, event: Event, name: str, color: str, track: Track | None = None) -> Track:
@@ -177,7 +208,7 @@ def save_track(*, event: Event, name: str, color: str, track: Track | None = Non
         EventError: duplicate name or malformed colour.
     """
     if not COLOR_PATTERN.match(color):
-        raise EventError("color", "Use a colour like #3366cc.")
+        raise EventError("color", _("Use a colour like #3366cc."))
     _check_unique_name(Track, event=event, name=name, exclude_id=track.id if track else None)
     track = track or Track(event_id=event.id)
     track.name, track.color = name, color.lower()
@@ -195,7 +226,7 @@ def save_room(
         EventError: duplicate name or negative capacity.
     """
     if capacity is not None and capacity < 0:
-        raise EventError("capacity", "Capacity cannot be negative.")
+        raise EventError("capacity", _("Capacity cannot be negative."))
     _check_unique_name(Room, event=event, name=name, exclude_id=room.id if room else None)
     room = room or Room(event_id=event.id)
     room.name, room.capacity, room.position = name, capacity, position
@@ -217,7 +248,7 @@ def save_session_type(
         EventError: duplicate name or a duration that is not positive.
     """
     if default_duration_minutes <= 0:
-        raise EventError("default_duration_minutes", "The duration must be at least 1 minute.")
+        raise EventError("default_duration_minutes", _("The duration must be at least 1 minute."))
     _check_unique_name(
         SessionType, event=event, name=name, exclude_id=session_type.id if session_type else None
     )
@@ -252,7 +283,7 @@ def invite_team_member(
     try:
         team_role = TeamRole(role)
     except ValueError:
-        raise EventError("role", "Choose organizer or reviewer.") from None
+        raise EventError("role", _("Choose organizer or reviewer.")) from None
     address = email.strip().lower()
     holder = db.session.scalar(
         select(EventMembership.id)
@@ -264,7 +295,14 @@ def invite_team_member(
         )
     )
     if holder is not None:
-        raise EventError("email", f"{address} is already {team_role.value} of this event.")
+        raise EventError(
+            "email",
+            _(
+                "%(email)s is already %(role)s of this event.",
+                email=address,
+                role=_("organizer") if team_role is TeamRole.ORGANIZER else _("reviewer"),
+            ),
+        )
     token, token_hash = new_token()
     invitation = TeamInvitation(
         event_id=event.id,
@@ -367,8 +405,10 @@ def accept_team_invitation(
             return membership
         raise InvitationUsedError(
             "invitation",
-            "This invitation has already been used by another account, so it cannot be "
-            "accepted again. Ask the organizers for a new invitation if you still need one.",
+            _(
+                "This invitation has already been used by another account, so it cannot be "
+                "accepted again. Ask the organizers for a new invitation if you still need one."
+            ),
         )
     membership = _membership(event_id=event_id, user_id=user.id, role=role)
     if membership is None:
@@ -410,8 +450,10 @@ def remove_team_member(*, membership: EventMembership) -> None:
             if attempt == BUSY_ATTEMPTS:
                 raise EventError(
                     "membership",
-                    "The team was being changed by another request at the same moment; "
-                    "reload the page and try again.",
+                    _(
+                        "The team was being changed by another request at the same moment; "
+                        "reload the page and try again."
+                    ),
                 ) from None
         else:
             return
@@ -431,7 +473,7 @@ def _remove_membership(*, event_id: int, membership_id: int) -> None:
         )
         if organizers <= 1:
             db.session.rollback()
-            raise EventError("membership", "An event needs at least one organizer.")
+            raise EventError("membership", _("An event needs at least one organizer."))
     if role is not None:
         db.session.execute(delete(EventMembership).where(EventMembership.id == membership_id))
     db.session.commit()

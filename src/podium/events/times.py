@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from flask_babel import gettext as _
+
 from podium.db import utcnow
 
 
@@ -69,19 +71,31 @@ def local_to_utc(local: datetime, time_zone: str, *, fold: int | None = None) ->
     if not MIN_YEAR <= naive.year <= MAX_YEAR:
         # Near years 1 and 9999 the conversion to UTC (or to a visitor's zone later)
         # overflows datetime's range; no conference needs those years anyway.
-        raise LocalTimeError(f"Enter a year between {MIN_YEAR} and {MAX_YEAR}.")
+        raise LocalTimeError(
+            _("Enter a year between %(first)s and %(last)s.", first=MIN_YEAR, last=MAX_YEAR)
+        )
     instant = naive.replace(tzinfo=zone).astimezone(UTC)
     if instant.astimezone(zone).replace(tzinfo=None) != naive:
         raise LocalTimeError(
-            f"{naive:%Y-%m-%d %H:%M} does not exist in {time_zone} (DST change): clocks "
-            "skip it; enter a time before or after the change."
+            _(
+                "%(time)s does not exist in %(zone)s (DST change): clocks skip it; enter a "
+                "time before or after the change.",
+                time=naive.strftime("%Y-%m-%d %H:%M"),
+                zone=time_zone,
+            )
         )
     if is_ambiguous(naive, time_zone):
         if fold is None:
             choices = ambiguous_choices(naive, time_zone)
             raise AmbiguousLocalTimeError(
-                f"{naive:%Y-%m-%d %H:%M} happens twice in {time_zone} (clocks go back): "
-                f"choose the {choices[0][1]} or the {choices[1][1]} one.",
+                _(
+                    "%(time)s happens twice in %(zone)s (clocks go back): choose the "
+                    "%(first)s or the %(second)s one.",
+                    time=naive.strftime("%Y-%m-%d %H:%M"),
+                    zone=time_zone,
+                    first=choices[0][1],
+                    second=choices[1][1],
+                ),
                 choices,
             )
         instant = naive.replace(tzinfo=zone, fold=1 if fold else 0).astimezone(UTC)
@@ -168,7 +182,9 @@ def describe_local(instant: datetime | None, time_zone: str) -> str:
     if instant is None:
         return ""
     local = instant.astimezone(ZoneInfo(time_zone))
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname()} ({time_zone})"
+    from podium.i18n.dates import format_wall  # imported here: podium.i18n imports events
+
+    return f"{format_wall(local, 'datetime')} {local.tzname()} ({time_zone})"
 
 
 def cfp_is_open(

@@ -15,6 +15,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -41,6 +43,28 @@ from podium.extensions import db
 from podium.forms import offer_stored_time, resolve_local_time
 
 bp = Blueprint("events", __name__, template_folder="templates")
+
+# Team roles and submission states as stored, named for the reader (display only).
+ROLE_LABELS = {
+    TeamRole.ORGANIZER.value: _l("organizer"),
+    TeamRole.REVIEWER.value: _l("reviewer"),
+    "administrator": _l("administrator"),
+}
+STATE_LABELS = {
+    "draft": _l("draft"),
+    "submitted": _l("submitted"),
+    "accepted": _l("accepted"),
+    "rejected": _l("rejected"),
+    "confirmed": _l("confirmed"),
+    "declined": _l("declined"),
+    "withdrawn": _l("withdrawn"),
+    "canceled": _l("canceled"),
+}
+
+
+@bp.context_processor
+def _labels() -> dict[str, object]:
+    return {"role_labels": ROLE_LABELS, "state_labels": STATE_LABELS}
 
 
 def _organized_event(slug: str) -> Event:
@@ -73,6 +97,7 @@ def _details_from(form: EventForm) -> services.EventDetails:
             instants[name] = resolve_local_time(local, getattr(form, f"{name}_fold"), zone)
         except LocalTimeError as exc:
             raise services.EventError(name, str(exc)) from None
+    default_language, content_languages = form.languages()
     return services.EventDetails(
         name=form.name.data.strip(),
         time_zone=zone,
@@ -83,6 +108,8 @@ def _details_from(form: EventForm) -> services.EventDetails:
         is_public=bool(form.is_public.data),
         description=form.description.data or "",
         url=(form.url.data or "").strip(),
+        default_language=default_language,
+        content_languages=tuple(content_languages),
     )
 
 
@@ -112,7 +139,7 @@ def new_event():  # type: ignore[no-untyped-def]
         except services.EventError as error:
             _attach(form, error)
         else:
-            flash(f"Event “{event.name}” created.", "success")
+            flash(_("Event “%(name)s” created.", name=event.name), "success")
             return redirect(url_for("events.dashboard", slug=event.slug))
     if request.method == "POST":
         status = 400
@@ -152,7 +179,7 @@ def settings(slug: str):  # type: ignore[no-untyped-def]
         except services.EventError as error:
             _attach(form, error)
         else:
-            flash("Settings saved.", "success")
+            flash(_("Settings saved."), "success")
             return redirect(url_for("events.settings", slug=event.slug))
     status = 400 if request.method == "POST" else 200
     return render_template("events/event_form.html", form=form, event=event), status
@@ -166,7 +193,7 @@ class CatalogKind:
     """How one kind of event item is listed, edited and saved."""
 
     endpoint: str
-    title: str
+    title: Any  # a lazy string: named in the reader's language
     model: type
     form: type[FlaskForm]
     columns: tuple[str, ...]
@@ -200,11 +227,13 @@ class CatalogKind:
 
 
 KINDS = {
-    "tracks": CatalogKind("events.tracks", "Tracks", Track, TrackForm, ("name", "color")),
-    "rooms": CatalogKind("events.rooms", "Rooms", Room, RoomForm, ("name", "capacity", "position")),
+    "tracks": CatalogKind("events.tracks", _l("Tracks"), Track, TrackForm, ("name", "color")),
+    "rooms": CatalogKind(
+        "events.rooms", _l("Rooms"), Room, RoomForm, ("name", "capacity", "position")
+    ),
     "session-types": CatalogKind(
         "events.session_types",
-        "Session types",
+        _l("Session types"),
         SessionType,
         SessionTypeForm,
         ("name", "default_duration_minutes"),
@@ -255,7 +284,7 @@ def catalog(slug: str, path: str):  # type: ignore[no-untyped-def]
         except services.EventError as error:
             _attach(form, error)
         else:
-            flash("Added.", "success")
+            flash(_("Added."), "success")
             return redirect(url_for(kind.endpoint, slug=slug))
     return _render_catalog(event, path, add_form=form, status=400)
 
@@ -272,7 +301,7 @@ def catalog_update(slug: str, path: str, item_id: int):  # type: ignore[no-untyp
         except services.EventError as error:
             _attach(form, error)
         else:
-            flash("Saved.", "success")
+            flash(_("Saved."), "success")
             return redirect(url_for(kind.endpoint, slug=slug))
     return _render_catalog(event, path, failed=(item.id, form), status=400)
 
@@ -282,7 +311,7 @@ def catalog_delete(slug: str, path: str, item_id: int):  # type: ignore[no-untyp
     event = _organized_event(slug)
     kind = KINDS[path]
     services.delete_catalog_item(item=_catalog_item(event, kind, item_id))
-    flash("Deleted.", "success")
+    flash(_("Deleted."), "success")
     return redirect(url_for(kind.endpoint, slug=slug))
 
 
@@ -339,7 +368,9 @@ def team(slug: str):  # type: ignore[no-untyped-def]
         except services.EventError as error:
             _attach(form, error)
         else:
-            flash(f"Invitation sent to {form.email.data.strip().lower()}.", "success")
+            flash(
+                _("Invitation sent to %(email)s.", email=form.email.data.strip().lower()), "success"
+            )
             return redirect(url_for("events.team", slug=slug))
     return _render_team(event, form, status=400)
 
@@ -356,7 +387,7 @@ def remove_member(slug: str, membership_id: int):  # type: ignore[no-untyped-def
     except services.EventError as error:
         flash(error.message, "error")
         return _render_team(event, TeamInviteForm(formdata=None), status=409)
-    flash("Removed from the team.", "success")
+    flash(_("Removed from the team."), "success")
     return redirect(url_for("events.team", slug=slug))
 
 
@@ -368,7 +399,7 @@ def revoke_invitation(slug: str, invitation_id: int):  # type: ignore[no-untyped
     if invitation is None or invitation.event_id != event.id or invitation.accepted_at:
         abort(404)
     services.revoke_team_invitation(invitation=invitation)
-    flash("Invitation revoked.", "success")
+    flash(_("Invitation revoked."), "success")
     return redirect(url_for("events.team", slug=slug))
 
 
@@ -378,7 +409,7 @@ def accept_team_invitation(token: str):  # type: ignore[no-untyped-def]
     require_login()
     invitation = services.find_team_invitation(token)
     if invitation is None:
-        abort(404, "This invitation link is unknown, expired or already used.")
+        abort(404, _("This invitation link is unknown, expired or already used."))
     event = db.session.get(Event, invitation.event_id)
     if request.method == "POST":
         role = invitation.role
@@ -387,7 +418,14 @@ def accept_team_invitation(token: str):  # type: ignore[no-untyped-def]
         except services.InvitationUsedError as error:
             # Another account accepted the same link a moment earlier.
             abort(409, error.message)
-        flash(f"You joined the team of {event.name} as {role}.", "success")
+        flash(
+            _(
+                "You joined the team of %(event)s as %(role)s.",
+                event=event.name,
+                role=ROLE_LABELS.get(role, role),
+            ),
+            "success",
+        )
         # A reviewer cannot open the organizer pages: send them to their review list.
         if role == TeamRole.REVIEWER and "review.list_submissions" in (current_app.view_functions):
             return redirect(url_for("review.list_submissions", slug=event.slug))

@@ -19,8 +19,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from podium.events import colors
+from podium.events.languages import primary_code
 from podium.events.times import local_time_label, offset_label, range_needs_offsets
 from podium.exchange.schedule_data import DayData, PersonData, ScheduleData, SessionData
+from podium.i18n.dates import format_wall
 from podium.program import search
 
 BLOCKS_KEY = "podium_blocks"  # see podium.schedule.services.BLOCKS_KEY
@@ -144,12 +146,24 @@ class ProgramData:
             return self.days[0] if self.days else None
         return next((d for d in self.days if d.date == date), None)
 
-    def day_items(self, date: dt.date) -> list[tuple[str, SessionData | Block]]:
+    def languages(self) -> list[str]:
+        """The languages the release's sessions are held in (primary codes such as "de",
+        sorted); sessions without a language add none."""
+        return sorted({primary_code(s.language) for s in self.sessions_by_guid.values()} - {""})
+
+    def day_items(
+        self, date: dt.date, language: str | None = None
+    ) -> list[tuple[str, SessionData | Block]]:
         """Sessions and blocks of the conference day ``date`` in start order, as
         ``("session", SessionData)`` / ``("block", Block)`` pairs; at the same start a block
-        (a break for every room) comes first, sessions keep their room order."""
+        (a break for every room) comes first, sessions keep their room order. With
+        ``language`` (a primary code), only the sessions held in it (blocks stay)."""
         blocks = [("block", b) for b in self.blocks_by_day.get(date, [])]
-        sessions = [("session", s) for s in self.sessions_by_day.get(date, [])]
+        sessions = [
+            ("session", s)
+            for s in self.sessions_by_day.get(date, [])
+            if language is None or primary_code(s.language) == language
+        ]
         return sorted(  # stable: each list is already in order
             [*blocks, *sessions], key=lambda pair: (pair[1].start_utc, pair[0] != "block")
         )
@@ -299,10 +313,17 @@ class DayGrid:
     unplaced_blocks: list[Block]
 
 
-def day_grid(program: ProgramData, day: DayData, tz: ZoneInfo) -> DayGrid:
+def day_grid(
+    program: ProgramData, day: DayData, tz: ZoneInfo, language: str | None = None
+) -> DayGrid:
     """Lay out ``day`` with labels in ``tz``; rows are uniform UTC steps, so a DST change
-    inside the day shows as a jump (or repeat) in the labels, never a shifted session."""
-    sessions = program.sessions_by_day.get(day.date, [])
+    inside the day shows as a jump (or repeat) in the labels, never a shifted session.
+    With ``language`` (a primary code), only the sessions held in it (blocks stay)."""
+    sessions = [
+        s
+        for s in program.sessions_by_day.get(day.date, [])
+        if language is None or primary_code(s.language) == language
+    ]
     blocks = program.blocks_by_day.get(day.date, [])
     room_blocks = [b for b in blocks if b.room is not None]
     all_room_blocks = [b for b in blocks if b.room is None]
@@ -438,7 +459,9 @@ def local_range(start: dt.datetime, end: dt.datetime, tz: ZoneInfo, day: dt.date
 
     def part(value: dt.datetime, *, force: bool = False) -> str:
         named = force or (day is not None and value.date() != day)
-        text = (value.strftime("%a ") if named else "") + value.strftime("%H:%M")
+        text = (format_wall(value, "weekday_short") + " " if named else "") + value.strftime(
+            "%H:%M"
+        )
         return f"{text} ({offset_label(value)})" if offsets else text
 
     # "Sun 18:00-18:00" would read as a zero-length range: once the start names its weekday,
@@ -451,10 +474,10 @@ def local_when(start: dt.datetime, end: dt.datetime, tz: ZoneInfo) -> str:
     """``"Saturday 01 February 2025, 10:30-11:00"`` (en dash); the end carries its own date when the
     session ends on another local day (it crosses midnight)."""
     a, b = start.astimezone(tz), end.astimezone(tz)
-    text = a.strftime("%A %d %B %Y, %H:%M")
+    text = format_wall(a, "day_time")
     # On a DST night each end names its UTC offset, so 02:30-02:30 reads as the hour it is.
     offsets = range_needs_offsets(start, end, tz.key)
     a_off, b_off = (f" ({offset_label(a)})", f" ({offset_label(b)})") if offsets else ("", "")
     if b.date() != a.date():
-        return f"{text}{a_off} {DASH} {b.strftime('%A %d %B %Y, %H:%M')}{b_off}"
+        return f"{text}{a_off} {DASH} {format_wall(b, 'day_time')}{b_off}"
     return f"{text}{a_off}{DASH}{b.strftime('%H:%M')}{b_off}"

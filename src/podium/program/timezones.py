@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from flask_babel import gettext as _
+
 
 class UnknownTimeZone(ValueError):
     """``?tz=`` named no IANA zone; the message names the parameter and the value."""
@@ -36,7 +38,11 @@ def resolve(requested: str | None, default: str) -> tuple[str, bool]:
     if name not in _known():
         shown = name if len(name) <= 64 else name[:61] + "..."
         raise UnknownTimeZone(
-            f"The tz parameter {shown!r} is not a time zone name; use an IANA name such as "
-            f"Europe/Brussels or America/New_York, or leave it out for {default}."
+            _(
+                "The tz parameter %(value)s is not a time zone name; use an IANA name such as "
+                "Europe/Brussels or America/New_York, or leave it out for %(default)s.",
+                value=repr(shown),
+                default=default,
+            )
         )
     return name, True

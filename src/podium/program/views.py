@@ -15,17 +15,19 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, session
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from podium.agenda import queries as agenda_queries
 from podium.agenda.stars import STAR_VIEWS, mark_stars, stars_tag
+from podium.events.languages import language_name, primary_code
 from podium.events.permissions import is_organizer
 from podium.exchange.frab_xml import write_frab_xml
 from podium.exchange.ical import write_ical_person, write_ical_program, write_ical_session
 from podium.exchange.schedule_json import write_schedule_json
 from podium.exchange.schedule_v2 import write_schedule_v2
-from podium.i18n.dates import current_language
+from podium.i18n.dates import current_language, format_wall
 from podium.program import queries, timezones
 from podium.program.cache import caches
 from podium.program.http import accepts_gzip, cached_body, gzip_body, is_fresh, variant_tag
@@ -81,35 +83,51 @@ def schedule(slug: str) -> Any:
     head = _head(slug)
     tz_name, visitor = _tz(head)
     day_param = request.args.get("day", "")
+    language = _language()
 
     def build(program: ProgramData) -> tuple[str, str]:
         day = _day_or_404(program, day_param)
-        grid = day_grid(program, day, timezones.zone_info(tz_name)) if day else None
+        _language_or_404(program, language)
+        zone = timezones.zone_info(tz_name)
+        grid = day_grid(program, day, zone, language or None) if day else None
+        keep = {"day": day_param} if day_param else {}
+        keep |= {"language": language} if language else {}
         html = render_template(
             "program/schedule.html",
-            **_common(head, program, tz_name, visitor, {"day": day_param} if day_param else None),
+            **_common(head, program, tz_name, visitor, keep or None),
             day=day,
             grid=grid,
+            language=language,
         )
-        title = f"Schedule, {day.date.strftime('%A %d %B')}" if day else "Schedule"
+        title = (
+            _("Schedule, %(day)s", day=format_wall(day.date, "day_month")) if day else _("Schedule")
+        )
         return title, html
 
-    return _page(head, "schedule", (tz_name, day_param), build)
+    return _page(head, "schedule", (tz_name, day_param, language), build)
 
 
 @bp.get("/<slug>/schedule/list")
 def schedule_list(slug: str) -> Any:
-    """Every session as a list, grouped by conference day."""
+    """Every session as a list, grouped by conference day; ``?language=de`` keeps the
+    sessions held in that language (404 for a language no session of the release is in)."""
     head = _head(slug)
     tz_name, visitor = _tz(head)
+    language = _language()
 
     def build(program: ProgramData) -> tuple[str, str]:
+        _language_or_404(program, language)
+        keep = {"language": language} if language else None
         html = render_template(
-            "program/schedule_list.html", **_common(head, program, tz_name, visitor)
+            "program/schedule_list.html",
+            **_common(head, program, tz_name, visitor, keep),
+            language=language,
         )
-        return "Schedule (list)", html
+        if language:
+            return _("Schedule (list), %(language)s", language=language_name(language)), html
+        return _("Schedule (list)"), html
 
-    return _page(head, "list", (tz_name,), build)
+    return _page(head, "list", (tz_name, language), build)
 
 
 @bp.get("/<slug>/sessions/<guid>", endpoint="session")
@@ -123,7 +141,7 @@ def session_page(slug: str, guid: str) -> Any:
     def build(program: ProgramData) -> tuple[str, str]:
         item = program.sessions_by_guid.get(guid)
         if item is None:
-            abort(404, description="There is no such session in the published schedule.")
+            abort(404, description=_("There is no such session in the published schedule."))
         html = render_template(
             "program/session.html",
             **_common(head, program, tz_name, visitor),
@@ -153,7 +171,7 @@ def speakers(slug: str) -> Any:
             entries=program.speaker_list(query),
             total=len(program.speaker_list()),
         )
-        return f"Speakers: {query}" if query else "Speakers", html
+        return (_("Speakers: %(query)s", query=query) if query else _("Speakers")), html
 
     return _page(head, "speakers", (tz_name, query), build)
 
@@ -169,7 +187,7 @@ def speaker(slug: str, ref: str) -> Any:
     def build(program: ProgramData) -> tuple[str, str]:
         person = program.speakers.get(ref)
         if person is None:
-            abort(404, description="There is no such speaker in the published schedule.")
+            abort(404, description=_("There is no such speaker in the published schedule."))
         html = render_template(
             "program/speaker.html",
             **_common(head, program, tz_name, visitor),
@@ -197,7 +215,7 @@ def search(slug: str) -> Any:
             query=query,
             results=program.search(query),
         )
-        return f"Search: {query}" if query else "Search", html
+        return (_("Search: %(query)s", query=query) if query else _("Search")), html
 
     return _page(head, "search", (tz_name, query), build)
 
@@ -216,7 +234,7 @@ def releases(slug: str) -> Any:
             tz_arg=None,
             releases=queries.releases_of(head.event_id),
         )
-        return "Releases", html
+        return _("Releases"), html
 
     return _page(head, "releases", (), build)
 
@@ -292,7 +310,7 @@ def session_ics(slug: str, guid: str) -> Response:
 
     def build(program: ProgramData) -> bytes:
         if guid not in program.sessions_by_guid:
-            abort(404, description="There is no such session in the published schedule.")
+            abort(404, description=_("There is no such session in the published schedule."))
         return write_ical_session(program.data, guid, stamp=head.published_at)
 
     return _export(head, ("ics-session", guid), build, ICAL_TYPE, f"{guid}.ics")
@@ -305,7 +323,7 @@ def speaker_ics(slug: str, ref: str) -> Response:
     def build(program: ProgramData) -> bytes:
         person = program.speakers.get(ref)
         if person is None:
-            abort(404, description="There is no such speaker in the published schedule.")
+            abort(404, description=_("There is no such speaker in the published schedule."))
         return write_ical_person(program.data, person, stamp=head.published_at)
 
     return _export(head, ("ics-speaker", ref), build, ICAL_TYPE, f"{ref}.ics")
@@ -317,11 +335,11 @@ def speaker_ics(slug: str, ref: str) -> Response:
 def _head(slug: str) -> ProgramHead:
     head = queries.program_head(slug)
     if head is None:
-        abort(404, description=f"There is no event {slug!r}.")
+        abort(404, description=_("There is no event %(slug)s.", slug=repr(slug)))
     # A private event's program is visible to its organizers only (to check it before
     # opening it); everyone else must not learn that it exists.
     if not head.is_public and not is_organizer(current_user, queries.event_row(head.event_id)):
-        abort(404, description=f"There is no event {slug!r}.")
+        abort(404, description=_("There is no event %(slug)s.", slug=repr(slug)))
     return head
 
 
@@ -329,8 +347,40 @@ def _query() -> str:
     """The ``q`` argument, stripped; 400 when longer than ``MAX_QUERY_LENGTH``."""
     query = request.args.get("q", "").strip()
     if len(query) > MAX_QUERY_LENGTH:
-        abort(400, description=f"The q parameter is longer than {MAX_QUERY_LENGTH} characters.")
+        abort(
+            400,
+            description=_(
+                "The q parameter is longer than %(max)s characters.", max=MAX_QUERY_LENGTH
+            ),
+        )
     return query
+
+
+def _language() -> str:
+    """The ``language`` argument as a primary language code ("de"), or "" when absent;
+    400 for something that is no language code."""
+    raw = request.args.get("language", "").strip()
+    code = primary_code(raw)
+    if raw and not (code.isascii() and code.isalpha() and 2 <= len(code) <= 3):
+        abort(
+            400,
+            description=_(
+                "The language parameter %(value)s is not a language code like de or fr.",
+                value=repr(raw[:20]),
+            ),
+        )
+    return code
+
+
+def _language_or_404(program: ProgramData, language: str) -> None:
+    if language and language not in program.languages():
+        abort(
+            404,
+            description=_(
+                "No session of the published schedule is held in the language “%(code)s”.",
+                code=language,
+            ),
+        )
 
 
 def _tz(head: ProgramHead) -> tuple[str, bool]:
@@ -363,6 +413,7 @@ def _common(
         "local_when": lambda a, b: local_when(a, b, zone),
         "speaker_ref": speaker_ref,
         "tz_keep": keep or {},
+        "language_name": language_name,
     }
 
 
@@ -372,10 +423,15 @@ def _day_or_404(program: ProgramData, raw: str) -> Any:
     try:
         wanted = dt.date.fromisoformat(raw)
     except ValueError:
-        abort(400, description=f"The day parameter {raw[:20]!r} is not a date like 2025-02-01.")
+        abort(
+            400,
+            description=_(
+                "The day parameter %(value)s is not a date like 2025-02-01.", value=repr(raw[:20])
+            ),
+        )
     day = program.day(wanted)
     if day is None:
-        abort(404, description=f"The schedule has no day {wanted.isoformat()}.")
+        abort(404, description=_("The schedule has no day %(day)s.", day=wanted.isoformat()))
     return day
 
 
@@ -487,7 +543,7 @@ def _export(
 ) -> Response:
     """Serve an export of the latest release from the cache, or 304, or 404 if unpublished."""
     if head.release_id is None:
-        abort(404, description="This event has not published a schedule yet.")
+        abort(404, description=_("This event has not published a schedule yet."))
     gzipped = accepts_gzip()
     etag = (
         f"{head.release_key}-{'-'.join(variant)}"

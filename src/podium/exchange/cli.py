@@ -89,7 +89,7 @@ def import_schedule_command(
             _(
                 "not published yet: the public program shows nothing new until you publish at "
                 "%(url)s (or re-run with --publish)",
-                url=f"{base}/orga/{result.event_slug}/schedule/",
+                url=base + "/orga/" + result.event_slug + "/schedule/",
             )
         )
 

@@ -72,7 +72,7 @@ class DuplicateGuid:
             "file: imported as a separate session with guid %(new_guid)s",
             guid=self.guid,
             title=repr(self.title),
-            start=f"{self.start_utc:%Y-%m-%d %H:%M}",
+            start=self.start_utc.strftime("%Y-%m-%d %H:%M"),
             new_guid=self.new_guid,
         )
 

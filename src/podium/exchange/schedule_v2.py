@@ -184,7 +184,7 @@ class _Reader:
                     _(
                         "guid %(guid)s was already used by %(other)s",
                         guid=session.guid,
-                        other=f"schedule.events[{guids[session.guid]}]",
+                        other="schedule.events[" + str(guids[session.guid]) + "]",
                     ),
                 )
             guids[session.guid] = index

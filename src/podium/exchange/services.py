@@ -169,7 +169,7 @@ class ImportResult:
                 _(
                     "%(title)s at %(start)s UTC",
                     title=repr(_fit(d.title, 80)),
-                    start=f"{d.start_utc:%Y-%m-%d %H:%M}",
+                    start=d.start_utc.strftime("%Y-%m-%d %H:%M"),
                 )
                 for d in self.duplicate_guids
             )
@@ -371,8 +371,8 @@ class _Importer:
             notes.append(
                 _(
                     "the event's days changed from %(old)s to %(new)s, as the file says",
-                    old=f"{event.start_date} - {event.end_date}",
-                    new=f"{conf.start_date} - {conf.end_date}",
+                    old=" - ".join((str(event.start_date), str(event.end_date))),
+                    new=" - ".join((str(conf.start_date), str(conf.end_date))),
                 )
             )
         # First, so the web form's one-line flash shows them before any skipped link.

@@ -39,7 +39,7 @@ def slot_or_404(event: Event, slot_id: int) -> Slot:
     """The slot ``slot_id`` of ``event`` (404 for another event's slot)."""
     slot = db.session.get(Slot, slot_id)
     if slot is None or slot.event_id != event.id:
-        abort(404, description="There is no such slot in this event.")
+        abort(404, description=_("There is no such slot in this event."))
     return slot
 
 

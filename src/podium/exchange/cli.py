@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from podium.exchange.errors import ScheduleImportError
@@ -48,13 +49,13 @@ def import_schedule_command(
     except ScheduleImportError as exc:
         click.echo(f"podium import-schedule: {file}: {exc}", err=True)
         if exc.suggested_zone:
-            click.echo(f"  try: --time-zone {exc.suggested_zone}", err=True)
+            click.echo(_("  try: --time-zone %(zone)s", zone=exc.suggested_zone), err=True)
         sys.exit(1)
     click.echo(result.summary())
     for line in result.warnings[:_SHOWN_WARNINGS]:
         click.echo(f"  {line}")
     if len(result.warnings) > _SHOWN_WARNINGS:
-        click.echo(f"  ... and {len(result.warnings) - _SHOWN_WARNINGS} more")
+        click.echo(_("  ... and %(n)s more", n=len(result.warnings) - _SHOWN_WARNINGS))
     if publish:
         event = db.session.scalar(select(Event).where(Event.slug == result.event_slug))
         try:
@@ -63,22 +64,33 @@ def import_schedule_command(
             # Re-running the same import is normal; an identical release would only make
             # schedule apps fetch a "new" schedule with nothing new in it.
             click.echo(
-                f"not published: the schedule is unchanged since release {exc.version}, "
-                f"which stays current"
+                _(
+                    "not published: the schedule is unchanged since release %(version)s, "
+                    "which stays current",
+                    version=exc.version,
+                )
             )
         else:
-            click.echo(f"published as release {release.version}")
+            click.echo(_("published as release %(version)s", version=release.version))
     else:
         event = db.session.scalar(select(Event).where(Event.slug == result.event_slug))
         current = unchanged_release(event)
         if current is not None:
-            click.echo(f"nothing to publish: the schedule is the same as release {current.version}")
+            click.echo(
+                _(
+                    "nothing to publish: the schedule is the same as release %(version)s",
+                    version=current.version,
+                )
+            )
             return
         # Without this line the import looks finished while the public program stays empty.
         base = current_app.config["BASE_URL"].rstrip("/")
         click.echo(
-            f"not published yet: the public program shows nothing new until you publish at "
-            f"{base}/orga/{result.event_slug}/schedule/ (or re-run with --publish)"
+            _(
+                "not published yet: the public program shows nothing new until you publish at "
+                "%(url)s (or re-run with --publish)",
+                url=base + "/orga/" + result.event_slug + "/schedule/",
+            )
         )
 
 

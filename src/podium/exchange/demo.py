@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 from importlib.resources import files
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from podium.events.models import Event
@@ -41,7 +42,11 @@ def load_demo_event() -> str:
     if event is not None:
         slots = db.session.scalar(select(func.count(Slot.id)).where(Slot.event_id == event.id))
         if slots:
-            return f"Demo event {DEMO_EVENT_SLUG} is already loaded ({slots} scheduled sessions)."
+            return _(
+                "Demo event %(slug)s is already loaded (%(n)s scheduled sessions).",
+                slug=DEMO_EVENT_SLUG,
+                n=slots,
+            )
     result = import_schedule(
         data=demo_schedule(), event_slug=DEMO_EVENT_SLUG, actor=None, make_public=True
     )
@@ -49,7 +54,9 @@ def load_demo_event() -> str:
     release = publish_release(
         event=event, actor=None, comment="Imported from FOSDEM's public schedule"
     )
-    return (
-        f"Demo event loaded from the bundled FOSDEM 2025 schedule: {result.summary()}; "
-        f"published as release {release.version}"
+    return _(
+        "Demo event loaded from the bundled FOSDEM 2025 schedule: %(summary)s; published as "
+        "release %(version)s",
+        summary=result.summary(),
+        version=release.version,
     )

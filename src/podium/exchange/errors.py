@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 
 class ScheduleImportError(ValueError):
     """A schedule document could not be read.
@@ -20,13 +22,20 @@ class ScheduleImportError(ValueError):
         line: int | None = None,
         suggested_zone: str | None = None,
     ):
-        parts = []
-        if element:
-            parts.append(element)
-        if line:
-            parts.append(f"on line {line}")
-        prefix = " ".join(parts)
-        super().__init__(f"{prefix}: {message}" if prefix else message)
+        if element and line:
+            text = _(
+                "%(element)s on line %(line)s: %(message)s",
+                element=element,
+                line=line,
+                message=message,
+            )
+        elif line:
+            text = _("on line %(line)s: %(message)s", line=line, message=message)
+        elif element:
+            text = f"{element}: {message}"
+        else:
+            text = message
+        super().__init__(text)
         self.element = element
         self.line = line
         self.reason = message

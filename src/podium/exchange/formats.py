@@ -16,6 +16,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from lxml import etree
 
 from podium.exchange.errors import ScheduleImportError
@@ -49,7 +51,7 @@ def detect_format(raw: bytes) -> str:
     """
     head = raw.lstrip(_BOM_AND_SPACE)
     if not head:
-        raise ScheduleImportError("the file is empty", element="document")
+        raise ScheduleImportError(_("the file is empty"), element="document")
     if head[:15].upper() == b"BEGIN:VCALENDAR":
         return "icalendar"
     if head[:1] in (b"{", b"["):
@@ -80,9 +82,15 @@ def parse_any(raw: bytes, *, time_zone: str | None = None) -> ScheduleData:
         found = count_events(raw, kind)
         if found:
             raise ScheduleImportError(
-                f"the file holds {plural(found, 'event')} but none could be read: its layout "
-                f"({describe_layout(raw, kind)}) is not {FORMAT_NAMES[kind]} as Podium "
-                "reads it, so nothing was imported",
+                ngettext(
+                    "the file holds %(num)d event but none could be read: its layout "
+                    "(%(layout)s) is not %(format)s as Podium reads it, so nothing was imported",
+                    "the file holds %(num)d events but none could be read: its layout "
+                    "(%(layout)s) is not %(format)s as Podium reads it, so nothing was imported",
+                    found,
+                    layout=describe_layout(raw, kind),
+                    format=FORMAT_NAMES[kind],
+                ),
                 element="document",
             )
     return data.replace(warnings=(*data.warnings, *_common_warnings(data)))
@@ -97,13 +105,27 @@ def _check_json_layout(raw: bytes) -> None:
     if isinstance(schedule, dict) and isinstance(schedule.get("conference"), dict):
         return
     found = count_events(raw, "schedule-json")
-    held = f"holds {plural(found, 'event')} but " if found else ""
-    raise ScheduleImportError(
-        f"the file {held}is not a schedule Podium reads: expected schedule JSON "
-        '({"schedule": {"conference": {"days": [...]}}}) or schedule JSON version 2 '
-        f'({{"schedule": {{"events": [...]}}}}), found {describe_layout(raw, "schedule-json")}',
-        element="document",
-    )
+    expected = {
+        "v1": '{"schedule": {"conference": {"days": [...]}}}',
+        "v2": '{"schedule": {"events": [...]}}',
+        "layout": describe_layout(raw, "schedule-json"),
+    }
+    if found:
+        message = ngettext(
+            "the file holds %(num)d event but is not a schedule Podium reads: expected "
+            "schedule JSON (%(v1)s) or schedule JSON version 2 (%(v2)s), found %(layout)s",
+            "the file holds %(num)d events but is not a schedule Podium reads: expected "
+            "schedule JSON (%(v1)s) or schedule JSON version 2 (%(v2)s), found %(layout)s",
+            found,
+            **expected,
+        )
+    else:
+        message = _(
+            "the file is not a schedule Podium reads: expected schedule JSON (%(v1)s) or "
+            "schedule JSON version 2 (%(v2)s), found %(layout)s",
+            **expected,
+        )
+    raise ScheduleImportError(message, element="document")
 
 
 def _reader(kind: str) -> Any:
@@ -128,9 +150,11 @@ def _reader(kind: str) -> Any:
 def _common_warnings(data: ScheduleData) -> Iterator[str]:
     for session in data.sessions:
         if session.duration_minutes == 0:
-            yield (
-                f"session {session.guid} ({session.title[:80]!r}) lasts 0 minutes; "
-                "it was imported as a zero-length slot"
+            yield _(
+                "session %(guid)s (%(title)s) lasts 0 minutes; it was imported as a zero-length "
+                "slot",
+                guid=session.guid,
+                title=repr(session.title[:80]),
             )
 
 

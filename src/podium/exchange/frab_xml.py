@@ -23,6 +23,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
 from lxml import etree
 
 from podium.exchange.errors import ScheduleImportError
@@ -99,7 +100,7 @@ def _parse_document(source: bytes | str) -> etree._Element:
         position = raw.find(marker)
         if position >= 0:
             raise ScheduleImportError(
-                "document type declarations and entities are not accepted in schedule.xml",
+                _("document type declarations and entities are not accepted in schedule.xml"),
                 element=f"<{marker[1:].decode()}>",
                 line=raw.count(b"\n", 0, position) + 1,
             )
@@ -116,19 +117,21 @@ def _parse_document(source: bytes | str) -> etree._Element:
         root = etree.fromstring(raw, parser)
     except etree.XMLSyntaxError as exc:
         raise ScheduleImportError(
-            f"not well-formed XML: {exc.msg}", element="document", line=exc.lineno
+            _("not well-formed XML: %(reason)s", reason=exc.msg),
+            element="document",
+            line=exc.lineno,
         ) from exc
     docinfo = root.getroottree().docinfo
     # Catches declarations the byte scan cannot see (UTF-16 documents).
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         raise ScheduleImportError(
-            "document type declarations and entities are not accepted in schedule.xml",
+            _("document type declarations and entities are not accepted in schedule.xml"),
             element="<!DOCTYPE>",
             line=1,
         )
     if root.tag != "schedule":
         raise ScheduleImportError(
-            f"the root element is <{root.tag}>, expected <schedule>",
+            _("the root element is <%(tag)s>, expected <schedule>", tag=root.tag),
             element=f"<{root.tag}>",
             line=root.sourceline,
         )
@@ -210,19 +213,24 @@ class _Reader:
         derived = zone_name_for_offsets(offsets)
         if derived:
             return derived
-        seen = ", ".join(sorted({_format_offset(o) for o in offsets})) or "none"
+        seen = ", ".join(sorted({_format_offset(o) for o in offsets})) or _("none")
         city = _text(self.conf_el, "city")
         proposal = zone_for_city(city)
-        hint = (
-            f"; its <city> {city!r} suggests {proposal}: choose that time zone"
-            if proposal
-            else "; add <time_zone_name> or pass a time zone"
-        )
-        error = _fail(
-            self.conf_el,
-            f"no <time_zone_name>, and the UTC offsets in the file ({seen}) do not determine "
-            f"one{hint}",
-        )
+        if proposal:
+            message = _(
+                "no <time_zone_name>, and the UTC offsets in the file (%(seen)s) do not "
+                "determine one; its <city> %(city)s suggests %(zone)s: choose that time zone",
+                seen=seen,
+                city=repr(city),
+                zone=proposal,
+            )
+        else:
+            message = _(
+                "no <time_zone_name>, and the UTC offsets in the file (%(seen)s) do not "
+                "determine one; add <time_zone_name> or pass a time zone",
+                seen=seen,
+            )
+        error = _fail(self.conf_el, message)
         error.suggested_zone = proposal
         raise error
 
@@ -247,7 +255,7 @@ class _Reader:
     def _bad_zone(self, name: str, element: etree._Element | None) -> str:
         raise _fail(
             element if element is not None else self.conf_el,
-            f"{name!r} is not an IANA time zone name",
+            _("%(name)s is not an IANA time zone name", name=repr(name)),
         )
 
     def _offsets(self) -> Iterable[dt.timedelta]:
@@ -266,7 +274,10 @@ class _Reader:
         try:
             parsed = dt.datetime.fromisoformat(value)
         except ValueError as exc:
-            raise _fail(element, f"{what} {value!r} is not an ISO 8601 date-time") from exc
+            raise _fail(
+                element,
+                _("%(what)s %(value)s is not an ISO 8601 date-time", what=what, value=repr(value)),
+            ) from exc
         problem = date_out_of_range(parsed)
         if problem:
             raise _fail(element, f"{what} {problem}")
@@ -280,7 +291,9 @@ class _Reader:
             try:
                 return parse_hhmm(change_el.text or "")
             except ValueError as exc:
-                raise _fail(change_el, f"{change_el.text!r} is not HH:MM") from exc
+                raise _fail(
+                    change_el, _("%(value)s is not HH:MM", value=repr(change_el.text))
+                ) from exc
         return derive_day_change(
             (self._local(day, "start"), self._local(day, "end")) for day in self.day_els
         )
@@ -303,7 +316,9 @@ class _Reader:
         try:
             date = dt.date.fromisoformat((day.get("date") or "").strip())
         except ValueError as exc:
-            raise _fail(day, f"date {day.get('date')!r} is not a YYYY-MM-DD date") from exc
+            raise _fail(
+                day, _("date %(value)s is not a YYYY-MM-DD date", value=repr(day.get("date")))
+            ) from exc
         problem = date_out_of_range(date)
         if problem:
             raise _fail(day, f"date {problem}")
@@ -322,7 +337,7 @@ class _Reader:
         start = _conference_date(self.conf_el, "start")
         end = _conference_date(self.conf_el, "end") or start
         if start is None or end is None:
-            raise _fail(self.conf_el, "no <day> elements and no <start> date")
+            raise _fail(self.conf_el, _("no <day> elements and no <start> date"))
         return start, max(start, end)
 
     # -- sessions ----------------------------------------------------------------------
@@ -372,10 +387,10 @@ class _Reader:
         local_id = _event_id(event)
         title = clean_line(_child_text(children, "title"))
         if not title:
-            raise _fail(children.get("title", event), "the event has no title")
+            raise _fail(children.get("title", event), _("the event has no title"))
         room = block_name or clean_line(_child_text(children, "room"))
         if not room:
-            raise _fail(children.get("room", event), "the event has no room")
+            raise _fail(children.get("room", event), _("the event has no room"))
         persons_el = children.get("persons")
         recording = children.get("recording")
         optout = _text(recording, "optout").lower() if recording is not None else ""
@@ -422,11 +437,13 @@ class _Reader:
             return self._instant(date_el.text, date_el, "date")
         start_el = children.get("start")
         if start_el is None or not (start_el.text or "").strip():
-            raise _fail(event, "the event has neither a <date> date-time nor a <start> time")
+            raise _fail(event, _("the event has neither a <date> date-time nor a <start> time"))
         try:
             start = parse_hhmm(start_el.text or "")
         except ValueError as exc:
-            raise _fail(start_el, f"{start_el.text!r} is not a HH:MM time") from exc
+            raise _fail(
+                start_el, _("%(value)s is not a HH:MM time", value=repr(start_el.text))
+            ) from exc
         # Without a full <date>, a start before the day change is after midnight of the day.
         calendar_day = day_date + dt.timedelta(days=1 if start < day_change else 0)
         return dt.datetime.combine(calendar_day, start, tzinfo=self.tz).astimezone(dt.UTC)
@@ -465,7 +482,7 @@ def _conference_date(conf: etree._Element, tag: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text[:10])
     except ValueError as exc:
-        raise _fail(conf.find(tag), f"{text!r} is not a date") from exc
+        raise _fail(conf.find(tag), _("%(value)s is not a date", value=repr(text))) from exc
 
 
 def _track(track_el: etree._Element, name: str) -> TrackData:
@@ -488,7 +505,7 @@ def _event_id(event: etree._Element) -> int:
     # id="0" is valid: old pentabarf files number from zero.
     raw = (event.get("id") or "").strip()
     if not raw.isascii() or not raw.isdigit():
-        raise _fail(event, f"id {raw[:40]!r} is not a whole number")
+        raise _fail(event, _("id %(value)s is not a whole number", value=repr(raw[:40])))
     problem = id_text_out_of_range(raw)
     if problem:
         raise _fail(event, f"id {problem}")
@@ -498,7 +515,7 @@ def _event_id(event: etree._Element) -> int:
 def _event_duration(event: etree._Element, children: dict[str, etree._Element]) -> int:
     duration_el = children.get("duration")
     if duration_el is None:
-        raise _fail(event, "the event has no <duration>")
+        raise _fail(event, _("the event has no <duration>"))
     try:
         return parse_duration_minutes(duration_el.text or "")
     except ValueError as exc:
@@ -513,7 +530,7 @@ def _persons(persons_el: etree._Element, acronym: str) -> Iterable[PersonData]:
             continue
         raw_id = (person.get("id") or "").strip()
         if raw_id and not (raw_id.isascii() and raw_id.lstrip("-").isdigit()):
-            raise _fail(person, f"id {raw_id[:40]!r} is not an integer")
+            raise _fail(person, _("id %(value)s is not an integer", value=repr(raw_id[:40])))
         problem = id_text_out_of_range(raw_id, person=True) if raw_id else None
         if problem:
             raise _fail(person, f"id {problem}")

@@ -32,6 +32,8 @@ from collections import Counter
 from typing import Any
 
 import icalendar
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from podium.exchange.errors import ScheduleImportError
 from podium.exchange.normalize import (
@@ -109,7 +111,9 @@ def parse_ical(source: bytes | str, *, time_zone: str | None = None) -> Schedule
     try:
         calendar = icalendar.Calendar.from_ical(text)
     except (ValueError, IndexError, KeyError) as exc:
-        raise ScheduleImportError(f"not readable iCalendar: {exc}", element="VCALENDAR") from exc
+        raise ScheduleImportError(
+            _("not readable iCalendar: %(reason)s", reason=str(exc)), element="VCALENDAR"
+        ) from exc
     if isinstance(calendar, list):  # several VCALENDAR blocks: read the first
         calendar = calendar[0]
     return _Reader(calendar, time_zone).read()
@@ -146,18 +150,26 @@ class _Reader:
             session = self._session(event, index, start, acronym)
             if session.guid in guids:
                 raise ScheduleImportError(
-                    f"UID {str(event.get('UID'))!r} is used by two events", element="UID"
+                    _("UID %(uid)s is used by two events", uid=repr(str(event.get("UID")))),
+                    element="UID",
                 )
             guids.add(session.guid)
             sessions.append(session)
         if all_day:
             self.warnings.append(
-                f"{all_day} all-day events (no time of day) are not sessions and were left out"
+                ngettext(
+                    "%(num)d all-day event (no time of day) is not a session and was left out",
+                    "%(num)d all-day events (no time of day) are not sessions and were left out",
+                    all_day,
+                )
             )
         if not sessions:
             raise ScheduleImportError(
-                f"the calendar holds {len(self.events)} VEVENTs but none with a time of day; "
-                "there is nothing to schedule",
+                _(
+                    "the calendar holds %(n)s VEVENTs but none with a time of day; there is "
+                    "nothing to schedule",
+                    n=len(self.events),
+                ),
                 element="VEVENT",
             )
         change = derive_day_change(())
@@ -198,7 +210,8 @@ class _Reader:
                 except ValueError:
                     if name == override:
                         raise ScheduleImportError(
-                            f"{name!r} is not an IANA time zone name", element="time zone"
+                            _("%(name)s is not an IANA time zone name", name=repr(name)),
+                            element="time zone",
                         ) from None
                     continue
                 return name
@@ -211,15 +224,17 @@ class _Reader:
         if derived:
             return derived
         raise ScheduleImportError(
-            "the calendar names no time zone (no X-WR-TIMEZONE, no TZID) and its times do "
-            "not determine one; choose the conference's time zone",
+            _(
+                "the calendar names no time zone (no X-WR-TIMEZONE, no TZID) and its times do "
+                "not determine one; choose the conference's time zone"
+            ),
             element="VCALENDAR",
         )
 
     def _when(self, prop: Any, what: str) -> dt.datetime | None:
         value = getattr(prop, "dt", None)
         if value is None:
-            raise ScheduleImportError("missing or unreadable", element=what)
+            raise ScheduleImportError(_("missing or unreadable"), element=what)
         if not isinstance(value, dt.datetime):
             return None  # a DATE: an all-day event
         if value.tzinfo is None or value.utcoffset() is None:
@@ -238,17 +253,21 @@ class _Reader:
             end = start + event.get("DURATION").dt
         length = (end - start) if end is not None else dt.timedelta(0)
         if length < dt.timedelta(0):
-            raise ScheduleImportError("ends before it starts", element=f"{what} DTEND")
+            raise ScheduleImportError(_("ends before it starts"), element=f"{what} DTEND")
         if length > _MAX_DURATION:
             raise ScheduleImportError(
-                f"lasts {length}; a session lasts at most 14 days", element=f"{what} DTEND"
+                _("lasts %(length)s; a session lasts at most 14 days", length=str(length)),
+                element=f"{what} DTEND",
             )
         title = clean_line(str(event.get("SUMMARY") or ""))
         if not title:
-            raise ScheduleImportError("the event has no SUMMARY", element=f"{what} SUMMARY")
+            raise ScheduleImportError(_("the event has no SUMMARY"), element=f"{what} SUMMARY")
         if event.get("RRULE") is not None:
             self.warnings.append(
-                f"{title[:80]!r} repeats (RRULE); only its first time was imported"
+                _(
+                    "%(title)s repeats (RRULE); only its first time was imported",
+                    title=repr(title[:80]),
+                )
             )
         description, named = _split_speakers(clean_text(str(event.get("DESCRIPTION") or "")))
         persons = [

@@ -16,6 +16,8 @@ import hashlib
 import uuid
 from collections import defaultdict
 
+from flask_babel import gettext as _
+
 from podium.exchange.errors import ScheduleImportError
 from podium.exchange.normalize import MAX_DURATION_MINUTES, PODIUM_NAMESPACE
 from podium.exchange.schedule_data import PersonData, ScheduleData, SessionData
@@ -65,10 +67,13 @@ class DuplicateGuid:
 
     def sentence(self) -> str:
         """One line for the import summary's warnings."""
-        return (
-            f"session {self.guid} ({self.title!r} at {self.start_utc:%Y-%m-%d %H:%M} UTC) "
-            f"repeats a guid used earlier in the file: imported as a separate session "
-            f"with guid {self.new_guid}"
+        return _(
+            "session %(guid)s (%(title)s at %(start)s UTC) repeats a guid used earlier in the "
+            "file: imported as a separate session with guid %(new_guid)s",
+            guid=self.guid,
+            title=repr(self.title),
+            start=self.start_utc.strftime("%Y-%m-%d %H:%M"),
+            new_guid=self.new_guid,
         )
 
 
@@ -169,8 +174,19 @@ def id_out_of_range(value: int, *, person: bool = False) -> str | None:
     low = MIN_PERSON_ID if person else 0
     if low <= value <= MAX_ID:
         return None
-    shown = str(value) if len(str(value)) <= 30 else f"a number of {len(str(value))} digits"
-    return f"{shown} is out of range (ids run from {low} to {MAX_ID})"
+    if len(str(value)) > 30:
+        return _(
+            "a number of %(digits)s digits is out of range (ids run from %(low)s to %(high)s)",
+            digits=len(str(value)),
+            low=low,
+            high=MAX_ID,
+        )
+    return _(
+        "%(value)s is out of range (ids run from %(low)s to %(high)s)",
+        value=str(value),
+        low=low,
+        high=MAX_ID,
+    )
 
 
 def id_text_out_of_range(text: str, *, person: bool = False) -> str | None:
@@ -183,15 +199,23 @@ def id_text_out_of_range(text: str, *, person: bool = False) -> str | None:
     if len(digits) <= 20:
         return id_out_of_range(int(text), person=person)
     low = MIN_PERSON_ID if person else 0
-    return f"a number of {len(digits)} digits is out of range (ids run from {low} to {MAX_ID})"
+    return _(
+        "a number of %(digits)s digits is out of range (ids run from %(low)s to %(high)s)",
+        digits=len(digits),
+        low=low,
+        high=MAX_ID,
+    )
 
 
 def date_out_of_range(value: dt.date | dt.datetime) -> str | None:
     """Why a date or instant is not one a conference can have, or None when it can."""
     if EARLIEST.date() <= _date(value) < LATEST.date():
         return None
-    return (
-        f"{value.isoformat()} is out of range (dates run from {EARLIEST.year} to {LATEST.year - 1})"
+    return _(
+        "%(value)s is out of range (dates run from %(first)s to %(last)s)",
+        value=value.isoformat(),
+        first=EARLIEST.year,
+        last=LATEST.year - 1,
     )
 
 
@@ -215,7 +239,11 @@ def check_limits(data: ScheduleData) -> None:
     for room in data.rooms:
         if room.capacity is not None and not 0 <= room.capacity <= MAX_CAPACITY:
             raise ScheduleImportError(
-                f"{room.capacity} is out of range (0 to {MAX_CAPACITY})",
+                _(
+                    "%(value)s is out of range (0 to %(max)s)",
+                    value=room.capacity,
+                    max=MAX_CAPACITY,
+                ),
                 element=f"room {room.name!r} capacity",
             )
     for session in data.sessions:
@@ -232,8 +260,12 @@ def _check_session(session: SessionData) -> None:
         raise ScheduleImportError(problem, element=f"{where} start")
     if session.duration_minutes > MAX_SESSION_MINUTES:
         raise ScheduleImportError(
-            f"{session.duration_minutes} minutes is longer than the limit of "
-            f"{MAX_SESSION_MINUTES} minutes ({MAX_SESSION_MINUTES // 1440} days)",
+            _(
+                "%(minutes)s minutes is longer than the limit of %(max)s minutes (%(days)s days)",
+                minutes=session.duration_minutes,
+                max=MAX_SESSION_MINUTES,
+                days=MAX_SESSION_MINUTES // 1440,
+            ),
             element=f"{where} duration",
         )
     problem = date_out_of_range(session.end_utc)

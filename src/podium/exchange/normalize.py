@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
+from flask_babel import gettext as _
+
 
 class SessionLike(Protocol):
     """Anything with a ``guid`` and an integer ``id``."""
@@ -87,28 +89,42 @@ def parse_duration_minutes(value: str) -> int:
     text = value.strip()
     match = _DURATION.fullmatch(text)
     if not match:
-        raise ValueError(f"{text!r} is not a duration in HH:MM, HH:MM:SS or DDD:HH:MM")
+        raise ValueError(
+            _("%(value)s is not a duration in HH:MM, HH:MM:SS or DDD:HH:MM", value=repr(text))
+        )
     first, second, third = match.groups()
     if third is not None and len(first) == 3:
         days, hours, minutes, seconds = int(first), int(second), int(third), 0
         if hours >= 24 or minutes >= 60:
             raise ValueError(
-                f"{text!r} is not a duration in DDD:HH:MM: hours must be 00 to 23 "
-                "and minutes 00 to 59"
+                _(
+                    "%(value)s is not a duration in DDD:HH:MM: hours must be 00 to 23 and "
+                    "minutes 00 to 59",
+                    value=repr(text),
+                )
             )
     else:
         days, hours, minutes = 0, int(first), int(second)
         seconds = int(third) if third else 0
         if minutes >= 60 or seconds >= 60:
             raise ValueError(
-                f"{text!r} is not a duration in HH:MM or HH:MM:SS: minutes and seconds "
-                "must be 00 to 59"
+                _(
+                    "%(value)s is not a duration in HH:MM or HH:MM:SS: minutes and seconds "
+                    "must be 00 to 59",
+                    value=repr(text),
+                )
             )
     total = days * 1440 + hours * 60 + minutes + (1 if seconds >= 30 else 0)
     if total > MAX_DURATION_MINUTES:
         raise ValueError(
-            f"{text!r} is {total} minutes; a session lasts at most {MAX_DURATION_MINUTES} "
-            f"minutes ({MAX_DURATION_MINUTES // 1440} days)"
+            _(
+                "%(value)s is %(total)s minutes; a session lasts at most %(max)s minutes "
+                "(%(days)s days)",
+                value=repr(text),
+                total=total,
+                max=MAX_DURATION_MINUTES,
+                days=MAX_DURATION_MINUTES // 1440,
+            )
         )
     return total
 

@@ -24,6 +24,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from flask_babel import gettext as _
+
 from podium.exchange.errors import ScheduleImportError
 from podium.exchange.identities import (
     MAX_CAPACITY,
@@ -94,17 +96,19 @@ def parse_schedule_json(source: bytes | str, *, time_zone: str | None = None) ->
     try:
         text = source.decode("utf-8-sig") if isinstance(source, bytes | bytearray) else source
     except UnicodeDecodeError as exc:
-        raise ScheduleImportError(f"not UTF-8 text (byte {exc.start})", element="document") from exc
+        raise ScheduleImportError(
+            _("not UTF-8 text (byte %(n)s)", n=exc.start), element="document"
+        ) from exc
     try:
         document = json.loads(text, parse_int=parse_json_int)
     except json.JSONDecodeError as exc:
         raise ScheduleImportError(
-            f"not valid JSON: {exc.msg}", element="document", line=exc.lineno
+            _("not valid JSON: %(reason)s", reason=exc.msg), element="document", line=exc.lineno
         ) from exc
     except RecursionError:
         # json's decoder recurses per nesting level; a hostile file of "[[[[..." exhausts it.
         raise ScheduleImportError(
-            "not a schedule: arrays or objects nested too deeply", element="document"
+            _("not a schedule: arrays or objects nested too deeply"), element="document"
         ) from None
     return _Reader(text, document, time_zone).read()
 
@@ -114,11 +118,11 @@ class _Reader:
         self.text = text
         self.document = document
         if not isinstance(document, dict) or not isinstance(document.get("schedule"), dict):
-            raise self.fail((), 'expected an object with a "schedule" object')
+            raise self.fail((), _('expected an object with a "schedule" object'))
         self.schedule: dict[str, Any] = document["schedule"]
         conference = self.schedule.get("conference")
         if not isinstance(conference, dict):
-            raise self.fail(("schedule",), 'expected a "conference" object')
+            raise self.fail(("schedule",), _('expected a "conference" object'))
         self.conf: dict[str, Any] = conference
         self.meta: dict[str, Any] = {}
         meta = conference.get("meta")
@@ -126,7 +130,7 @@ class _Reader:
             self.meta = meta["podium"]
         days = conference.get("days", [])
         if not isinstance(days, list):
-            raise self.fail(("schedule", "conference", "days"), "expected a list of days")
+            raise self.fail(("schedule", "conference", "days"), _("expected a list of days"))
         self.days: list[Any] = days
         self.warnings: list[str] = []
         self.zone_name = self._zone_name(time_zone)
@@ -151,7 +155,7 @@ class _Reader:
         if not dates:
             start = _date(conf.get("start"))
             if start is None:
-                raise self.fail((*cpath, "start"), "no days and no start date")
+                raise self.fail((*cpath, "start"), _("no days and no start date"))
             dates = [start, _date(conf.get("end")) or start]
         conference = Conference(
             title=clean_line(_str(conf.get("title"))) or acronym,
@@ -185,7 +189,9 @@ class _Reader:
             try:
                 zone(name)
             except ValueError as exc:
-                raise self.fail(path, f"{name!r} is not an IANA time zone name") from exc
+                raise self.fail(
+                    path, _("%(name)s is not an IANA time zone name", name=repr(name))
+                ) from exc
             if not override:
                 warning = zone_disagreement(name, self._aware_values())
                 if warning:
@@ -197,15 +203,19 @@ class _Reader:
             return derived
         city = _str(self.conf.get("city"))
         proposal = zone_for_city(city)
-        hint = (
-            f"; its city {city!r} suggests {proposal}: choose that time zone"
-            if proposal
-            else "; add time_zone_name or pass a time zone"
-        )
-        error = self.fail(
-            path[:-1],
-            f"no time_zone_name, and the UTC offsets in the file do not determine one{hint}",
-        )
+        if proposal:
+            message = _(
+                "no time_zone_name, and the UTC offsets in the file do not determine one; its "
+                "city %(city)s suggests %(zone)s: choose that time zone",
+                city=repr(city),
+                zone=proposal,
+            )
+        else:
+            message = _(
+                "no time_zone_name, and the UTC offsets in the file do not determine one; add "
+                "time_zone_name or pass a time zone"
+            )
+        error = self.fail(path[:-1], message)
         error.suggested_zone = proposal
         raise error
 
@@ -244,7 +254,9 @@ class _Reader:
         try:
             parsed = dt.datetime.fromisoformat(_str(value).strip())
         except ValueError as exc:
-            raise self.fail(path, f"{value!r} is not an ISO 8601 date-time") from exc
+            raise self.fail(
+                path, _("%(value)s is not an ISO 8601 date-time", value=repr(value))
+            ) from exc
         problem = date_out_of_range(parsed)
         if problem:
             raise self.fail(path, problem)
@@ -270,13 +282,16 @@ class _Reader:
     def _day_date(self, index: int, day: Any, day_change: dt.time) -> dt.date:
         path: Path = ("schedule", "conference", "days", index)
         if not isinstance(day, dict):
-            raise self.fail(path, "expected a day object")
+            raise self.fail(path, _("expected a day object"))
         if day.get("day_start"):
             start = self._instant(day["day_start"], (*path, "day_start"))
             return _day_of(start, self.tz, day_change)
         date = _date(day.get("date"))
         if date is None:
-            raise self.fail((*path, "date"), f"{day.get('date')!r} is not a YYYY-MM-DD date")
+            raise self.fail(
+                (*path, "date"),
+                _("%(value)s is not a YYYY-MM-DD date", value=repr(day.get("date"))),
+            )
         problem = date_out_of_range(date)
         if problem:
             raise self.fail((*path, "date"), problem)
@@ -293,13 +308,15 @@ class _Reader:
             listed, path = self.schedule.get("rooms"), ("schedule", "rooms")
         for i, room in enumerate(listed if isinstance(listed, list) else ()):
             if not isinstance(room, dict) or not clean_line(_str(room.get("name"))):
-                raise self.fail((*path, i), "expected a room object with a name")
+                raise self.fail((*path, i), _("expected a room object with a name"))
             name = clean_line(room["name"])
             capacity = room.get("capacity")
             known = isinstance(capacity, int | float) and not isinstance(capacity, bool)
             if known and not 0 <= capacity <= MAX_CAPACITY:
                 # Also catches 1e400 (infinity), which int() cannot convert.
-                raise self.fail((*path, i, "capacity"), f"out of range (0 to {MAX_CAPACITY})")
+                raise self.fail(
+                    (*path, i, "capacity"), _("out of range (0 to %(max)s)", max=MAX_CAPACITY)
+                )
             rooms[name] = RoomData(
                 name=name,
                 guid=room_guid(_str(room.get("guid")), acronym=acronym, name=name),
@@ -316,14 +333,14 @@ class _Reader:
         for d, day in enumerate(self.days):
             dpath: Path = ("schedule", "conference", "days", d)
             if not isinstance(day, dict):
-                raise self.fail(dpath, "expected a day object")
+                raise self.fail(dpath, _("expected a day object"))
             day_rooms = day.get("rooms", {})
             if not isinstance(day_rooms, dict):
-                raise self.fail((*dpath, "rooms"), "expected an object of room name -> events")
+                raise self.fail((*dpath, "rooms"), _("expected an object of room name -> events"))
             for room_name, events in day_rooms.items():
                 rpath: Path = (*dpath, "rooms", room_name)
                 if not isinstance(events, list):
-                    raise self.fail(rpath, "expected a list of events")
+                    raise self.fail(rpath, _("expected a list of events"))
                 name = clean_line(room_name)
                 if name and name not in rooms:
                     rooms[name] = RoomData(
@@ -348,15 +365,15 @@ class _Reader:
         self, event: Any, path: Path, block_name: str, acronym: str, base_url: str | None
     ) -> SessionData:
         if not isinstance(event, dict):
-            raise self.fail(path, "expected an event object")
+            raise self.fail(path, _("expected an event object"))
         local_id = self._int(event.get("id"), (*path, "id"), required=True)
         assert local_id is not None  # id 0 is valid (old pentabarf); _int refuses < 0
         title = clean_line(_str(event.get("title")))
         if not title:
-            raise self.fail((*path, "title"), "the event has no title")
+            raise self.fail((*path, "title"), _("the event has no title"))
         room = block_name or clean_line(_str(event.get("room")))
         if "date" not in event:
-            raise self.fail(path, 'the event has no "date"')
+            raise self.fail(path, _('the event has no "date"'))
         try:
             duration = parse_duration_minutes(_str(event.get("duration")))
         except ValueError as exc:
@@ -406,10 +423,10 @@ class _Reader:
     ) -> int | None:
         if value is None or value == "":
             if required:
-                raise self.fail(path, "missing; expected an integer")
+                raise self.fail(path, _("missing; expected an integer"))
             return None
         if isinstance(value, bool):
-            raise self.fail(path, f"{value!r} is not an integer")
+            raise self.fail(path, _("%(value)s is not an integer", value=repr(value)))
         if isinstance(value, int):
             problem = id_out_of_range(value, person=person)
         elif (
@@ -420,7 +437,7 @@ class _Reader:
             # Also a _HugeInt: JSON digits too many for int(), kept as text by parse_json_int.
             problem = id_text_out_of_range(value, person=person)
         else:
-            raise self.fail(path, f"{_str(value)[:40]!r} is not an integer")
+            raise self.fail(path, _("%(value)s is not an integer", value=repr(_str(value)[:40])))
         if problem:
             raise self.fail(path, problem)
         return int(value)
@@ -431,17 +448,17 @@ class _Reader:
         if persons is None:
             return
         if not isinstance(persons, list):
-            raise self.fail(path, "expected a list of persons")
+            raise self.fail(path, _("expected a list of persons"))
         for i, person in enumerate(persons):
             ppath: Path = (*path, i)
             if isinstance(person, str):
                 yield PersonData(name=clean_line(person))
                 continue
             if not isinstance(person, dict):
-                raise self.fail(ppath, "expected a person object")
+                raise self.fail(ppath, _("expected a person object"))
             name = clean_line(_str(person.get("name")) or _str(person.get("public_name")))
             if not name:
-                raise self.fail(ppath, 'the person has neither "name" nor "public_name"')
+                raise self.fail(ppath, _('the person has neither "name" nor "public_name"'))
             raw_guid = _str(person.get("guid"))
             person_id = self._int(person.get("id"), (*ppath, "id"), person=True)
             code = _str(person.get("code")).strip()
@@ -464,7 +481,7 @@ class _Reader:
         if links is None:
             return
         if not isinstance(links, list):
-            raise self.fail(path, "expected a list of links")
+            raise self.fail(path, _("expected a list of links"))
         for i, link in enumerate(links):
             if isinstance(link, str):
                 href, title = link, ""
@@ -472,7 +489,7 @@ class _Reader:
                 href = _str(link.get("url") or link.get("href"))
                 title = _str(link.get("title"))
             else:
-                raise self.fail((*path, i), "expected a link object with a url")
+                raise self.fail((*path, i), _("expected a link object with a url"))
             href = clean_line(href)
             if not href:
                 continue
@@ -583,7 +600,7 @@ def _object_member(text: str, pos: int, key: str, decoder: json.JSONDecoder, ws:
         pos = ws.match(text, pos).end()
         if name == key:
             return pos
-        _, pos = decoder.raw_decode(text, pos)
+        _value, pos = decoder.raw_decode(text, pos)
         pos = ws.match(text, pos).end()
         if text[pos] == ",":
             pos = ws.match(text, pos + 1).end()
@@ -594,8 +611,8 @@ def _array_item(text: str, pos: int, index: int, decoder: json.JSONDecoder, ws: 
     if text[pos] != "[":
         return -1
     pos = ws.match(text, pos + 1).end()
-    for _ in range(index):
-        _, pos = decoder.raw_decode(text, pos)
+    for _step in range(index):
+        _value, pos = decoder.raw_decode(text, pos)
         pos = ws.match(text, pos).end()
         if text[pos] != ",":
             return -1

@@ -31,6 +31,9 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from podium.exchange.errors import ScheduleImportError
 from podium.exchange.kept import podium_meta
 from podium.exchange.normalize import (
@@ -118,14 +121,16 @@ def parse_schedule_v2(source: bytes | str, *, time_zone: str | None = None) -> S
         text = source.decode("utf-8-sig") if isinstance(source, bytes | bytearray) else source
         document = json.loads(text, parse_int=parse_json_int)
     except UnicodeDecodeError as exc:
-        raise ScheduleImportError(f"not UTF-8 text (byte {exc.start})", element="document") from exc
+        raise ScheduleImportError(
+            _("not UTF-8 text (byte %(n)s)", n=exc.start), element="document"
+        ) from exc
     except json.JSONDecodeError as exc:
         raise ScheduleImportError(
-            f"not valid JSON: {exc.msg}", element="document", line=exc.lineno
+            _("not valid JSON: %(reason)s", reason=exc.msg), element="document", line=exc.lineno
         ) from exc
     except RecursionError:
         raise ScheduleImportError(
-            "arrays or objects nested too deeply", element="document"
+            _("arrays or objects nested too deeply"), element="document"
         ) from None
     return _Reader(document, time_zone).read()
 
@@ -138,7 +143,7 @@ class _Reader:
     def __init__(self, document: Any, time_zone: str | None) -> None:
         schedule = document.get("schedule") if isinstance(document, dict) else None
         if not isinstance(schedule, dict) or not isinstance(schedule.get("events"), list):
-            raise _fail("schedule.events", "expected a list of events")
+            raise _fail("schedule.events", _("expected a list of events"))
         self.schedule: dict[str, Any] = schedule
         conf = schedule.get("conference")
         self.conf: dict[str, Any] = conf if isinstance(conf, dict) else {}
@@ -166,7 +171,7 @@ class _Reader:
         for index, event in enumerate(self.events):
             path = f"schedule.events[{index}]"
             if not isinstance(event, dict):
-                raise _fail(path, "expected an event object")
+                raise _fail(path, _("expected an event object"))
             kind = _str(event.get("type")).upper()
             state = _str(event.get("state")).upper()
             if kind in _NOT_SESSIONS or state in _NOT_IN_PROGRAM:
@@ -176,8 +181,11 @@ class _Reader:
             if session.guid in guids:
                 raise _fail(
                     f"{path}.guid",
-                    f"guid {session.guid} was already used by "
-                    f"schedule.events[{guids[session.guid]}]",
+                    _(
+                        "guid %(guid)s was already used by %(other)s",
+                        guid=session.guid,
+                        other="schedule.events[" + str(guids[session.guid]) + "]",
+                    ),
                 )
             guids[session.guid] = index
             sessions.append(session)
@@ -185,12 +193,21 @@ class _Reader:
             listed = ", ".join(f"{count} {what}" for what, count in sorted(skipped.items()))
             raise _fail(
                 "schedule.events",
-                f"every event is a break or not in the program ({listed}); there is no "
-                "session to import",
+                _(
+                    "every event is a break or not in the program (%(listed)s); there is no "
+                    "session to import",
+                    listed=listed,
+                ),
             )
         for what, count in sorted(skipped.items()):
-            noun = "event" if count == 1 else "events"
-            self.warnings.append(f"{count} {noun} of type or state {what} left out: not a session")
+            self.warnings.append(
+                ngettext(
+                    "%(num)d event of type or state %(what)s left out: not a session",
+                    "%(num)d events of type or state %(what)s left out: not a session",
+                    count,
+                    what=what,
+                )
+            )
         for session in sessions:
             if session.room not in rooms:
                 rooms[session.room] = RoomData(
@@ -217,7 +234,8 @@ class _Reader:
                 zone(name)
             except ValueError as exc:
                 raise _fail(
-                    "schedule.conference.time_zone_name", f"{name!r} is not an IANA time zone name"
+                    "schedule.conference.time_zone_name",
+                    _("%(name)s is not an IANA time zone name", name=repr(name)),
                 ) from exc
             if not override:
                 warning = zone_disagreement(name, self._aware_values())
@@ -235,8 +253,10 @@ class _Reader:
             return derived
         raise _fail(
             "schedule.conference",
-            "no time_zone_name, and the UTC offsets in the file do not determine one; "
-            "add time_zone_name or pass a time zone",
+            _(
+                "no time_zone_name, and the UTC offsets in the file do not determine one; add "
+                "time_zone_name or pass a time zone"
+            ),
         )
 
     def _aware_values(self) -> Iterable[dt.datetime]:
@@ -268,7 +288,7 @@ class _Reader:
             if not dates and _date(self.conf.get(key)):
                 dates.append(_date(self.conf.get(key)))  # type: ignore[arg-type]
         if not dates:
-            raise _fail("schedule.conference.start", "no events, no days and no start date")
+            raise _fail("schedule.conference.start", _("no events, no days and no start date"))
         return Conference(
             title=clean_line(_str(self.conf.get("title"))) or self.acronym,
             slug=self.acronym,
@@ -361,17 +381,19 @@ class _Reader:
     ) -> SessionData:
         title = clean_line(_text(event.get("title")))
         if not title:
-            raise _fail(f"{path}.title", "the event has no title")
+            raise _fail(f"{path}.title", _("the event has no title"))
         start = self._instant(event.get("start"), f"{path}.start")
         if event.get("end"):
             end = self._instant(event.get("end"), f"{path}.end")
             if end < start:
-                raise _fail(f"{path}.end", f"{event['end']!r} is before the start")
+                raise _fail(
+                    f"{path}.end", _("%(value)s is before the start", value=repr(event["end"]))
+                )
             minutes = round((end - start).total_seconds() / 60)
         elif event.get("duration"):
             minutes = _duration(event["duration"], f"{path}.duration")
         else:
-            raise _fail(path, 'the event has neither "end" nor "duration"')
+            raise _fail(path, _('the event has neither "end" nor "duration"'))
         guid_raw = _str(event.get("guid"))
         extra = event_meta.get(guid_raw.lower(), {}) if guid_raw else {}
         extra = extra if isinstance(extra, dict) else {}
@@ -379,7 +401,7 @@ class _Reader:
         guid = normalize_guid(guid_raw, fallback_name=f"{self.acronym}/event/{local_id}")
         room = self._room_name(event.get("room"), f"{path}.room")
         if not room:
-            raise _fail(f"{path}.room", "the event has no room")
+            raise _fail(f"{path}.room", _("the event has no room"))
         session_type = clean_line(_str(extra.get("type"))) or _type_name(_str(event.get("type")))
         url = _str(event.get("url")) or None
         if url == f"urn:uuid:{guid}":
@@ -427,7 +449,9 @@ class _Reader:
         try:
             parsed = dt.datetime.fromisoformat(_str(value).strip())
         except ValueError as exc:
-            raise _fail(path, f"{value!r} is not an ISO 8601 date-time") from exc
+            raise _fail(
+                path, _("%(value)s is not an ISO 8601 date-time", value=repr(value))
+            ) from exc
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=self.tz)
         return parsed.astimezone(dt.UTC)
@@ -442,7 +466,9 @@ class _Reader:
             if not name and key:
                 name = self.room_names.get(key.lower(), "")
         if not name and room.get("guid"):
-            raise _fail(path, f"room {room['guid']!r} is not in conference.rooms")
+            raise _fail(
+                path, _("room %(guid)s is not in conference.rooms", guid=repr(room["guid"]))
+            )
         return name
 
     def _track_name(self, track: Any) -> str | None:
@@ -574,8 +600,14 @@ def _duration(value: Any, path: str) -> int:
     if total > MAX_DURATION_MINUTES:
         raise _fail(
             path,
-            f"{text!r} is {total} minutes; a session lasts at most {MAX_DURATION_MINUTES} "
-            f"minutes ({MAX_DURATION_MINUTES // 1440} days)",
+            _(
+                "%(value)s is %(total)s minutes; a session lasts at most %(max)s minutes "
+                "(%(days)s days)",
+                value=repr(text),
+                total=total,
+                max=MAX_DURATION_MINUTES,
+                days=MAX_DURATION_MINUTES // 1440,
+            ),
         )
     return total
 

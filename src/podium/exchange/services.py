@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -123,46 +124,71 @@ class ImportResult:
 
     def summary(self) -> str:
         """One line for the CLI and flash messages."""
-        verb = "created" if self.event_created else "updated"
-        text = (
-            f"event {self.event_slug} {verb}: sessions {self.sessions_created} new, "
-            f"{self.sessions_updated} updated, {self.sessions_unchanged} unchanged; "
-            f"{self.rooms_created} new rooms, {self.tracks_created} new tracks, "
-            f"{self.session_types_created} new session types, "
-            f"{self.speakers_created} new speakers"
-        )
+        counts = {
+            "slug": self.event_slug,
+            "new": self.sessions_created,
+            "updated": self.sessions_updated,
+            "unchanged": self.sessions_unchanged,
+            "rooms": self.rooms_created,
+            "tracks": self.tracks_created,
+            "types": self.session_types_created,
+            "speakers": self.speakers_created,
+        }
+        if self.event_created:
+            text = _(
+                "event %(slug)s created: sessions %(new)s new, %(updated)s updated, "
+                "%(unchanged)s unchanged; %(rooms)s new rooms, %(tracks)s new tracks, "
+                "%(types)s new session types, %(speakers)s new speakers",
+                **counts,
+            )
+        else:
+            text = _(
+                "event %(slug)s updated: sessions %(new)s new, %(updated)s updated, "
+                "%(unchanged)s unchanged; %(rooms)s new rooms, %(tracks)s new tracks, "
+                "%(types)s new session types, %(speakers)s new speakers",
+                **counts,
+            )
         if self.missing_guids:
-            text += f"; {len(self.missing_guids)} scheduled sessions not in the file were kept"
+            text += _(
+                "; %(n)s scheduled sessions not in the file were kept", n=len(self.missing_guids)
+            )
         if self.links_skipped:
-            text += f"; {self.links_skipped} links skipped"
+            text += _("; %(n)s links skipped", n=self.links_skipped)
         return text + self._identity_summary()
 
     def _identity_summary(self) -> str:
         text = ""
         if self.person_ids_split:
-            text += (
-                f"; {len(self.person_ids_split)} person ids shared by different names were "
-                "split into separate speakers"
+            text += _(
+                "; %(n)s person ids shared by different names were split into separate speakers",
+                n=len(self.person_ids_split),
             )
         if self.duplicate_guids:
             # Every one is named here (warnings may be cut short on screen).
             named = ", ".join(
-                f"{_fit(d.title, 80)!r} at {d.start_utc:%Y-%m-%d %H:%M} UTC"
+                _(
+                    "%(title)s at %(start)s UTC",
+                    title=repr(_fit(d.title, 80)),
+                    start=d.start_utc.strftime("%Y-%m-%d %H:%M"),
+                )
                 for d in self.duplicate_guids
             )
-            text += (
-                f"; {len(self.duplicate_guids)} sessions repeating a guid of the file were "
-                f"imported as separate sessions: {named}"
+            text += _(
+                "; %(n)s sessions repeating a guid of the file were imported as separate "
+                "sessions: %(named)s",
+                n=len(self.duplicate_guids),
+                named=named,
             )
         if self.guids_derived:
-            text += (
-                f"; {self.guids_derived} sessions got new guids because their guids belong "
-                f"to event {', '.join(self.guids_from_events)}"
+            text += _(
+                "; %(n)s sessions got new guids because their guids belong to event %(events)s",
+                n=self.guids_derived,
+                events=", ".join(self.guids_from_events),
             )
         if self.speakers_linked:
-            text += (
-                f"; {self.speakers_linked} speakers with an account were linked, their "
-                "profiles left unchanged"
+            text += _(
+                "; %(n)s speakers with an account were linked, their profiles left unchanged",
+                n=self.speakers_linked,
             )
         return text
 
@@ -210,7 +236,9 @@ def import_schedule(
     """
     slug = (event_slug or data.conference.slug).strip()
     if not slug or len(slug) > 80:
-        raise ScheduleImportError(f"event slug {slug!r} must be 1 to 80 characters")
+        raise ScheduleImportError(
+            _("event slug %(slug)s must be 1 to 80 characters", slug=repr(slug))
+        )
     try:
         result = _Importer(data, slug, actor).run(make_public=make_public)
         result.warnings[:0] = data.warnings  # the parser's own notes come first
@@ -241,8 +269,13 @@ class _Importer:
         for person_id, names in sorted(split.items()):
             shown = ", ".join(repr(_fit(name, 80)) for name in names)
             self.result.warnings.append(
-                f"person id {person_id} names {len(names)} different people ({shown}): "
-                "imported as separate speakers"
+                _(
+                    "person id %(id)s names %(n)s different people (%(names)s): imported as "
+                    "separate speakers",
+                    id=person_id,
+                    n=len(names),
+                    names=shown,
+                )
             )
 
     def _own_guids(self) -> ScheduleData:
@@ -327,13 +360,20 @@ class _Importer:
         notes = []
         if event.time_zone != conf.time_zone:
             notes.append(
-                f"the event's time zone changed from {event.time_zone} to {conf.time_zone}, "
-                "as the file says (choose the zone in the import form to keep another one)"
+                _(
+                    "the event's time zone changed from %(old)s to %(new)s, as the file says "
+                    "(choose the zone in the import form to keep another one)",
+                    old=event.time_zone,
+                    new=conf.time_zone,
+                )
             )
         if (event.start_date, event.end_date) != (conf.start_date, conf.end_date):
             notes.append(
-                f"the event's days changed from {event.start_date} - {event.end_date} to "
-                f"{conf.start_date} - {conf.end_date}, as the file says"
+                _(
+                    "the event's days changed from %(old)s to %(new)s, as the file says",
+                    old=" - ".join((str(event.start_date), str(event.end_date))),
+                    new=" - ".join((str(conf.start_date), str(conf.end_date))),
+                )
             )
         # First, so the web form's one-line flash shows them before any skipped link.
         self.result.warnings[:0] = notes
@@ -529,13 +569,13 @@ class _Importer:
                 if safe is None:
                     too_long = len(url.strip()) > MAX_LINK_URL
                     why = (
-                        f"it is longer than {MAX_LINK_URL} characters"
+                        _("it is longer than %(n)s characters", n=MAX_LINK_URL)
                         if too_long
-                        else "only http and https addresses are kept"
+                        else _("only http and https addresses are kept")
                     )
                     self._skip_link(session, kind, url, why)
                 elif len(rows) >= MAX_LINKS:
-                    why = f"a session keeps at most {MAX_LINKS} links and attachments"
+                    why = _("a session keeps at most %(n)s links and attachments", n=MAX_LINKS)
                     self._skip_link(session, kind, url, why)
                 else:
                     name = _fit(clean_line(title) or safe, _LINK_TITLE)
@@ -544,10 +584,23 @@ class _Importer:
 
     def _skip_link(self, session: SessionData, kind: str, url: str, why: str) -> None:
         self.result.links_skipped += 1
-        self.result.warnings.append(
-            f"session {session.guid} ({_fit(session.title, 80)!r}): {kind} "
-            f"{_fit(url, 80)!r} skipped: {why}"
-        )
+        if kind == "link":
+            message = _(
+                "session %(guid)s (%(title)s): link %(url)s skipped: %(why)s",
+                guid=session.guid,
+                title=repr(_fit(session.title, 80)),
+                url=repr(_fit(url, 80)),
+                why=why,
+            )
+        else:
+            message = _(
+                "session %(guid)s (%(title)s): attachment %(url)s skipped: %(why)s",
+                guid=session.guid,
+                title=repr(_fit(session.title, 80)),
+                url=repr(_fit(url, 80)),
+                why=why,
+            )
+        self.result.warnings.append(message)
 
     def _existing_submissions(self) -> dict[str, Submission]:
         found: dict[str, Submission] = {}
@@ -566,11 +619,16 @@ class _Importer:
             # Name the first clash in file order so the message is the same on every backend.
             first = next(foreign[g] for g in guids if g in foreign)
             other = db.session.get(Event, first.event_id)
-            more = f" (and {len(foreign) - 1} more)" if len(foreign) > 1 else ""
+            more = _(" (and %(n)s more)", n=len(foreign) - 1) if len(foreign) > 1 else ""
             raise ScheduleImportError(
-                f"session {first.guid} ({first.title!r}) already belongs to event "
-                f"{other.slug if other else first.event_id}{more}; import into that event "
-                "or remove it there first"
+                _(
+                    "session %(guid)s (%(title)s) already belongs to event %(event)s%(more)s; "
+                    "import into that event or remove it there first",
+                    guid=first.guid,
+                    title=repr(first.title),
+                    event=other.slug if other else first.event_id,
+                    more=more,
+                )
             )
         return found
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -52,8 +54,19 @@ def import_schedule(slug: str) -> Any:
             # The file needs a zone: offer the one its city names, ready to resubmit.
             form.time_zone.data = exc.suggested_zone
         return render_template("exchange/import.html", event=event, form=form), 400
-    flash(f"Imported: {result.summary()}.", "success")
+    flash(_("Imported: %(summary)s.", summary=result.summary()), "success")
     if result.warnings:
         more = len(result.warnings) - 1
-        flash(result.warnings[0] + (f" (and {more} more)" if more else ""), "warning")
+        if more:
+            flash(
+                ngettext(
+                    "%(warning)s (and %(num)d more)",
+                    "%(warning)s (and %(num)d more)",
+                    more,
+                    warning=result.warnings[0],
+                ),
+                "warning",
+            )
+        else:
+            flash(result.warnings[0], "warning")
     return redirect(url_for("schedule.editor", slug=event.slug))

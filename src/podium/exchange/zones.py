@@ -15,6 +15,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from podium.exchange.schedule_data import zone
 
 __all__ = ["format_offset", "zone_disagreement", "zone_for_city"]
@@ -53,12 +55,16 @@ def zone_disagreement(declared: str, values: Iterable[dt.datetime]) -> str | Non
         return None
     count = sum(wrong.values())
     seen = ", ".join(sorted(wrong))
-    return (
-        f"the file declares time zone {declared}, but {count} of its {total} date-times carry "
-        f"UTC offsets {declared} does not have at those dates ({seen}); every instant was "
-        f"kept as the file gives it and local times are shown in {declared}, so they differ "
-        f"from the times written in the file; if {declared} is wrong, import again choosing "
-        "the right time zone"
+    return _(
+        "the file declares time zone %(zone)s, but %(count)s of its %(total)s date-times carry "
+        "UTC offsets %(zone)s does not have at those dates (%(seen)s); every instant was "
+        "kept as the file gives it and local times are shown in %(zone)s, so they differ "
+        "from the times written in the file; if %(zone)s is wrong, import again choosing "
+        "the right time zone",
+        zone=declared,
+        count=count,
+        total=total,
+        seen=seen,
     )
 
 

@@ -15,7 +15,10 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
 from podium.schedule.enums import ConflictKind
+from podium.schedule.labels import state_label
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,12 @@ def _room_conflict(first: SlotInfo, second: SlotInfo) -> Conflict:
     first, second = _order(first, second)
     return Conflict(
         ConflictKind.ROOM_OVERLAP,
-        f"“{first.title}” and “{second.title}” overlap in room {first.room_name}.",
+        _(
+            "“%(first)s” and “%(second)s” overlap in room %(room)s.",
+            first=first.title,
+            second=second.title,
+            room=first.room_name,
+        ),
         (first.id, second.id),
     )
 
@@ -191,10 +199,22 @@ def _room_conflict(first: SlotInfo, second: SlotInfo) -> Conflict:
 def _block_conflict(first: SlotInfo, second: SlotInfo) -> Conflict:
     """A session overlapping a break/block; ids are (session, block) whatever the order."""
     session, block = (first, second) if first.is_session else (second, first)
-    where = f"room {block.room_name}" if block.room_id is not None else "every room"
+    if block.room_id is not None:
+        message = _(
+            "“%(session)s” is scheduled during “%(block)s” (room %(room)s).",
+            session=session.title,
+            block=block.title,
+            room=block.room_name,
+        )
+    else:
+        message = _(
+            "“%(session)s” is scheduled during “%(block)s” (every room).",
+            session=session.title,
+            block=block.title,
+        )
     return Conflict(
         ConflictKind.IN_BLOCK,
-        f"“{session.title}” is scheduled during “{block.title}” ({where}).",
+        message,
         (session.id, block.id),
     )
 
@@ -204,7 +224,12 @@ def _speaker_conflict(speaker_id: int, first: SlotInfo, second: SlotInfo) -> Con
     name = dict(first.speakers).get(speaker_id) or dict(second.speakers).get(speaker_id, "")
     return Conflict(
         ConflictKind.SPEAKER_OVERLAP,
-        f"{name} speaks in “{first.title}” and “{second.title}” at overlapping times.",
+        _(
+            "%(name)s speaks in “%(first)s” and “%(second)s” at overlapping times.",
+            name=name,
+            first=first.title,
+            second=second.title,
+        ),
         (first.id, second.id),
     )
 
@@ -268,7 +293,11 @@ def _single_slot_conflicts(slots: Iterable[SlotInfo]) -> list[Conflict]:
             found.append(
                 Conflict(
                     ConflictKind.NOT_CONFIRMED,
-                    f"“{slot.title}” is scheduled but {slot.state}, not confirmed.",
+                    _(
+                        "“%(title)s” is scheduled but %(state)s, not confirmed.",
+                        title=slot.title,
+                        state=state_label(slot.state),
+                    ),
                     (slot.id,),
                 )
             )
@@ -276,7 +305,10 @@ def _single_slot_conflicts(slots: Iterable[SlotInfo]) -> list[Conflict]:
             found.append(
                 Conflict(
                     ConflictKind.ZERO_LENGTH,
-                    f"“{slot.title}” has no length: it does not end after it starts.",
+                    _(
+                        "“%(title)s” has no length: it does not end after it starts.",
+                        title=slot.title,
+                    ),
                     (slot.id,),
                 )
             )
@@ -289,7 +321,7 @@ def _outside(slots: Iterable[SlotInfo], bounds: tuple[dt.datetime, dt.datetime])
     return [
         Conflict(
             ConflictKind.OUTSIDE_EVENT,
-            f"“{slot.title}” is outside the event's days.",
+            _("“%(title)s” is outside the event's days.", title=slot.title),
             (slot.id,),
         )
         for slot in slots
@@ -307,7 +339,7 @@ def outside_availability(slots: Iterable[SlotInfo]) -> list[Conflict]:
     return [
         Conflict(
             ConflictKind.OUTSIDE_AVAILABILITY,
-            f"“{slot.title}” is outside its speakers' availability.",
+            _("“%(title)s” is outside its speakers' availability.", title=slot.title),
             (slot.id,),
         )
         for slot in slots

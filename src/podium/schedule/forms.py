@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -30,9 +31,9 @@ def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
 class PlaceForm(FlaskForm):
     """Schedule an unscheduled session: which one, where, when (local time)."""
 
-    submission_id = SelectField("Session", coerce=int, validators=[InputRequired()])
-    room_id = SelectField("Room", coerce=int, validators=[InputRequired()])
-    start = DateTimeLocalField("Start", format=LOCAL_FORMAT, validators=[DataRequired()])
+    submission_id = SelectField(_l("Session"), coerce=int, validators=[InputRequired()])
+    room_id = SelectField(_l("Room"), coerce=int, validators=[InputRequired()])
+    start = DateTimeLocalField(_l("Start"), format=LOCAL_FORMAT, validators=[DataRequired()])
     start_fold = WhichTimeField()
 
 
@@ -49,8 +50,8 @@ class MoveForm(FlaskForm):
     ``version`` (hidden) is the slot version the page showed; a stale one is refused.
     """
 
-    room_id = SelectField("Room", coerce=int, validators=[InputRequired()])
-    start = DateTimeLocalField("Start", format=LOCAL_FORMAT, validators=[DataRequired()])
+    room_id = SelectField(_l("Room"), coerce=int, validators=[InputRequired()])
+    start = DateTimeLocalField(_l("Start"), format=LOCAL_FORMAT, validators=[DataRequired()])
     start_fold = WhichTimeField()
     version = HiddenField(filters=[_int_or_none])
 
@@ -59,7 +60,9 @@ class ResizeForm(FlaskForm):
     """Change a slot's length in whole minutes (the form twin of dragging a card's end)."""
 
     minutes = IntegerField(
-        "Length (minutes)", validators=[InputRequired(), NumberRange(5, 1440)], id="resize-minutes"
+        _l("Length (minutes)"),
+        validators=[InputRequired(), NumberRange(5, 1440)],
+        id="resize-minutes",
     )
     version = HiddenField(filters=[_int_or_none], id="resize-version")
 
@@ -74,10 +77,15 @@ class StepForm(FlaskForm):
     """The event's grid step: drops and resizes in the visual editor snap to it."""
 
     minutes = SelectField(
-        "Grid step",
+        _l("Grid step"),
         coerce=int,
         choices=choices(
-            [(5, "5 minutes"), (10, "10 minutes"), (15, "15 minutes"), (30, "30 minutes")]
+            [
+                (5, _l("5 minutes")),
+                (10, _l("10 minutes")),
+                (15, _l("15 minutes")),
+                (30, _l("30 minutes")),
+            ]
         ),
         validators=[InputRequired()],
         id="step-minutes",
@@ -87,30 +95,30 @@ class StepForm(FlaskForm):
 class BlockForm(FlaskForm):
     """Add a break or another non-session block; room 0 means every room."""
 
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(
-        "Kind",
-        choices=choices([(SlotKind.BREAK.value, "Break"), (SlotKind.OTHER.value, "Other")]),
+        _l("Kind"),
+        choices=choices([(SlotKind.BREAK.value, _l("Break")), (SlotKind.OTHER.value, _l("Other"))]),
         validators=[InputRequired()],
     )
     # The editor shows this form beside PlaceForm, which has fields of the same names: own ids
     # keep each <label for> pointing at its own form's input.
-    room_id = SelectField("Room", coerce=int, validators=[InputRequired()], id="block-room_id")
+    room_id = SelectField(_l("Room"), coerce=int, validators=[InputRequired()], id="block-room_id")
     start = DateTimeLocalField(
-        "Start", format=LOCAL_FORMAT, validators=[DataRequired()], id="block-start"
+        _l("Start"), format=LOCAL_FORMAT, validators=[DataRequired()], id="block-start"
     )
     start_fold = WhichTimeField(id="block-start_fold")
     duration_minutes = IntegerField(
-        "Duration (minutes)", default=30, validators=[InputRequired(), NumberRange(1, 1440)]
+        _l("Duration (minutes)"), default=30, validators=[InputRequired(), NumberRange(1, 1440)]
     )
 
 
 class PublishForm(FlaskForm):
     """Publish the current slots as the next release, with an optional comment."""
 
-    comment = StringField("Comment (shown with the changelog)", validators=[Length(max=500)])
+    comment = StringField(_l("Comment (shown with the changelog)"), validators=[Length(max=500)])
     # Off by default: a release identical to the previous one is refused unless asked for.
-    allow_unchanged = BooleanField("Publish anyway, although nothing changed")
+    allow_unchanged = BooleanField(_l("Publish anyway, although nothing changed"))
 
 
 class ConfirmForm(FlaskForm):

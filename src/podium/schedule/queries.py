@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from flask import abort
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
@@ -30,7 +31,7 @@ def event_or_404(slug: str) -> Event:
     """The event with this slug, or abort 404."""
     event = db.session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
-        abort(404, description=f"There is no event {slug!r}.")
+        abort(404, description=_("There is no event %(slug)s.", slug=repr(slug)))
     return event
 
 
@@ -38,7 +39,7 @@ def slot_or_404(event: Event, slot_id: int) -> Slot:
     """The slot ``slot_id`` of ``event`` (404 for another event's slot)."""
     slot = db.session.get(Slot, slot_id)
     if slot is None or slot.event_id != event.id:
-        abort(404, description="There is no such slot in this event.")
+        abort(404, description=_("There is no such slot in this event."))
     return slot
 
 
@@ -182,8 +183,11 @@ def availability_notes(event: Event) -> dict[int, str]:
     """
     label = availability_range_label
     return {
-        submission_id: "Can present: "
-        + ("; ".join(label(r, event.time_zone) for r in ranges) or "no time all speakers share")
+        submission_id: _(
+            "Can present: %(ranges)s",
+            ranges="; ".join(label(r, event.time_zone) for r in ranges)
+            or _("no time all speakers share"),
+        )
         for submission_id, ranges in availability_by_submission(event).items()
     }
 

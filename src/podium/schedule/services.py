@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -26,6 +27,7 @@ from podium.extensions import db
 from podium.once import claim
 from podium.questions.queries import PUBLIC_ANSWERS_KEY, public_answers
 from podium.schedule.enums import PUBLISHABLE_STATES, SlotKind
+from podium.schedule.labels import state_label
 from podium.schedule.models import ScheduleRelease, Slot
 from podium.webhooks.services import queue_release
 
@@ -52,8 +54,10 @@ class StaleSlotError(ScheduleError):
 
     def __init__(self, slot_id: int) -> None:
         super().__init__(
-            "Someone else changed this slot since you loaded the page; it now shows its "
-            "current state. Nothing was saved: make your change again if it still applies.",
+            _(
+                "Someone else changed this slot since you loaded the page; it now shows its "
+                "current state. Nothing was saved: make your change again if it still applies."
+            ),
             "version",
         )
         self.slot_id = slot_id
@@ -77,12 +81,17 @@ def place_session(
     _check_same_event(event, submission=submission, room=room)
     if submission.state not in PUBLISHABLE_STATES:
         raise ScheduleError(
-            f"“{submission.title}” is {submission.state}; only accepted or confirmed "
-            "submissions can be scheduled",
+            _(
+                "“%(title)s” is %(state)s; only accepted or confirmed submissions can be scheduled",
+                title=submission.title,
+                state=state_label(submission.state),
+            ),
             "submission_id",
         )
     if db.session.scalar(select(Slot.id).where(Slot.submission_id == submission.id)):
-        raise ScheduleError(f"“{submission.title}” is already scheduled; move it instead")
+        raise ScheduleError(
+            _("“%(title)s” is already scheduled; move it instead", title=submission.title)
+        )
     start = _aware_utc(start_at)
     slot = Slot(
         event_id=event.id,
@@ -117,7 +126,7 @@ def move_slot(
     _check_same_event(event, slot=slot, room=room)
     _check_version(slot, expected_version)
     if room is None and slot.submission_id is not None:
-        raise ScheduleError("a session needs a room", "room_id")
+        raise ScheduleError(_("a session needs a room"), "room_id")
     length = slot.end_at - slot.start_at
     slot.room_id = room.id if room is not None else None
     slot.start_at = _aware_utc(start_at)
@@ -142,7 +151,11 @@ def resize_slot(
     _check_version(slot, expected_version)
     if not MIN_SLOT_MINUTES <= minutes <= MAX_BLOCK_MINUTES:
         raise ScheduleError(
-            f"length must be between {MIN_SLOT_MINUTES} and {MAX_BLOCK_MINUTES} minutes",
+            _(
+                "length must be between %(min)s and %(max)s minutes",
+                min=MIN_SLOT_MINUTES,
+                max=MAX_BLOCK_MINUTES,
+            ),
             "minutes",
         )
     slot.end_at = _aware_utc(slot.start_at) + dt.timedelta(minutes=minutes)
@@ -186,11 +199,11 @@ def add_block(
     """
     title = title.strip()
     if not title:
-        raise ScheduleError("a block needs a title", "title")
+        raise ScheduleError(_("a block needs a title"), "title")
     if kind not in (SlotKind.BREAK, SlotKind.OTHER):
-        raise ScheduleError(f"kind must be break or other, not {kind!r}", "kind")
+        raise ScheduleError(_("kind must be break or other, not %(kind)s", kind=repr(kind)), "kind")
     if not 1 <= duration_minutes <= MAX_BLOCK_MINUTES:
-        raise ScheduleError("duration must be between 1 and 1440 minutes", "duration_minutes")
+        raise ScheduleError(_("duration must be between 1 and 1440 minutes"), "duration_minutes")
     if room is not None:
         _check_same_event(event, room=room)
     start = _aware_utc(start_at)
@@ -225,7 +238,7 @@ def set_slot_step(*, event: Event, minutes: int) -> None:
         ScheduleError: ``minutes`` is not 5, 10, 15 or 30 (field ``minutes``).
     """
     if minutes not in SLOT_STEPS:
-        raise ScheduleError("the grid step must be 5, 10, 15 or 30 minutes", "minutes")
+        raise ScheduleError(_("the grid step must be 5, 10, 15 or 30 minutes"), "minutes")
     event.slot_step_minutes = minutes
     db.session.commit()
 
@@ -238,9 +251,13 @@ class UnchangedScheduleError(ScheduleError):
 
     def __init__(self, version: int) -> None:
         super().__init__(
-            f"Nothing changed since release {version}: publishing would create release "
-            f"{version + 1} identical to it. Tick “Publish anyway” to publish it all the same "
-            "(for example to correct the comment).",
+            _(
+                "Nothing changed since release %(version)s: publishing would create release "
+                "%(next)s identical to it. Tick “Publish anyway” to publish it all the same "
+                "(for example to correct the comment).",
+                version=version,
+                next=version + 1,
+            ),
             "allow_unchanged",
         )
         self.version = version
@@ -300,8 +317,11 @@ def publish_release(
         # The (event, version) unique constraint caught a concurrent publish of this version.
         db.session.rollback()
         raise ScheduleError(
-            f"release {version} was published by another request a moment ago; "
-            "check the releases before publishing again",
+            _(
+                "release %(version)s was published by another request a moment ago; "
+                "check the releases before publishing again",
+                version=version,
+            ),
             "comment",
         ) from None
     return release
@@ -317,7 +337,7 @@ def unchanged_release(event: Event) -> ScheduleRelease | None:
     previous = _latest_release(event)
     if previous is None:
         return None
-    _, snapshot = _current_snapshot(event, previous.version + 1)
+    _data, snapshot = _current_snapshot(event, previous.version + 1)
     return previous if _same(previous.snapshot, snapshot) else None
 
 
@@ -543,11 +563,11 @@ def _check_same_event(
     slot: Slot | None = None,
 ) -> None:
     if submission is not None and submission.event_id != event.id:
-        raise ScheduleError("that submission belongs to another event", "submission_id")
+        raise ScheduleError(_("that submission belongs to another event"), "submission_id")
     if room is not None and room.event_id != event.id:
-        raise ScheduleError("that room belongs to another event", "room_id")
+        raise ScheduleError(_("that room belongs to another event"), "room_id")
     if slot is not None and slot.event_id != event.id:
-        raise ScheduleError("that slot belongs to another event")
+        raise ScheduleError(_("that slot belongs to another event"))
 
 
 def _check_version(slot: Slot, expected_version: int | None) -> None:
@@ -566,7 +586,7 @@ def _commit_versioned(slot_id: int) -> None:
 
 def _aware_utc(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ScheduleError("start time must carry a time zone", "start")
+        raise ScheduleError(_("start time must carry a time zone"), "start")
     return value.astimezone(dt.UTC)
 
 

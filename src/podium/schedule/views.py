@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
@@ -17,9 +20,10 @@ from werkzeug.wrappers import Response
 from podium.cfp.models import Submission
 from podium.errors import render_error
 from podium.events.models import Event, Room
-from podium.events.times import LocalTimeError, local_time_label
+from podium.events.times import LocalTimeError, is_ambiguous, offset_label
 from podium.extensions import db
 from podium.forms import offer_stored_time, resolve_local_time
+from podium.i18n.dates import format_wall
 from podium.schedule import queries, services
 from podium.schedule.conflicts import conflicts_by_slot
 from podium.schedule.forms import (
@@ -34,6 +38,7 @@ from podium.schedule.forms import (
     choices,
 )
 from podium.schedule.grid import build_day_grid
+from podium.schedule.labels import slot_kind_label, state_label
 from podium.schedule.models import Slot
 from podium.schedule.permissions import require_schedule_editor
 
@@ -68,7 +73,7 @@ def place_session(slug: str) -> Any:
     except services.ScheduleError as exc:
         _field_error(form, exc)
         return _render_editor(event, place_form=form, status=400)
-    _flash_result(event, slot.id, f"Scheduled “{submission.title}”.")
+    _flash_result(event, slot.id, _("Scheduled “%(title)s”.", title=submission.title))
     return _back_to_day(event, slot.start_at, slot.room_id)
 
 
@@ -102,7 +107,7 @@ def edit_slot(slug: str, slot_id: int) -> Any:
     except services.ScheduleError as exc:
         _field_error(form, exc)
         return _render_slot(event, slot, form, status=400)
-    _flash_result(event, slot.id, "Moved.")
+    _flash_result(event, slot.id, _("Moved."))
     return _back_to_day(event, slot.start_at, slot.room_id)
 
 
@@ -113,7 +118,7 @@ def unschedule_slot(slug: str, slot_id: int) -> Any:
     slot = queries.slot_or_404(event, slot_id)
     form = UnscheduleForm()
     if not form.validate_on_submit():
-        flash("The form expired; please try again.", "error")
+        flash(_("The form expired; please try again."), "error")
         return redirect(url_for("schedule.editor", slug=event.slug))
     start, room_id = slot.start_at, slot.room_id
     try:
@@ -121,7 +126,7 @@ def unschedule_slot(slug: str, slot_id: int) -> Any:
     except services.StaleSlotError as exc:
         flash(str(exc), "error")
         return _back_to_day(event, start, room_id)
-    flash("Removed from the schedule.", "success")
+    flash(_("Removed from the schedule."), "success")
     return _back_to_day(event, start, room_id)
 
 
@@ -149,7 +154,7 @@ def resize_slot(slug: str, slot_id: int) -> Any:
         return _render_slot(
             event, slot, _filled_move_form(event, slot), resize_form=form, status=400
         )
-    _flash_result(event, slot.id, f"Now {form.minutes.data} minutes long.")
+    _flash_result(event, slot.id, _("Now %(n)s minutes long.", n=form.minutes.data))
     return _back_to_day(event, slot.start_at, slot.room_id)
 
 
@@ -177,7 +182,7 @@ def add_block(slug: str) -> Any:
     except services.ScheduleError as exc:
         _field_error(form, exc)
         return _render_editor(event, block_form=form, status=400)
-    _flash_result(event, slot.id, f"Added “{slot.title}”.")
+    _flash_result(event, slot.id, _("Added “%(title)s”.", title=slot.title))
     return _back_to_day(event, slot.start_at, slot.room_id)
 
 
@@ -200,13 +205,22 @@ def publish(slug: str) -> Any:
         return _render_editor(event, publish_form=form, status=409)
     counts = {key: len(items) for key, items in release.changelog.items()}
     blocks, edited = counts.get("blocks", 0), counts.get("changed", 0)
-    flash(
-        f"Published release {release.version}: {counts['new']} new, {counts['moved']} moved, "
-        f"{counts['room_changed']} changed room, {counts['canceled']} canceled"
-        + (f", {edited} with edited title, speakers or abstract" if edited else "")
-        + (f", {blocks} break or block change{'s' if blocks > 1 else ''}." if blocks else "."),
-        "success",
+    message = _(
+        "Published release %(version)s: %(new)s new, %(moved)s moved, %(room_changed)s "
+        "changed room, %(canceled)s canceled",
+        version=release.version,
+        new=counts["new"],
+        moved=counts["moved"],
+        room_changed=counts["room_changed"],
+        canceled=counts["canceled"],
     )
+    if edited:
+        message += _(", %(n)s with edited title, speakers or abstract", n=edited)
+    if blocks:
+        message += ngettext(
+            ", %(num)d break or block change", ", %(num)d break or block changes", blocks
+        )
+    flash(message + ".", "success")
     return redirect(url_for("schedule.releases", slug=event.slug))
 
 
@@ -326,7 +340,7 @@ def _stale_slot_page(event: Event, slot_id: int, exc: services.StaleSlotError) -
     db.session.rollback()
     slot = db.session.get(Slot, slot_id)
     if slot is None:
-        flash("Someone else removed this slot meanwhile; nothing was saved.", "error")
+        flash(_("Someone else removed this slot meanwhile; nothing was saved."), "error")
         return redirect(url_for("schedule.editor", slug=event.slug))
     form = _filled_move_form(event, slot)
     form.form_errors.append(str(exc))
@@ -338,7 +352,7 @@ def _room_choices(
 ) -> None:
     rooms = queries.rooms_of(event) if rooms is None else rooms
     pairs = [(room.id, room.name) for room in rooms]
-    form.room_id.choices = choices(([(0, "every room")] if allow_all else []) + pairs)
+    form.room_id.choices = choices(([(0, _("every room"))] if allow_all else []) + pairs)
 
 
 def _local_start(form: Any, event: Event) -> dt.datetime | None:
@@ -381,7 +395,7 @@ def _flash_result(event: Event, slot_id: int, message: str) -> None:
     mine = conflicts_by_slot(queries.event_conflicts(event)).get(slot_id, [])
     flash(message, "success")
     for conflict in mine:
-        flash(f"Conflict: {conflict.message}", "warning")
+        flash(_("Conflict: %(message)s", message=conflict.message), "warning")
 
 
 def _back_to_day(event: Event, start: dt.datetime, room_id: int | None) -> Response:
@@ -400,7 +414,23 @@ def release_time(value: str | None, time_zone: str) -> str:
     if not value:
         return ""
     instant = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return local_time_label(instant, time_zone, "%a %d %b %H:%M")
+    local = instant.astimezone(ZoneInfo(time_zone))
+    text = f"{format_wall(local, 'day_short')} {local:%H:%M}"
+    if is_ambiguous(local.replace(tzinfo=None, fold=0), time_zone):
+        return f"{text} ({offset_label(local)})"
+    return text
+
+
+@bp.app_template_global("schedule_state_label")
+def schedule_state_label(state: object) -> str:
+    """A submission state in the request's language (the stored value stays English)."""
+    return state_label(state)
+
+
+@bp.app_template_global("slot_kind_label")
+def slot_kind_template_label(kind: object) -> str:
+    """A slot kind (``break``, ``other``) in the request's language."""
+    return slot_kind_label(kind)
 
 
 # --------------------------------------------------------------------------- visual editor
@@ -478,9 +508,9 @@ def set_step(slug: str) -> Any:
         except services.ScheduleError as exc:
             flash(str(exc), "error")
         else:
-            flash(f"The grid step is now {event.slot_step_minutes} minutes.", "success")
+            flash(_("The grid step is now %(n)s minutes.", n=event.slot_step_minutes), "success")
     else:
-        flash("Choose a grid step of 5, 10, 15 or 30 minutes.", "error")
+        flash(_("Choose a grid step of 5, 10, 15 or 30 minutes."), "error")
     return redirect(url_for("schedule.grid", slug=event.slug, day=request.args.get("day")))
 
 
@@ -642,7 +672,7 @@ def _json_slot(event: Event, slot_id: int) -> Slot:
     if slot is None or slot.event_id != event.id:
         # Someone else unscheduled it: the client removes the card.
         raise _JSONInputError(
-            "This slot no longer exists: someone else removed it. Nothing was saved.",
+            _("This slot no longer exists: someone else removed it. Nothing was saved."),
             "version",
             409,
         )

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, SelectField, TimeField
 from wtforms.validators import Optional
@@ -17,6 +19,7 @@ from wtforms.validators import Optional
 from podium.availability.ranges import LocalRangeError, Range, local_range, split_by_day
 from podium.events.forms import choice
 from podium.events.models import Event
+from podium.i18n.dates import format_wall
 from podium.schedule.conflicts import event_bounds
 from podium.schedule.queries import conference_days
 
@@ -26,9 +29,9 @@ MAX_ROWS = 60
 class RangeRow(Form):
     """One range: a conference day (ISO date) and local from/to times (``HH:MM``)."""
 
-    day = SelectField("Day")
-    start = TimeField("From", validators=[Optional()])
-    end = TimeField("To", validators=[Optional()])
+    day = SelectField(_l("Day"))
+    start = TimeField(_l("From"), validators=[Optional()])
+    end = TimeField(_l("To"), validators=[Optional()])
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Field checks, then both times or neither (a field's own ``Optional`` would stop
@@ -41,7 +44,10 @@ class RangeRow(Form):
             empty = self.end if self.end.data is None else self.start
             empty.errors = [
                 *empty.errors,
-                f"{empty.label.text}: enter both times of the range, or neither.",
+                _(
+                    "%(field)s: enter both times of the range, or neither.",
+                    field=empty.label.text,
+                ),
             ]
             return False
         return True
@@ -65,7 +71,7 @@ class AvailabilityForm(FlaskForm):
 class RequiredForm(FlaskForm):
     """The organizers' setting: the CfP asks every submitter for their availability."""
 
-    required = BooleanField("Ask for speaker availability in the CfP (required to submit)")
+    required = BooleanField(_l("Ask for speaker availability in the CfP (required to submit)"))
 
 
 def availability_form(
@@ -137,11 +143,15 @@ def ranges_from(form: AvailabilityForm, event: Event) -> list[Range] | None:
             )
         except LocalRangeError as exc:
             field = row.start if exc.which == "start" else row.end
-            field.errors = [*field.errors, f"{field.label.text}: {str(exc).rstrip('.')}."]
+            reason = str(exc).rstrip(".")
+            field.errors = [
+                *field.errors,
+                _("%(field)s: %(reason)s.", field=field.label.text, reason=reason),
+            ]
             ok = False
             continue
         if end > bounds[1]:
-            row.end.errors = [*row.end.errors, "To: this runs past the event's last day."]
+            row.end.errors = [*row.end.errors, _("To: this runs past the event's last day.")]
             ok = False
             continue
         ranges.append((start, end))
@@ -149,6 +159,8 @@ def ranges_from(form: AvailabilityForm, event: Event) -> list[Range] | None:
 
 
 def _set_day_choices(form: AvailabilityForm, event: Event) -> None:
-    days = [choice(day.isoformat(), day.strftime("%a %d %b")) for day in conference_days(event)]
+    days = [
+        choice(day.isoformat(), format_wall(day, "day_short")) for day in conference_days(event)
+    ]
     for entry in form.ranges.entries:
         entry.form.day.choices = days

@@ -8,6 +8,7 @@ event's organizers (and site administrators) see everyone's and change it at any
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from podium.availability import queries
@@ -24,7 +25,7 @@ def own_profile_or_404(slug: str) -> tuple[Event, SpeakerProfile]:
     require_login()
     profile = queries.speaker_in_event(current_user.id, event)
     if profile is None:
-        abort(404, description="You have no submission to this event.")
+        abort(404, description=_("You have no submission to this event."))
     return event, profile
 
 
@@ -46,5 +47,5 @@ def organized_speaker_or_404(event: Event, speaker_id: int) -> SpeakerProfile:
     """Speaker ``speaker_id`` of ``event`` (call after :func:`organized_event_or_404`)."""
     profile = queries.event_speaker(event, speaker_id)
     if profile is None:
-        abort(404, description="This person does not speak at this event.")
+        abort(404, description=_("This person does not speak at this event."))
     return profile

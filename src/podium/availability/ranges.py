@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from podium.events.times import LocalTimeError, local_to_utc
+from podium.i18n.dates import format_wall
 
 Range = tuple[dt.datetime, dt.datetime]
 
@@ -140,5 +141,10 @@ def range_label(value: tuple[dt.datetime, dt.datetime], time_zone: str) -> str:
     zone = ZoneInfo(time_zone)
     start, end = (instant.astimezone(zone) for instant in value)
     if end.date() == start.date():
-        return f"{start:%a %d %b %H:%M}\N{EN DASH}{end:%H:%M}"
-    return f"{start:%a %d %b %H:%M} \N{EN DASH} {end:%a %d %b %H:%M}"
+        return f"{_day_time(start)}\N{EN DASH}{format_wall(end, 'time')}"
+    return f"{_day_time(start)} \N{EN DASH} {_day_time(end)}"
+
+
+def _day_time(value: dt.datetime) -> str:
+    # "Sat 02 Feb 09:00" in English, "Sa., 2. Feb. 09:00" in German (podium.i18n.dates).
+    return f"{format_wall(value, 'day_short')} {format_wall(value, 'time')}"

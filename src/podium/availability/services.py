@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 
 from podium.availability import queries
@@ -24,7 +26,7 @@ class AvailabilityError(Exception):
         self.message = message
 
 
-LOCKED_MESSAGE = (
+LOCKED_MESSAGE = _l(
     "The schedule is published, so your availability can no longer be changed here; "
     "write to the organizers if it changed."
 )
@@ -45,9 +47,9 @@ def check_ranges(event: Event, ranges: Iterable[Range]) -> list[Range]:
         if start.tzinfo is None or end.tzinfo is None:
             raise ValueError("availability ranges must be aware instants")
         if end <= start:
-            raise AvailabilityError("ranges", "A range must end after it starts.")
+            raise AvailabilityError("ranges", _("A range must end after it starts."))
         if start < first or end > after_last:
-            raise AvailabilityError("ranges", "A range lies outside the event's days.")
+            raise AvailabilityError("ranges", _("A range lies outside the event's days."))
     return merge(checked)
 
 
@@ -73,7 +75,7 @@ def set_availability(
             and ``by_organizer`` is false (field ``None``).
     """
     if not by_organizer and queries.schedule_published(event):
-        raise AvailabilityError(None, LOCKED_MESSAGE)
+        raise AvailabilityError(None, str(LOCKED_MESSAGE))
     merged = check_ranges(event, ranges)
     db.session.execute(
         delete(SpeakerAvailability).where(

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from podium.availability import queries, services
@@ -41,7 +43,7 @@ def my_availability(slug: str) -> Any:
         form = availability_form(event, saved=queries.ranges_of(event, profile.id))
         status = 200 if request.method == "GET" else 403
         if status == 403:
-            form.form_errors.append(services.LOCKED_MESSAGE)
+            form.form_errors.append(str(services.LOCKED_MESSAGE))
         return _render(event, profile, form, editable=editable, status=status)
     done = _save(event, profile, by_organizer=False)
     if isinstance(done, Response):
@@ -58,7 +60,7 @@ def orga_overview(slug: str) -> Any:
         form = RequiredForm()
         if form.validate_on_submit():
             services.set_required(event=event, required=bool(form.required.data))
-            flash("Availability setting saved.", "success")
+            flash(_("Availability setting saved."), "success")
             return redirect(url_for("availability.orga_overview", slug=event.slug))
     by_speaker = queries.availability_by_speaker(event)
     return render_template(
@@ -105,9 +107,11 @@ def _save(
         form.form_errors.append(exc.message)
         return form, 403 if exc.field is None else 400
     flash(
-        f"Availability saved: {len(saved)} range{'s' if len(saved) != 1 else ''}."
+        ngettext(
+            "Availability saved: %(num)d range.", "Availability saved: %(num)d ranges.", len(saved)
+        )
         if saved
-        else "Availability removed: you have not said when you can present.",
+        else _("Availability removed: you have not said when you can present."),
         "success",
     )
     if by_organizer:

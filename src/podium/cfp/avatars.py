@@ -14,6 +14,7 @@ import secrets
 import warnings
 from pathlib import Path
 
+from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_AVATAR_BYTES = 2 * 1024 * 1024
@@ -46,8 +47,14 @@ def _check_pixels(image: Image.Image) -> None:
     pixels = image.width * image.height
     if pixels > limit:
         raise AvatarError(
-            f"The image is {image.width}x{image.height} pixels ({pixels / 1e6:.0f} megapixels); "
-            f"the limit is {limit // 1_000_000} megapixels. Upload a smaller copy."
+            _(
+                "The image is %(width)sx%(height)s pixels (%(megapixels)s megapixels); the "
+                "limit is %(limit)s megapixels. Upload a smaller copy.",
+                width=image.width,
+                height=image.height,
+                megapixels=format(pixels / 1e6, ".0f"),
+                limit=limit // 1_000_000,
+            )
         )
 
 
@@ -59,20 +66,20 @@ def _decode(data: bytes) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             if image.format not in ACCEPTED_FORMATS:
-                raise AvatarError("Upload a JPEG, PNG, GIF or WebP image.")
+                raise AvatarError(_("Upload a JPEG, PNG, GIF or WebP image."))
             _check_pixels(image)
             if image.format == "JPEG":
                 image.draft("RGB", (AVATAR_BOX[0] * 2, AVATAR_BOX[1] * 2))
             image.load()
     except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise AvatarError("Upload a JPEG, PNG, GIF or WebP image.") from None
+        raise AvatarError(_("Upload a JPEG, PNG, GIF or WebP image.")) from None
     except AvatarError:
         raise
     except ValueError:
         # Pillow refuses text chunks that decompress beyond ImageFile.MAX_TEXT_CHUNK (1 MB).
-        raise AvatarError("The image carries too much embedded text or metadata.") from None
+        raise AvatarError(_("The image carries too much embedded text or metadata.")) from None
     except (OSError, SyntaxError, EOFError):
-        raise AvatarError("The image file is damaged.") from None
+        raise AvatarError(_("The image file is damaged.")) from None
     return image
 
 
@@ -91,11 +98,14 @@ def process_avatar(data: bytes) -> tuple[bytes, str]:
             embedded text, or damaged.
     """
     if not data:
-        raise AvatarError("The file is empty.")
+        raise AvatarError(_("The file is empty."))
     if len(data) > MAX_AVATAR_BYTES:
         raise AvatarError(
-            f"The image is {len(data) / 1024 / 1024:.1f} MiB; the limit is "
-            f"{MAX_AVATAR_BYTES // 1024 // 1024} MiB."
+            _(
+                "The image is %(size)s MiB; the limit is %(limit)s MiB.",
+                size=format(len(data) / 1024 / 1024, ".1f"),
+                limit=MAX_AVATAR_BYTES // 1024 // 1024,
+            )
         )
     image = _decode(data)
     image = ImageOps.exif_transpose(image)

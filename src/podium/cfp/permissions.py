@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort
+from flask import abort, g
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from podium.cfp import queries
@@ -40,6 +41,7 @@ def visible_event_or_404(slug: str) -> Event:
     event = event_by_slug(slug)
     if event is None or not can_see_event(current_user, event):
         abort(404)
+    _record_language(event)
     return event
 
 
@@ -48,8 +50,15 @@ def organized_event_or_404(slug: str) -> Event:
     event = event_by_slug(slug)
     if event is None:
         abort(404)
+    _record_language(event)
     require_organizer(event)
     return event
+
+
+def _record_language(event: Event) -> None:
+    # The event is loaded anyway: the language choice reads its default from here instead of
+    # looking the slug up again (podium.i18n.locales.event_default_language).
+    g.event_language = event.default_language
 
 
 def own_submission_or_404(event: Event, submission_id: int) -> Submission:
@@ -112,7 +121,7 @@ def removable_speaker_or_403(submission: Submission, speaker_id: int) -> Submiss
     """
     link = submission_speaker_or_404(submission, speaker_id)
     if not may_remove_speaker(current_user, submission, link):
-        abort(403, "Only the submitter can remove other speakers, and nobody the submitter.")
+        abort(403, _("Only the submitter can remove other speakers, and nobody the submitter."))
     return link
 
 
@@ -136,7 +145,7 @@ def cancelable_invitation_or_403(submission: Submission, invitation_id: int) -> 
     """
     invitation = pending_invitation_or_404(submission, invitation_id)
     if not may_cancel_invitation(current_user, submission, invitation):
-        abort(403, "Only the submitter or the speaker who sent an invitation can cancel it.")
+        abort(403, _("Only the submitter or the speaker who sent an invitation can cancel it."))
     return invitation
 
 
@@ -156,5 +165,5 @@ def may_withdraw(user: object, submission: Submission) -> bool:
 def withdrawable_or_403(submission: Submission) -> Submission:
     """The current user's ``submission`` if they may withdraw it; 403 for a co-speaker."""
     if not may_withdraw(current_user, submission):
-        abort(403, "Only the submitter can withdraw this proposal; you can leave it instead.")
+        abort(403, _("Only the submitter can withdraw this proposal; you can leave it instead."))
     return submission

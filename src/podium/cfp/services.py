@@ -8,8 +8,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Text, and_, cast, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -20,6 +23,7 @@ from podium.availability import services as availability_services
 from podium.availability.ranges import Range
 from podium.cfp import avatars, emails
 from podium.cfp.enums import SubmissionState as S
+from podium.cfp.enums import state_label
 from podium.cfp.models import (
     CoSpeakerInvitation,
     SpeakerProfile,
@@ -36,8 +40,9 @@ from podium.events.services import (
     invitation_link,
     new_token,
 )
-from podium.events.times import cfp_is_open, describe_local
+from podium.events.times import cfp_is_open
 from podium.extensions import db
+from podium.i18n.dates import format_instant
 from podium.mail.services import queue_event_mail
 from podium.once import claim
 from podium.questions import queries as question_queries
@@ -169,13 +174,22 @@ CO_SPEAKER_INVITATION_LIFETIME = timedelta(days=30)
 # processes. Organizers inviting from their pages are not limited.
 CO_SPEAKER_INVITATION_LIMIT = 20
 CO_SPEAKER_INVITATION_WINDOW = timedelta(hours=24)
-LANGUAGES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "nl": "Dutch"}
 AUDIENCE_LEVELS = {
-    "all": "Everyone",
-    "beginner": "Beginner",
-    "intermediate": "Intermediate",
-    "advanced": "Advanced",
+    "all": _l("Everyone"),
+    "beginner": _l("Beginner"),
+    "intermediate": _l("Intermediate"),
+    "advanced": _l("Advanced"),
 }
+
+
+def offered_languages(event: Event) -> list[str]:
+    """The languages proposals to ``event`` may be held in: its default language first, then
+    its other content languages in the organizers' order (codes, no duplicates)."""
+    codes = [event.default_language or "en"]
+    for code in event.content_languages or ():
+        if code and code not in codes:
+            codes.append(code)
+    return codes
 
 
 class SubmissionError(ValueError):
@@ -236,13 +250,23 @@ def check_cfp_open(event: Event, *, now: datetime | None = None) -> None:
     if cfp_is_open(event.cfp_opens_at, event.cfp_closes_at, now=now):
         return
     if event.cfp_opens_at is None or event.cfp_closes_at is None:
-        raise DeadlineError("", "The call for proposals of this event is not open.")
+        raise DeadlineError("", _("The call for proposals of this event is not open."))
     current = now or utcnow()
     if current < event.cfp_opens_at:
-        when = describe_local(event.cfp_opens_at, event.time_zone)
-        raise DeadlineError("", f"The call for proposals opens on {when}.")
-    when = describe_local(event.cfp_closes_at, event.time_zone)
-    raise DeadlineError("", f"The call for proposals closed on {when}.")
+        when = local_when(event.cfp_opens_at, event.time_zone)
+        raise DeadlineError("", _("The call for proposals opens on %(when)s.", when=when))
+    when = local_when(event.cfp_closes_at, event.time_zone)
+    raise DeadlineError("", _("The call for proposals closed on %(when)s.", when=when))
+
+
+def local_when(instant: datetime | None, time_zone: str) -> str:
+    """:func:`podium.events.times.describe_local` with the date and time written in the
+    request's language (identical in English): ``"2026-12-01 23:59 NZDT (Pacific/Auckland)"``."""
+    if instant is None:
+        return ""
+    local = instant.astimezone(ZoneInfo(time_zone))
+    shown = format_instant(instant, time_zone, "datetime")
+    return f"{shown} {local.tzname()} ({time_zone})"
 
 
 def speaker_profile_for(user: User) -> SpeakerProfile:
@@ -255,33 +279,41 @@ def speaker_profile_for(user: User) -> SpeakerProfile:
     return profile
 
 
-def _checked_content(event: Event, content: SubmissionContent) -> tuple[SessionType | None, int]:
-    """Check references and the duration; return the session type and the duration in minutes."""
+def _checked_content(
+    event: Event, content: SubmissionContent, keep_language: str | None = None
+) -> tuple[SessionType | None, int]:
+    """Check references and the duration; return the session type and the duration in minutes.
+
+    The language must be one the event offers (:func:`offered_languages`) or
+    ``keep_language``, the saved language of the proposal being edited."""
     title = content.title.strip()
     if not title:
-        raise SubmissionError("title", "A title is required.")
+        raise SubmissionError("title", _("A title is required."))
     if len(title) > 300:
-        raise SubmissionError("title", "At most 300 characters.")
+        raise SubmissionError("title", _("At most %(n)s characters.", n=300))
     session_type = None
     if content.session_type_id is not None:
         session_type = db.session.get(SessionType, content.session_type_id)
         if session_type is None or session_type.event_id != event.id:
-            raise SubmissionError("session_type", "Choose one of this event's session types.")
+            raise SubmissionError("session_type", _("Choose one of this event's session types."))
     if content.track_id is not None:
         track = db.session.get(Track, content.track_id)
         if track is None or track.event_id != event.id:
-            raise SubmissionError("track", "Choose one of this event's tracks.")
+            raise SubmissionError("track", _("Choose one of this event's tracks."))
     duration = content.duration_minutes
     if duration is None:
         duration = session_type.default_duration_minutes if session_type else None
     if duration is None:
-        raise SubmissionError("duration_minutes", "Enter the duration in minutes.")
+        raise SubmissionError("duration_minutes", _("Enter the duration in minutes."))
     if duration <= 0:
-        raise SubmissionError("duration_minutes", "The duration must be at least 1 minute.")
-    if content.language not in LANGUAGES:
-        raise SubmissionError("language", "Choose a language from the list.")
+        raise SubmissionError("duration_minutes", _("The duration must be at least 1 minute."))
+    allowed = offered_languages(event)
+    if content.language not in allowed and content.language != keep_language:
+        raise SubmissionError(
+            "language", _("Language: choose one of the languages this event offers.")
+        )
     if content.audience_level not in AUDIENCE_LEVELS:
-        raise SubmissionError("audience_level", "Choose an audience level from the list.")
+        raise SubmissionError("audience_level", _("Choose an audience level from the list."))
     return session_type, duration
 
 
@@ -461,7 +493,7 @@ def update_submission(
     """
     event = db.session.get(Event, submission.event_id)
     _check_speaker_write(submission, event, as_organizer=as_organizer, now=now, verb="edited")
-    _session_type, duration = _checked_content(event, content)
+    _session_type, duration = _checked_content(event, content, keep_language=submission.language)
     if submit and submission.state == S.DRAFT and not as_organizer:
         _check_availability_given(event, actor)
     checked = _checked_answers(
@@ -513,7 +545,7 @@ def update_submission(
     return submission
 
 
-AVAILABILITY_MISSING = "Say when you can present: give at least one time range."
+AVAILABILITY_MISSING = _l("Say when you can present: give at least one time range.")
 
 
 def _save_availability(
@@ -533,7 +565,7 @@ def _save_availability(
         and event.availability_required
         and not availability_queries.ranges_of(event, speaker.id)
     ):
-        raise SubmissionError("availability", AVAILABILITY_MISSING)
+        raise SubmissionError("availability", str(AVAILABILITY_MISSING))
 
 
 def _check_availability_given(event: Event, user: User) -> None:
@@ -542,7 +574,7 @@ def _check_availability_given(event: Event, user: User) -> None:
         return
     profile = db.session.scalar(select(SpeakerProfile).where(SpeakerProfile.user_id == user.id))
     if profile is None or not availability_queries.ranges_of(event, profile.id):
-        raise SubmissionError("availability", AVAILABILITY_MISSING)
+        raise SubmissionError("availability", str(AVAILABILITY_MISSING))
 
 
 def _open_invitation(submission: Submission, email: str) -> bool:
@@ -593,7 +625,10 @@ def reopen_submission(*, submission: Submission, actor: User) -> SubmissionState
     """
     if S(submission.state) is not S.WITHDRAWN:
         raise TransitionError(
-            f"only a withdrawn submission can be reopened, not a {submission.state} one"
+            _(
+                "only a withdrawn submission can be reopened, not a %(state)s one",
+                state=state_label(submission.state),
+            )
         )
     withdrawn_from = db.session.scalar(
         select(SubmissionStateChange.from_state)
@@ -605,7 +640,7 @@ def reopen_submission(*, submission: Submission, actor: User) -> SubmissionState
         .limit(1)
     )
     if withdrawn_from == S.DRAFT.value:
-        raise TransitionError("this proposal was withdrawn as a draft and was never submitted")
+        raise TransitionError(_("this proposal was withdrawn as a draft and was never submitted"))
     return change_state(submission=submission, to_state=S.SUBMITTED, actor=actor, note="reopened")
 
 
@@ -644,9 +679,13 @@ def _check_invitation_limit(*, inviter: User, event: Event, now: datetime | None
     hours = int(CO_SPEAKER_INVITATION_WINDOW.total_seconds() // 3600)
     raise SubmissionError(
         "co_speaker_email",
-        f"You sent {CO_SPEAKER_INVITATION_LIMIT} co-speaker invitations in the last {hours} "
-        f"hours, the most allowed. You can invite again from "
-        f"{describe_local(free_at, event.time_zone)}.",
+        _(
+            "You sent %(limit)s co-speaker invitations in the last %(hours)s hours, the most "
+            "allowed. You can invite again from %(when)s.",
+            limit=CO_SPEAKER_INVITATION_LIMIT,
+            hours=hours,
+            when=local_when(free_at, event.time_zone),
+        ),
     )
 
 
@@ -662,9 +701,11 @@ def _invite(
     address = invite.email.strip().lower()
     name = invite.name.strip()
     if not name:
-        raise SubmissionError("co_speaker_name", "Enter the co-speaker's name.")
+        raise SubmissionError("co_speaker_name", _("Enter the co-speaker's name."))
     if address == invited_by.email.lower():
-        raise SubmissionError("co_speaker_email", "You are already a speaker of this submission.")
+        raise SubmissionError(
+            "co_speaker_email", _("You are already a speaker of this submission.")
+        )
     account = db.session.scalar(select(User).where(func.lower(User.email) == address))
     if account is not None:
         already = db.session.scalar(
@@ -676,7 +717,9 @@ def _invite(
             )
         )
         if already is not None:
-            raise SubmissionError("co_speaker_email", f"{address} is already a speaker.")
+            raise SubmissionError(
+                "co_speaker_email", _("%(address)s is already a speaker.", address=address)
+            )
     pending = db.session.scalar(
         select(CoSpeakerInvitation.id).where(
             CoSpeakerInvitation.submission_id == submission.id,
@@ -686,7 +729,9 @@ def _invite(
         )
     )
     if pending is not None:
-        raise SubmissionError("co_speaker_email", f"{address} is already invited.")
+        raise SubmissionError(
+            "co_speaker_email", _("%(address)s is already invited.", address=address)
+        )
     if limited:
         _check_invitation_limit(inviter=invited_by, event=event, now=now)
     token, token_hash = new_token()
@@ -785,7 +830,10 @@ def accept_co_speaker_invitation(
     """
     submission = db.session.get(Submission, invitation.submission_id)
     if S(submission.state) in (S.WITHDRAWN, S.CANCELED):
-        raise SubmissionError("", f"This submission was {submission.state}.")
+        raise SubmissionError(
+            "",
+            _("This submission was %(state)s.", state=state_label(submission.state)),
+        )
     accepted_at = now or utcnow()
     claimed = claim_invitation(
         CoSpeakerInvitation, invitation.id, user_id=user.id, accepted_at=accepted_at
@@ -797,8 +845,10 @@ def accept_co_speaker_invitation(
             if link is not None:
                 return link
         if invitation.canceled_at is not None:
-            raise InvitationUsedError("", "This invitation was canceled by a speaker.")
-        raise InvitationUsedError("", "This invitation link was already used by another account.")
+            raise InvitationUsedError("", _("This invitation was canceled by a speaker."))
+        raise InvitationUsedError(
+            "", _("This invitation link was already used by another account.")
+        )
     set_committed_value(invitation, "accepted_at", accepted_at)
     set_committed_value(invitation, "accepted_by_id", user.id)
     profile = speaker_profile_for(user)
@@ -848,9 +898,15 @@ def _check_speaker_write(
         return
     check_cfp_open(event, now=now)
     if not review_phase_allows_speaker_edits(event, now):
-        raise DeadlineError("", "Submissions cannot be changed during the current review phase.")
+        raise DeadlineError("", _("Submissions cannot be changed during the current review phase."))
     if S(submission.state) not in SPEAKER_EDITABLE_STATES:
-        raise SubmissionError("", f"A {submission.state} submission can no longer be {verb}.")
+        state = state_label(submission.state)
+        message = (
+            _("A %(state)s submission can no longer be edited.", state=state)
+            if verb == "edited"
+            else _("A %(state)s submission can no longer be changed.", state=state)
+        )
+        raise SubmissionError("", message)
 
 
 def remove_speaker(
@@ -887,16 +943,18 @@ def remove_speaker(
         )
     )
     if link is None:
-        raise SubmissionError("", f"{speaker.name} is not a speaker of this submission.")
+        raise SubmissionError(
+            "", _("%(name)s is not a speaker of this submission.", name=speaker.name)
+        )
     if link.is_submitter:
-        raise SubmissionError("", "The submitter cannot be removed from the submission.")
+        raise SubmissionError("", _("The submitter cannot be removed from the submission."))
     count = db.session.scalar(
         select(func.count(SubmissionSpeaker.id)).where(
             SubmissionSpeaker.submission_id == submission.id
         )
     )
     if count <= 1:
-        raise SubmissionError("", "A submission needs at least one speaker.")
+        raise SubmissionError("", _("A submission needs at least one speaker."))
     if link in submission.speakers:
         submission.speakers.remove(link)  # delete-orphan deletes the row
     else:
@@ -958,7 +1016,11 @@ def cancel_co_speaker_invitation(
     db.session.refresh(invitation)
     if not canceled:
         raise InvitationUsedError(
-            "", f"The invitation to {invitation.email} was already accepted or canceled."
+            "",
+            _(
+                "The invitation to %(email)s was already accepted or canceled.",
+                email=invitation.email,
+            ),
         )
 
 
@@ -984,9 +1046,9 @@ def update_speaker_profile(
     """
     clean_name = name.strip()
     if not clean_name:
-        raise SubmissionError("name", "A display name is required.")
+        raise SubmissionError("name", _("A display name is required."))
     if len(clean_name) > 200:
-        raise SubmissionError("name", "At most 200 characters.")
+        raise SubmissionError("name", _("At most %(n)s characters.", n=200))
     encoded = None
     if avatar is not None:
         try:

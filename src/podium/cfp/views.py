@@ -19,6 +19,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -27,7 +28,7 @@ from podium.availability.forms import AvailabilityForm, add_row, availability_fo
 from podium.availability.ranges import Range
 from podium.cfp import queries, services
 from podium.cfp.avatars import AVATAR_NAME, avatar_folder
-from podium.cfp.enums import SubmissionState
+from podium.cfp.enums import SubmissionState, state_label
 from podium.cfp.forms import ProfileForm, SubmissionForm, submission_form
 from podium.cfp.models import Submission
 from podium.cfp.permissions import (
@@ -47,7 +48,7 @@ from podium.cfp.permissions import (
 )
 from podium.events.models import Event
 from podium.events.permissions import require_login
-from podium.events.times import cfp_is_open, describe_local
+from podium.events.times import cfp_is_open
 from podium.extensions import db
 from podium.questions import queries as question_queries
 from podium.questions.enums import QuestionTarget
@@ -59,6 +60,8 @@ from podium.security import parse_id
 from podium.spreadsheet import safe_cell
 
 bp = Blueprint("cfp", __name__, template_folder="templates")
+# ``{{ submission.state|state_label }}``: a state in the request's language.
+bp.add_app_template_filter(state_label, "state_label")
 # States from which withdrawing is no longer possible (see services.ALLOWED_TRANSITIONS).
 WITHDRAW_FINAL_STATES = ("withdrawn", "canceled", "rejected", "declined")
 
@@ -98,8 +101,8 @@ def _co_speaker(form: SubmissionForm) -> services.CoSpeakerInput | None:
 def _window(event: Event) -> dict[str, object]:
     return {
         "cfp_open": cfp_is_open(event.cfp_opens_at, event.cfp_closes_at),
-        "cfp_opens": describe_local(event.cfp_opens_at, event.time_zone),
-        "cfp_closes": describe_local(event.cfp_closes_at, event.time_zone),
+        "cfp_opens": services.local_when(event.cfp_opens_at, event.time_zone),
+        "cfp_closes": services.local_when(event.cfp_closes_at, event.time_zone),
     }
 
 
@@ -145,8 +148,10 @@ def submit(slug: str):  # type: ignore[no-untyped-def]
         except services.SubmissionError as error:
             _attach(availability if error.field == "availability" else form, error)
         else:
-            verb = "submitted" if submission.state == SubmissionState.SUBMITTED else "saved"
-            flash(f"“{submission.title}” {verb}.", "success")
+            if submission.state == SubmissionState.SUBMITTED:
+                flash(_("“%(title)s” submitted.", title=submission.title), "success")
+            else:
+                flash(_("“%(title)s” saved.", title=submission.title), "success")
             return redirect(url_for("cfp.my_submissions", slug=slug))
     return render_template("cfp/submit.html", event=event, form=form, **window), 400
 
@@ -249,7 +254,13 @@ def _asks_about_speaker(event: Event, submission: Submission) -> bool:
 def _saved_form(event: Event, submission: Submission) -> SubmissionForm:
     """The submission form filled from the saved submission (as on GET)."""
     asked = question_queries.event_questions(event.id)
-    form = submission_form(event, questions=asked, obj=submission, formdata=None)
+    form = submission_form(
+        event,
+        questions=asked,
+        keep_language=submission.language,
+        obj=submission,
+        formdata=None,
+    )
     form.session_type.data = submission.session_type_id
     form.track.data = submission.track_id
     own = queries.profile_of(current_user)
@@ -271,7 +282,11 @@ def edit_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-d
     submission = own_submission_or_404(event, submission_id)
     if request.method == "GET":
         return _render_edit(event, submission, _saved_form(event, submission))
-    form = submission_form(event, questions=question_queries.event_questions(event.id))
+    form = submission_form(
+        event,
+        questions=question_queries.event_questions(event.id),
+        keep_language=submission.language,
+    )
     if form.validate_on_submit():
         try:
             services.update_submission(
@@ -290,7 +305,7 @@ def edit_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-d
             _attach(form, error)
             status = 403 if not error.field else 400
             return _render_edit(event, submission, form, status=status)
-        flash("Saved.", "success")
+        flash(_("Saved."), "success")
         return redirect(url_for("cfp.edit_submission", slug=slug, submission_id=submission.id))
     return _render_edit(event, submission, form, status=400)
 
@@ -316,7 +331,10 @@ def withdraw(slug: str, submission_id: int):  # type: ignore[no-untyped-def]
     except services.TransitionError:
         flash(refusal, "error")
         return redirect(url_for("cfp.my_submissions", slug=slug))
-    flash(f"“{submission.title}” withdrawn; its speakers are told by mail.", "success")
+    flash(
+        _("“%(title)s” withdrawn; its speakers are told by mail.", title=submission.title),
+        "success",
+    )
     return redirect(url_for("cfp.my_submissions", slug=slug))
 
 
@@ -327,8 +345,8 @@ def _withdraw_refusal(submission: Submission) -> str:
     """
     shown = _speaker_states([submission])(submission)
     if shown != submission.state:
-        return "This proposal cannot be withdrawn now: please write to the organizers."
-    return f"A {submission.state} submission cannot be withdrawn."
+        return _("This proposal cannot be withdrawn now: please write to the organizers.")
+    return _("A %(state)s submission cannot be withdrawn.", state=state_label(submission.state))
 
 
 def _refused(event: Event, submission: Submission, error: services.SubmissionError):  # type: ignore[no-untyped-def]
@@ -356,9 +374,9 @@ def remove_speaker(slug: str, submission_id: int, speaker_id: int):  # type: ign
     except services.SubmissionError as error:
         return _refused(event, submission, error)
     if leaving:
-        flash(f"You are no longer a speaker of “{submission.title}”.", "success")
+        flash(_("You are no longer a speaker of “%(title)s”.", title=submission.title), "success")
         return redirect(url_for("cfp.my_submissions", slug=slug))
-    flash(f"{speaker.name} is no longer a speaker of this submission.", "success")
+    flash(_("%(name)s is no longer a speaker of this submission.", name=speaker.name), "success")
     return redirect(url_for("cfp.edit_submission", slug=slug, submission_id=submission.id))
 
 
@@ -372,7 +390,13 @@ def cancel_invitation(slug: str, submission_id: int, invitation_id: int):  # typ
         services.cancel_co_speaker_invitation(invitation=invitation, actor=current_user)
     except services.SubmissionError as error:
         return _refused(event, submission, error)
-    flash(f"The invitation to {invitation.email} is canceled; its link no longer works.", "success")
+    flash(
+        _(
+            "The invitation to %(email)s is canceled; its link no longer works.",
+            email=invitation.email,
+        ),
+        "success",
+    )
     return redirect(url_for("cfp.edit_submission", slug=slug, submission_id=submission.id))
 
 
@@ -382,7 +406,7 @@ def accept_invitation(token: str):  # type: ignore[no-untyped-def]
     require_login()
     invitation = services.find_co_speaker_invitation(token)
     if invitation is None:
-        abort(404, "This invitation link is unknown, expired or already used.")
+        abort(404, _("This invitation link is unknown, expired or already used."))
     submission = db.session.get(Submission, invitation.submission_id)
     event = db.session.get(Event, submission.event_id)
     if request.method == "POST":
@@ -391,7 +415,7 @@ def accept_invitation(token: str):  # type: ignore[no-untyped-def]
         except services.SubmissionError as error:
             # Another account used the link a moment earlier, or a speaker canceled it.
             abort(409, error.message)
-        flash(f"You are now a speaker of “{submission.title}”.", "success")
+        flash(_("You are now a speaker of “%(title)s”.", title=submission.title), "success")
         return redirect(url_for("cfp.my_submissions", slug=event.slug))
     return render_template(
         "cfp/invitation.html",
@@ -427,7 +451,7 @@ def profile():  # type: ignore[no-untyped-def]
         except services.SubmissionError as error:
             _attach(form, error)
         else:
-            flash("Profile saved.", "success")
+            flash(_("Profile saved."), "success")
             return redirect(url_for("cfp.profile"))
     return render_template("cfp/profile.html", form=form, profile=current), 400
 
@@ -568,7 +592,13 @@ def orga_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-d
         if q.target == QuestionTarget.SUBMISSION
     ]
     if request.method == "GET":
-        form = submission_form(event, questions=asked, obj=submission, formdata=None)
+        form = submission_form(
+            event,
+            questions=asked,
+            keep_language=submission.language,
+            obj=submission,
+            formdata=None,
+        )
         form.session_type.data = submission.session_type_id
         form.track.data = submission.track_id
         fill_answers(
@@ -578,7 +608,7 @@ def orga_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-d
             ),
         )
     else:
-        form = submission_form(event, questions=asked)
+        form = submission_form(event, questions=asked, keep_language=submission.language)
         if form.validate_on_submit():
             try:
                 services.update_submission(
@@ -592,7 +622,7 @@ def orga_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-d
             except services.SubmissionError as error:
                 _attach(form, error)
             else:
-                flash("Saved.", "success")
+                flash(_("Saved."), "success")
                 return redirect(
                     url_for("cfp.orga_submission", slug=slug, submission_id=submission.id)
                 )
@@ -629,7 +659,7 @@ def orga_remove_speaker(slug: str, submission_id: int, speaker_id: int):  # type
         )
     except services.SubmissionError as error:
         abort(400, error.message)
-    flash(f"{speaker.name} is no longer a speaker of this submission.", "success")
+    flash(_("%(name)s is no longer a speaker of this submission.", name=speaker.name), "success")
     return redirect(url_for("cfp.orga_submission", slug=slug, submission_id=submission.id))
 
 
@@ -644,7 +674,13 @@ def orga_cancel_invitation(slug: str, submission_id: int, invitation_id: int):  
         )
     except services.SubmissionError as error:
         abort(409, error.message)
-    flash(f"The invitation to {invitation.email} is canceled; its link no longer works.", "success")
+    flash(
+        _(
+            "The invitation to %(email)s is canceled; its link no longer works.",
+            email=invitation.email,
+        ),
+        "success",
+    )
     return redirect(url_for("cfp.orga_submission", slug=slug, submission_id=submission.id))
 
 
@@ -655,7 +691,14 @@ def orga_reopen(slug: str, submission_id: int):  # type: ignore[no-untyped-def]
     try:
         services.reopen_submission(submission=submission, actor=current_user)
     except services.TransitionError as error:
-        flash(f"“{submission.title}” cannot be reopened: {error}.", "error")
+        flash(
+            _(
+                "“%(title)s” cannot be reopened: %(reason)s.",
+                title=submission.title,
+                reason=error,
+            ),
+            "error",
+        )
     else:
-        flash(f"“{submission.title}” is submitted again.", "success")
+        flash(_("“%(title)s” is submitted again.", title=submission.title), "success")
     return redirect(url_for("cfp.orga_submission", slug=slug, submission_id=submission.id))

@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
+
 
 class QuestionKind(StrEnum):
     """What kind of answer a question takes; decides the form field and the validation."""
@@ -16,15 +18,15 @@ class QuestionKind(StrEnum):
     DATE = "date"  # a calendar day (ISO 8601, no time zone: it is a day, not an instant)
 
 
-KIND_LABELS: dict[QuestionKind, str] = {
-    QuestionKind.SHORT_TEXT: "Short text",
-    QuestionKind.LONG_TEXT: "Long text",
-    QuestionKind.NUMBER: "Number",
-    QuestionKind.BOOLEAN: "Yes / no",
-    QuestionKind.SINGLE_CHOICE: "Single choice",
-    QuestionKind.MULTIPLE_CHOICE: "Multiple choice",
-    QuestionKind.URL: "Web address (URL)",
-    QuestionKind.DATE: "Date",
+KIND_LABELS: dict[QuestionKind, object] = {
+    QuestionKind.SHORT_TEXT: _l("Short text"),
+    QuestionKind.LONG_TEXT: _l("Long text"),
+    QuestionKind.NUMBER: _l("Number"),
+    QuestionKind.BOOLEAN: _l("Yes / no"),
+    QuestionKind.SINGLE_CHOICE: _l("Single choice"),
+    QuestionKind.MULTIPLE_CHOICE: _l("Multiple choice"),
+    QuestionKind.URL: _l("Web address (URL)"),
+    QuestionKind.DATE: _l("Date"),
 }
 
 CHOICE_KINDS = frozenset({QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE})
@@ -37,7 +39,7 @@ class QuestionTarget(StrEnum):
     SPEAKER = "speaker"
 
 
-TARGET_LABELS: dict[QuestionTarget, str] = {
-    QuestionTarget.SUBMISSION: "The submission",
-    QuestionTarget.SPEAKER: "The speaker",
+TARGET_LABELS: dict[QuestionTarget, object] = {
+    QuestionTarget.SUBMISSION: _l("The submission"),
+    QuestionTarget.SPEAKER: _l("The speaker"),
 }

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -41,44 +43,47 @@ class _Checkboxes(SelectMultipleField):
 class QuestionForm(FlaskForm):
     """A question as organizers define it; choices of session types and tracks per event."""
 
-    label = StringField("Question", validators=[DataRequired(), Length(max=300)])
+    label = StringField(_l("Question"), validators=[DataRequired(), Length(max=300)])
     help_text = TextAreaField(
-        "Help text", validators=[Length(max=2000)], description="Shown below the question."
+        _l("Help text"),
+        validators=[Length(max=2000)],
+        description=_l("Shown below the question."),
     )
     kind = SelectField(
-        "Kind of answer", choices=[choice(k.value, v) for k, v in KIND_LABELS.items()]
+        _l("Kind of answer"), choices=[choice(k.value, v) for k, v in KIND_LABELS.items()]
     )
     options = TextAreaField(
-        "Options",
+        _l("Options"),
         validators=[Length(max=10000)],
-        description="Choice questions only: one option per line, in the order shown.",
+        description=_l("Choice questions only: one option per line, in the order shown."),
     )
-    min_number = FloatField("Smallest number allowed", validators=[Optional()])
-    max_number = FloatField("Largest number allowed", validators=[Optional()])
+    min_number = FloatField(_l("Smallest number allowed"), validators=[Optional()])
+    max_number = FloatField(_l("Largest number allowed"), validators=[Optional()])
     target = SelectField(
-        "Asked about", choices=[choice(k.value, v) for k, v in TARGET_LABELS.items()]
+        _l("Asked about"), choices=[choice(k.value, v) for k, v in TARGET_LABELS.items()]
     )
-    required = BooleanField("An answer is required to submit")
+    required = BooleanField(_l("An answer is required to submit"))
     session_types = _Checkboxes(
-        "Only for these session types",
+        _l("Only for these session types"),
         coerce=int,
         validate_choice=False,
-        description="None ticked: asked of every proposal.",
+        description=_l("None ticked: asked of every proposal."),
     )
     tracks = _Checkboxes(
-        "Only for these tracks",
+        _l("Only for these tracks"),
         coerce=int,
         validate_choice=False,
-        description="None ticked: asked of every proposal.",
+        description=_l("None ticked: asked of every proposal."),
     )
     hidden_from_reviewers = BooleanField(
-        "Hidden from reviewers",
-        description="For answers that would identify the speaker under anonymised review.",
+        _l("Hidden from reviewers"),
+        description=_l("For answers that would identify the speaker under anonymised review."),
     )
     is_public = BooleanField(
-        "Public",
-        description="The answer appears on the session page and in the API from the next "
-        "schedule release.",
+        _l("Public"),
+        description=_l(
+            "The answer appears on the session page and in the API from the next schedule release."
+        ),
     )
 
 
@@ -109,11 +114,11 @@ def fill_question_form(form: QuestionForm, question: Question) -> None:
 def _scope_note(question: Question, event: Event) -> str:
     names = [t.name for t in event.session_types if t.id in question.session_type_ids]
     names += [t.name for t in event.tracks if t.id in question.track_ids]
-    return f"Only for: {', '.join(names)}." if names else ""
+    return _("Only for: %(names)s.", names=", ".join(names)) if names else ""
 
 
 def _unbound(question: Question, event: Event) -> UnboundField:
-    label = question.label + ("" if question.required else " (optional)")
+    label = question.label if question.required else _("%(label)s (optional)", label=question.label)
     description = " ".join(p for p in (question.help_text, _scope_note(question, event)) if p)
     common: dict[str, Any] = {"label": label, "description": description}
     options = [choice(str(o.id), o.label) for o in question.options]
@@ -122,7 +127,9 @@ def _unbound(question: Question, event: Event) -> UnboundField:
             return TextAreaField(**common)
         case QuestionKind.BOOLEAN:
             return RadioField(
-                choices=[choice("yes", "Yes"), choice("no", "No")], validate_choice=False, **common
+                choices=[choice("yes", _("Yes")), choice("no", _("No"))],
+                validate_choice=False,
+                **common,
             )
         case QuestionKind.SINGLE_CHOICE:
             return RadioField(choices=options, validate_choice=False, **common)

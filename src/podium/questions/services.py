@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from podium.db import utcnow
@@ -87,23 +89,23 @@ def _checked(event: Event, data: QuestionInput) -> tuple[str, list[str]]:
     """
     label = data.label.strip()
     if not label:
-        raise QuestionError("label", "Enter the question.")
+        raise QuestionError("label", _("Enter the question."))
     if len(label) > 300:
-        raise QuestionError("label", "At most 300 characters.")
+        raise QuestionError("label", _("At most %(n)s characters.", n=300))
     if data.kind not in {k.value for k in QuestionKind}:
-        raise QuestionError("kind", "Choose a kind of answer from the list.")
+        raise QuestionError("kind", _("Choose a kind of answer from the list."))
     if data.target not in {t.value for t in QuestionTarget}:
-        raise QuestionError("target", "Choose whom the question is about.")
+        raise QuestionError("target", _("Choose whom the question is about."))
     options = [o.strip() for o in data.options if o.strip()]
     if data.kind in CHOICE_KINDS:
         if len(options) < 2:
-            raise QuestionError("options", "A choice question needs at least two options.")
+            raise QuestionError("options", _("A choice question needs at least two options."))
         if len(options) > MAX_OPTIONS:
-            raise QuestionError("options", f"At most {MAX_OPTIONS} options.")
+            raise QuestionError("options", _("At most %(n)s options.", n=MAX_OPTIONS))
         if len(set(options)) != len(options):
-            raise QuestionError("options", "Each option must be different.")
+            raise QuestionError("options", _("Each option must be different."))
         if any(len(o) > 200 for o in options):
-            raise QuestionError("options", "Each option has at most 200 characters.")
+            raise QuestionError("options", _("Each option has at most %(n)s characters.", n=200))
     else:
         options = []
     if (
@@ -111,17 +113,23 @@ def _checked(event: Event, data: QuestionInput) -> tuple[str, list[str]]:
         and data.max_number is not None
         and data.min_number > data.max_number
     ):
-        raise QuestionError("max_number", "The maximum must not be below the minimum.")
-    _check_ids(event, SessionType, data.session_type_ids, "session_types", "session types")
-    _check_ids(event, Track, data.track_ids, "tracks", "tracks")
+        raise QuestionError("max_number", _("The maximum must not be below the minimum."))
+    _check_ids(
+        event,
+        SessionType,
+        data.session_type_ids,
+        "session_types",
+        _l("Choose among this event's session types."),
+    )
+    _check_ids(event, Track, data.track_ids, "tracks", _l("Choose among this event's tracks."))
     if data.is_public and data.hidden_from_reviewers:
         raise QuestionError(
-            "is_public", "A public answer cannot be hidden from reviewers: choose one."
+            "is_public", _("A public answer cannot be hidden from reviewers: choose one.")
         )
     return label, options
 
 
-def _check_ids(event: Event, model: type, ids: Sequence[int], field: str, what: str) -> None:
+def _check_ids(event: Event, model: type, ids: Sequence[int], field: str, message: object) -> None:
     if not ids:
         return
     found = set(
@@ -130,7 +138,7 @@ def _check_ids(event: Event, model: type, ids: Sequence[int], field: str, what: 
         )
     )
     if found != set(ids):
-        raise QuestionError(field, f"Choose among this event's {what}.")
+        raise QuestionError(field, str(message))
 
 
 def _apply(question: Question, data: QuestionInput, label: str) -> None:
@@ -284,13 +292,15 @@ def _clean_one(question: Question, raw: object) -> CleanAnswer:
     kind = QuestionKind(question.kind)
 
     def fail(reason: str) -> AnswerError:
-        return AnswerError(name, f"“{question.label}”: {reason}")
+        return AnswerError(
+            name, _("“%(question)s”: %(reason)s", question=question.label, reason=reason)
+        )
 
     if kind is QuestionKind.MULTIPLE_CHOICE:
         chosen = [str(v) for v in (raw if isinstance(raw, list | tuple) else [raw]) if v]
         by_id = {str(o.id): o for o in question.options}
         if any(v not in by_id for v in chosen):
-            raise fail("choose among the options shown.")
+            raise fail(_("choose among the options shown."))
         picked = [o for o in question.options if str(o.id) in chosen]
         return CleanAnswer("; ".join(o.label for o in picked), tuple(o.id for o in picked))
     text = str(raw if raw is not None else "").strip()
@@ -298,55 +308,57 @@ def _clean_one(question: Question, raw: object) -> CleanAnswer:
         return CleanAnswer("")
     if kind is QuestionKind.SHORT_TEXT:
         if len(text) > MAX_SHORT_TEXT:
-            raise fail(f"at most {MAX_SHORT_TEXT} characters.")
+            raise fail(_("at most %(n)s characters.", n=MAX_SHORT_TEXT))
         return CleanAnswer(text)
     if kind is QuestionKind.LONG_TEXT:
         text = text.replace("\r\n", "\n")
         if len(text) > MAX_LONG_TEXT:
-            raise fail(f"at most {MAX_LONG_TEXT} characters.")
+            raise fail(_("at most %(n)s characters.", n=MAX_LONG_TEXT))
         return CleanAnswer(text)
     if kind is QuestionKind.NUMBER:
         return CleanAnswer(_number(question, text, fail))
     if kind is QuestionKind.BOOLEAN:
         if text not in ("yes", "no"):
-            raise fail("answer yes or no.")
+            raise fail(_("answer yes or no."))
         return CleanAnswer(text)
     if kind is QuestionKind.SINGLE_CHOICE:
         option = next((o for o in question.options if str(o.id) == text), None)
         if option is None:
-            raise fail("choose one of the options shown.")
+            raise fail(_("choose one of the options shown."))
         return CleanAnswer(option.label, (option.id,))
     if kind is QuestionKind.URL:
         parts = urlsplit(text)
         if parts.scheme not in ("http", "https") or not parts.netloc or len(text) > 500:
-            raise fail("enter a web address starting with https:// or http://.")
+            raise fail(_("enter a web address starting with https:// or http://."))
         return CleanAnswer(text)
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        raise fail("enter a date as YYYY-MM-DD.") from None
+        raise fail(_("enter a date as YYYY-MM-DD.")) from None
     return CleanAnswer(day.isoformat())
 
 
 def _number(question: Question, text: str, fail: Callable[[str], AnswerError]) -> str:
     if not _DECIMAL.match(text):
-        raise fail("enter a number, like 12 or 3.5.")
+        raise fail(_("enter a number, like 12 or 3.5."))
     value = float(text)
     low, high = question.min_number, question.max_number
     if (low is not None and value < low) or (high is not None and value > high):
-        raise fail(f"enter a number {_bounds(low, high)}.")
+        raise fail(_bounds(low, high))
     return text
 
 
 def _bounds(low: float | None, high: float | None) -> str:
+    """The refusal of a number outside ``low``..``high`` (either may be None)."""
+
     def shown(x: float) -> str:
         return f"{x:g}"
 
     if low is not None and high is not None:
-        return f"between {shown(low)} and {shown(high)}"
+        return _("enter a number between %(low)s and %(high)s.", low=shown(low), high=shown(high))
     if low is not None:
-        return f"of at least {shown(low)}"
-    return f"of at most {shown(high or 0.0)}"
+        return _("enter a number of at least %(low)s.", low=shown(low))
+    return _("enter a number of at most %(high)s.", high=shown(high or 0.0))
 
 
 def clean_answers(
@@ -380,7 +392,8 @@ def _clean_all(
         answer = _clean_one(question, raw.get(question.id))
         if enforce_required and question.required and not answer.value:
             raise AnswerError(
-                answer_field(question.id), f"“{question.label}”: this question needs an answer."
+                answer_field(question.id),
+                _("“%(question)s”: this question needs an answer.", question=question.label),
             )
         cleaned[question.id] = answer
     return cleaned
@@ -411,7 +424,7 @@ def save_speaker_answers(
     """
     if not cfp_is_open(event.cfp_opens_at, event.cfp_closes_at, now=now):
         raise AnswersClosedError(
-            "", "The call for proposals is closed: answers can no longer change."
+            "", _("The call for proposals is closed: answers can no longer change.")
         )
     cleaned = _clean_all(questions, raw, enforce_required=True)
     save_answers(questions=questions, cleaned=cleaned, submission_id=None, speaker_id=profile_id)

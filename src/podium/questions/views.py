@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -89,7 +90,7 @@ def new_question(slug: str) -> RENDERED:
         except services.QuestionError as error:
             _attach(form, error)
         else:
-            flash(f"Question “{question.label}” added.", "success")
+            flash(_("Question “%(label)s” added.", label=question.label), "success")
             return redirect(url_for("questions.list_questions", slug=slug))
     return _render_form(event, form, status=400)
 
@@ -110,7 +111,7 @@ def edit_question(slug: str, question_id: int) -> RENDERED:
         except services.QuestionError as error:
             _attach(form, error)
         else:
-            flash(f"Question “{question.label}” saved.", "success")
+            flash(_("Question “%(label)s” saved.", label=question.label), "success")
             return redirect(url_for("questions.list_questions", slug=slug))
     return _render_form(event, form, question, status=400)
 
@@ -123,7 +124,7 @@ def move_question(slug: str, question_id: int) -> RENDERED:
     offsets = {"up": -1, "down": 1}
     direction = request.form.get("direction", "")
     if direction not in offsets or question.archived_at is not None:
-        abort(400, "Move an asked question up or down.")
+        abort(400, _("Move an asked question up or down."))
     services.move_question(question=question, offset=offsets[direction])
     return redirect(url_for("questions.list_questions", slug=slug))
 
@@ -135,9 +136,12 @@ def remove_question(slug: str, question_id: int) -> RENDERED:
     question = event_question_or_404(event, question_id)
     label = question.label
     if services.remove_question(question=question):
-        flash(f"“{label}” is no longer asked; its answers are kept (archived).", "success")
+        flash(
+            _("“%(label)s” is no longer asked; its answers are kept (archived).", label=label),
+            "success",
+        )
     else:
-        flash(f"“{label}” deleted; nobody had answered it.", "success")
+        flash(_("“%(label)s” deleted; nobody had answered it.", label=label), "success")
     return redirect(url_for("questions.list_questions", slug=slug))
 
 
@@ -147,7 +151,7 @@ def restore_question(slug: str, question_id: int) -> RENDERED:
     event = organized_event_or_404(slug)
     question = event_question_or_404(event, question_id)
     services.restore_question(question=question)
-    flash(f"“{question.label}” is asked again.", "success")
+    flash(_("“%(label)s” is asked again.", label=question.label), "success")
     return redirect(url_for("questions.list_questions", slug=slug))
 
 
@@ -187,7 +191,7 @@ def my_answers(slug: str) -> RENDERED:
         except services.AnswerError as error:
             form[error.field].errors = [*form[error.field].errors, error.message]
         else:
-            flash("Your answers are saved.", "success")
+            flash(_("Your answers are saved."), "success")
             return redirect(url_for("questions.my_answers", slug=slug))
     return _render_answers(event, form, open_now, status=400)
 

@@ -5,6 +5,25 @@
 // stay the form the server reads; the grid works in whole hours.
 (function () {
   "use strict";
+  // Messages in the page's language (podium.i18n.js), with the English as fallback.
+  var MESSAGES = (function () {
+    var block = document.getElementById("podium-i18n");
+    try { return (block && JSON.parse(block.textContent)["availability"]) || {}; } catch (e) { return {}; }
+  }());
+  function t(key, english, values) {
+    var text = MESSAGES.hasOwnProperty(key) ? MESSAGES[key] : english;
+    if (text && typeof text === "object") { // {one, other}: the form for values.num
+      var form;
+      try { form = new Intl.PluralRules(document.documentElement.lang || "en").select(values.num); } catch (e) {
+        form = values.num === 1 ? "one" : "other";
+      }
+      text = text[form] || text.other;
+    }
+    return String(text).replace(/%\((\w+)\)s|%%/g, function (all, name) {
+      if (!name) { return "%"; }
+      return values && values.hasOwnProperty(name) ? String(values[name]) : all;
+    });
+  }
   var HOURS = 24;
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
@@ -39,7 +58,7 @@
     var table = document.createElement("table");
     table.className = "availability-grid";
     table.setAttribute("role", "grid");
-    table.setAttribute("aria-label", "Paint the hours you can present (whole hours)");
+    table.setAttribute("aria-label", t("grid_label", "Paint the hours you can present (whole hours)"));
     var head = table.createTHead().insertRow();
     head.appendChild(document.createElement("td"));
     for (var c = 0; c < HOURS; c++) {
@@ -150,7 +169,7 @@
       });
       el.removeAttribute("aria-describedby");
     });
-    row.querySelector("legend").textContent = "Range " + (index + 1);
+    row.querySelector("legend").textContent = t("range", "Range %(n)s", { n: index + 1 });
     box.appendChild(row);
     return row;
   }

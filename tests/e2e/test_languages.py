@@ -15,7 +15,7 @@ import textwrap
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e import journey
+from tests.e2e import a11y, journey
 from tests.e2e.a11y import REPO
 from tests.e2e.conftest import ARTIFACTS, PHONE
 from tests.e2e.journey import Person
@@ -220,3 +220,32 @@ def test_german_pages_fit_a_phone(live_server, new_page, seeded) -> None:  # typ
             too_wide[f"{name} (lengthened)"] = (_overflow(page), page.evaluate(OFFENDERS))
 
     assert not too_wide, too_wide
+    assert not a11y.PAGE_PROBLEMS.get(page), a11y.PAGE_PROBLEMS.get(page)
+
+
+def _script_message(page: Page, script: str, key: str) -> str:
+    """A message of the page's podium-i18n block (whatever language the catalogue has)."""
+    return str(
+        page.evaluate(
+            "([script, key]) => JSON.parse("
+            "document.getElementById('podium-i18n').textContent)[script][key]",
+            [script, key],
+        )
+    )
+
+
+def test_scripts_show_the_pages_messages(live_server, new_page, seeded) -> None:  # type: ignore[no-untyped-def]
+    """program.js and schedule-editor.js take their text from the page's podium-i18n block."""
+    page = new_page("organizer", timezone_id="Asia/Tokyo")
+    journey.log_in(page, ORGANIZER)
+    page.context.add_cookies([{"name": "podium_language", "value": "de", "url": live_server.url}])
+
+    _visit(page, f"/{SLUG}/schedule/")
+    wanted = _script_message(page, "program", "show_my_zone").replace("%(zone)s", "Asia/Tokyo")
+    expect(page.locator(".tz-switch .tz-detect")).to_have_text(wanted)
+    expect(page.locator(".tz-switch .tz-detect")).to_be_visible()
+
+    _visit(page, f"/orga/{SLUG}/schedule/grid")
+    expect(page.locator("#editor-grid")).to_have_attribute("data-ready", "true")
+    assert _script_message(page, "schedule-editor", "undo_last") != "Undo last change"
+    assert not a11y.PAGE_PROBLEMS.get(page), a11y.PAGE_PROBLEMS.get(page)

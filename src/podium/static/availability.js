@@ -136,7 +136,9 @@
       var td = e.target.closest("td[role=gridcell]");
       if (!td) { return; }
       var d = +td.dataset.d, i = +td.dataset.i;
-      var moves = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
+      // Right to left, the hours run leftwards: the arrow keys follow what the eye sees.
+      var ahead = window.getComputedStyle(table).direction === "rtl" ? -1 : 1;
+      var moves = { ArrowLeft: [0, -ahead], ArrowRight: [0, ahead], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
       if (moves[e.key]) {
         var nd = Math.min(Math.max(d + moves[e.key][0], 0), days.length - 1);
         var ni = Math.min(Math.max(i + moves[e.key][1], 0), HOURS - 1);

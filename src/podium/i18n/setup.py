@@ -22,6 +22,10 @@ def init_i18n(app: Flask) -> None:
     # {% trans %} blocks are extracted with their whitespace collapsed (babel.cfg's trimmed),
     # so they must be looked up the same way.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    # The static scripts' messages, as a JSON data block (see podium.i18n.js).
+    from podium.i18n.js import js_messages
+
+    app.jinja_env.globals["js_messages"] = js_messages
 
     @app.context_processor
     def _language() -> dict[str, object]:

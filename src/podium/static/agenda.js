@@ -5,6 +5,25 @@
 // the "My agenda" page gets them as ?s=guid,guid.
 (function () {
   "use strict";
+  // Messages in the page's language (podium.i18n.js), with the English as fallback.
+  var MESSAGES = (function () {
+    var block = document.getElementById("podium-i18n");
+    try { return (block && JSON.parse(block.textContent)["agenda"]) || {}; } catch (e) { return {}; }
+  }());
+  function t(key, english, values) {
+    var text = MESSAGES.hasOwnProperty(key) ? MESSAGES[key] : english;
+    if (text && typeof text === "object") { // {one, other}: the form for values.num
+      var form;
+      try { form = new Intl.PluralRules(document.documentElement.lang || "en").select(values.num); } catch (e) {
+        form = values.num === 1 ? "one" : "other";
+      }
+      text = text[form] || text.other;
+    }
+    return String(text).replace(/%\((\w+)\)s|%%/g, function (all, name) {
+      if (!name) { return "%"; }
+      return values && values.hasOwnProperty(name) ? String(values[name]) : all;
+    });
+  }
   var MAX_IN_URL = 300; // the server reads at most this many guids from ?s=
   var form = document.getElementById("agenda-stars");
   var note = document.getElementById("agenda-note");
@@ -75,11 +94,20 @@
     var list = load();
     if (list === null) { return; } // no storage: the page's hint (log in) stays true
     showAll(list);
-    note.textContent = "Your stars are kept in this browser only. ";
-    note.appendChild(link(note.getAttribute("data-login-url"), "Log in"));
-    note.appendChild(document.createTextNode(" to keep them on every device. See "));
-    note.appendChild(link(note.getAttribute("data-agenda-url"), "My agenda"));
-    note.appendChild(document.createTextNode("."));
+    // One sentence with the two links in the places the translation puts them.
+    var links = {
+      login: link(note.getAttribute("data-login-url"), t("log_in", "Log in")),
+      agenda: link(note.getAttribute("data-agenda-url"), t("my_agenda", "My agenda"))
+    };
+    var sentence = t("stars_local",
+      "Your stars are kept in this browser only. %(login)s to keep them on every device. See %(agenda)s.",
+      { login: "\u0000login\u0000", agenda: "\u0000agenda\u0000" });
+    note.textContent = "";
+    sentence.split("\u0000").forEach(function (part, i) {
+      if (i % 2 && links.hasOwnProperty(part)) { note.appendChild(links[part]); } else if (part) {
+        note.appendChild(document.createTextNode(part));
+      }
+    });
     document.addEventListener("click", function (event) {
       var button = starClicked(event);
       if (!button) { return; }

@@ -5,6 +5,25 @@
 // stay the form the server reads; the grid works in whole hours.
 (function () {
   "use strict";
+  // Messages in the page's language (podium.i18n.js), with the English as fallback.
+  var MESSAGES = (function () {
+    var block = document.getElementById("podium-i18n");
+    try { return (block && JSON.parse(block.textContent)["availability"]) || {}; } catch (e) { return {}; }
+  }());
+  function t(key, english, values) {
+    var text = MESSAGES.hasOwnProperty(key) ? MESSAGES[key] : english;
+    if (text && typeof text === "object") { // {one, other}: the form for values.num
+      var form;
+      try { form = new Intl.PluralRules(document.documentElement.lang || "en").select(values.num); } catch (e) {
+        form = values.num === 1 ? "one" : "other";
+      }
+      text = text[form] || text.other;
+    }
+    return String(text).replace(/%\((\w+)\)s|%%/g, function (all, name) {
+      if (!name) { return "%"; }
+      return values && values.hasOwnProperty(name) ? String(values[name]) : all;
+    });
+  }
   var HOURS = 24;
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
@@ -39,7 +58,7 @@
     var table = document.createElement("table");
     table.className = "availability-grid";
     table.setAttribute("role", "grid");
-    table.setAttribute("aria-label", "Paint the hours you can present (whole hours)");
+    table.setAttribute("aria-label", t("grid_label", "Paint the hours you can present (whole hours)"));
     var head = table.createTHead().insertRow();
     head.appendChild(document.createElement("td"));
     for (var c = 0; c < HOURS; c++) {
@@ -117,7 +136,9 @@
       var td = e.target.closest("td[role=gridcell]");
       if (!td) { return; }
       var d = +td.dataset.d, i = +td.dataset.i;
-      var moves = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
+      // Right to left, the hours run leftwards: the arrow keys follow what the eye sees.
+      var ahead = window.getComputedStyle(table).direction === "rtl" ? -1 : 1;
+      var moves = { ArrowLeft: [0, -ahead], ArrowRight: [0, ahead], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
       if (moves[e.key]) {
         var nd = Math.min(Math.max(d + moves[e.key][0], 0), days.length - 1);
         var ni = Math.min(Math.max(i + moves[e.key][1], 0), HOURS - 1);
@@ -150,7 +171,7 @@
       });
       el.removeAttribute("aria-describedby");
     });
-    row.querySelector("legend").textContent = "Range " + (index + 1);
+    row.querySelector("legend").textContent = t("range", "Range %(n)s", { n: index + 1 });
     box.appendChild(row);
     return row;
   }

@@ -3,6 +3,25 @@
 // chose "Show in my time zone" once; "show event time" forgets that choice.
 (function () {
   "use strict";
+  // Messages in the page's language (podium.i18n.js), with the English as fallback.
+  var MESSAGES = (function () {
+    var block = document.getElementById("podium-i18n");
+    try { return (block && JSON.parse(block.textContent)["program"]) || {}; } catch (e) { return {}; }
+  }());
+  function t(key, english, values) {
+    var text = MESSAGES.hasOwnProperty(key) ? MESSAGES[key] : english;
+    if (text && typeof text === "object") { // {one, other}: the form for values.num
+      var form;
+      try { form = new Intl.PluralRules(document.documentElement.lang || "en").select(values.num); } catch (e) {
+        form = values.num === 1 ? "one" : "other";
+      }
+      text = text[form] || text.other;
+    }
+    return String(text).replace(/%\((\w+)\)s|%%/g, function (all, name) {
+      if (!name) { return "%"; }
+      return values && values.hasOwnProperty(name) ? String(values[name]) : all;
+    });
+  }
   var KEY = "podium.tz.auto";
   var box = document.querySelector(".tz-switch");
   if (!box || !window.Intl || !Intl.DateTimeFormat) { return; }
@@ -36,7 +55,7 @@
 
   var detect = box.querySelector(".tz-detect");
   if (detect && mine !== current) {
-    detect.textContent = "Show in my time zone (" + mine + ")";
+    detect.textContent = t("show_my_zone", "Show in my time zone (%(zone)s)", { zone: mine });
     detect.setAttribute("href", urlWithTz(mine));
     detect.hidden = false;
     detect.addEventListener("click", function () { remember(true); });

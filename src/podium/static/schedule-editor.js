@@ -6,6 +6,25 @@
 // after someone else's change is refused like any stale change.
 (function () {
   "use strict";
+  // Messages in the page's language (podium.i18n.js), with the English as fallback.
+  var MESSAGES = (function () {
+    var block = document.getElementById("podium-i18n");
+    try { return (block && JSON.parse(block.textContent)["schedule-editor"]) || {}; } catch (e) { return {}; }
+  }());
+  function t(key, english, values) {
+    var text = MESSAGES.hasOwnProperty(key) ? MESSAGES[key] : english;
+    if (text && typeof text === "object") { // {one, other}: the form for values.num
+      var form;
+      try { form = new Intl.PluralRules(document.documentElement.lang || "en").select(values.num); } catch (e) {
+        form = values.num === 1 ? "one" : "other";
+      }
+      text = text[form] || text.other;
+    }
+    return String(text).replace(/%\((\w+)\)s|%%/g, function (all, name) {
+      if (!name) { return "%"; }
+      return values && values.hasOwnProperty(name) ? String(values[name]) : all;
+    });
+  }
   var grid = document.getElementById("editor-grid");
   if (!grid || !window.fetch) { return; }
   var api = grid.getAttribute("data-api");
@@ -56,7 +75,7 @@
       return response.json().then(function (data) {
         return { ok: response.ok, status: response.status, data: data };
       }, function () {
-        return { ok: false, status: response.status, data: { error: { message: "The server answered " + response.status + "." } } };
+        return { ok: false, status: response.status, data: { error: { message: t("server_answered", "The server answered %(status)s.", { status: response.status }) } } };
       });
     });
   }
@@ -157,7 +176,7 @@
       var mine = bySlot[card.getAttribute("data-slot-id")] || [];
       card.classList.toggle("has-conflict", mine.length > 0);
       card.querySelector(".slot-conflicts").textContent = mine.length
-        ? "⚠ " + mine.length + " conflict" + (mine.length === 1 ? "" : "s") : "";
+        ? t("conflicts", { one: "⚠ %(num)s conflict", other: "⚠ %(num)s conflicts" }, { num: mine.length }) : "";
       card.title = mine.map(function (c) { return c.message; }).join("\n");
     });
     conflictCount.textContent = String(conflicts.length);
@@ -175,7 +194,7 @@
     undo = run ? { label: label, run: run } : null;
     undoButton.hidden = false;
     undoButton.disabled = !undo;
-    undoButton.textContent = undo ? "Undo: " + label : "Undo last change";
+    undoButton.textContent = undo ? t("undo_label", "Undo: %(label)s", { label: label }) : t("undo_last", "Undo last change");
   }
 
   function countUnscheduled() {
@@ -197,11 +216,11 @@
         showSlot(data.slot, data.slot_id);
         renderConflicts();
         setUndo(null, null);
-        warn(data.error ? data.error.message : "Someone else changed this slot.");
+        warn(data.error ? data.error.message : t("stale", "Someone else changed this slot."));
         return;
       }
       if (!answer.ok) {
-        warn(data.error ? data.error.message : "The change was not saved.");
+        warn(data.error ? data.error.message : t("not_saved", "The change was not saved."));
         return;
       }
       var card = showSlot(data.slot, data.slot_id);
@@ -209,10 +228,10 @@
       applyConflicts(data.affected, data.conflicts);
       grid.setAttribute("data-last-change-ms", String(Math.round(performance.now() - began)));
       setUndo(label, inverse ? inverse(data) : null);
-      say(label ? "Saved: " + label + "." : "Undone.");
+      say(label ? t("saved", "Saved: %(label)s.", { label: label }) : t("undone", "Undone."));
     }, function () {
       busy = false;
-      warn("The server could not be reached; nothing was saved.");
+      warn(t("unreachable", "The server could not be reached; nothing was saved."));
     });
   }
 
@@ -278,7 +297,7 @@
 
   function title(el) {
     var strong = el.querySelector(".slot-title, strong");
-    return strong ? strong.textContent : "the session";
+    return strong ? strong.textContent : t("the_session", "the session");
   }
 
   function wireCard(card) {
@@ -331,7 +350,9 @@
         handle.removeEventListener("pointercancel", stop);
         card.setAttribute("draggable", "true");
         if (minutes !== was) {
-          resize(parseInt(card.getAttribute("data-slot-id"), 10), minutes, "resized “" + title(card) + "” to " + minutes + " minutes");
+          resize(parseInt(card.getAttribute("data-slot-id"), 10), minutes, t("resized",
+            { one: "resized “%(title)s” to %(num)s minute", other: "resized “%(title)s” to %(num)s minutes" },
+            { title: title(card), num: minutes }));
         } else {
           placeOnGrid(card);
         }
@@ -367,12 +388,12 @@
     if (!spot) { return; }
     if (what.kind === "submission") {
       var item = document.getElementById("unscheduled-" + what.id);
-      place(parseInt(what.id, 10), spot.roomId, spot.start, "placed “" + title(item) + "”");
+      place(parseInt(what.id, 10), spot.roomId, spot.start, t("placed", "placed “%(title)s”", { title: title(item) }));
     } else {
       var card = document.getElementById("card-" + what.id);
       if (card.getAttribute("data-start") === spot.start.replace(".000Z", "Z") &&
           card.getAttribute("data-room-id") === String(spot.roomId)) { return; }
-      move(parseInt(what.id, 10), spot.roomId, spot.start, "moved “" + title(card) + "”");
+      move(parseInt(what.id, 10), spot.roomId, spot.start, t("moved", "moved “%(title)s”", { title: title(card) }));
     }
   });
 
@@ -389,7 +410,7 @@
     var card = document.getElementById("card-" + dragging.id);
     var id = parseInt(dragging.id, 10);
     dragging = null;
-    unschedule(id, "unscheduled “" + title(card) + "”");
+    unschedule(id, t("unscheduled", "unscheduled “%(title)s”", { title: title(card) }));
   });
 
   // --- live filter of the unscheduled list -------------------------------------------------

@@ -39,6 +39,7 @@ PAGES: dict[str, dict[str, tuple[list[str], list[str]]]] = {
                 "Einstellungen speichern",
                 "Niedrigste Punktzahl",
                 "Bewertungsphase hinzufügen",
+                "<tr><td>Gesamt</td>",
                 "Alle Einreichungen",
             ],
             ["Save settings", "Add a review phase", "Lowest score", "Score categories"],

@@ -40,6 +40,8 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from podium.review.enums import BidPreference
 
 NO_BID = "none"
@@ -122,9 +124,9 @@ def assign(data: AssignmentInput) -> AssignmentResult:
             below 0 (``field="cap"``).
     """
     if data.per_proposal < 1:
-        raise AssignmentError("enter at least 1 reviewer per proposal", "per_proposal")
+        raise AssignmentError(_("enter at least 1 reviewer per proposal"), "per_proposal")
     if data.cap is not None and data.cap < 0:
-        raise AssignmentError("the cap cannot be negative", "cap")
+        raise AssignmentError(_("the cap cannot be negative"), "cap")
     proposals = sorted(set(data.proposals))
     reviewers = sorted(set(data.reviewers))
     known_p, known_r = set(proposals), set(reviewers)
@@ -313,7 +315,7 @@ def _result(
     for r, p in (*existing, *pairs):
         load[r] += 1
         covered[p] += 1
-    for r, _ in pairs:
+    for r, _proposal in pairs:
         new_load[r] += 1
     honoured = Counter(_pref(data.bids, pair) for pair in pairs)
     assigned = existing | set(pairs)

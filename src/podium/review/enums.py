@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
+
 from podium.cfp.enums import SubmissionState
 
 
@@ -61,13 +63,26 @@ class BidPreference(StrEnum):
 
     @property
     def label(self) -> str:
-        """The words the bidding page shows."""
-        return _BID_LABELS[self]
+        """The words the bidding page shows, in the language of the request."""
+        return str(_BID_LABELS[self])
 
 
 _BID_LABELS = {
-    BidPreference.WANT: "Want",
-    BidPreference.CAN: "Can",
-    BidPreference.RATHER_NOT: "Would rather not",
-    BidPreference.CONFLICT: "Conflict",
+    BidPreference.WANT: _l("Want"),
+    BidPreference.CAN: _l("Can"),
+    BidPreference.RATHER_NOT: _l("Would rather not"),
+    BidPreference.CONFLICT: _l("Conflict"),
+}
+
+# Submission states as review pages show them (the stored value stays English and machine
+# output such as CSV and JSON keeps it); lazy, so each page reads them in its language.
+STATE_LABELS = {
+    SubmissionState.DRAFT: _l("draft"),
+    SubmissionState.SUBMITTED: _l("submitted"),
+    SubmissionState.ACCEPTED: _l("accepted"),
+    SubmissionState.REJECTED: _l("rejected"),
+    SubmissionState.CONFIRMED: _l("confirmed"),
+    SubmissionState.DECLINED: _l("declined"),
+    SubmissionState.WITHDRAWN: _l("withdrawn"),
+    SubmissionState.CANCELED: _l("canceled"),
 }

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -44,26 +46,26 @@ class CsrfForm(FlaskForm):
 class ReviewSettingsForm(FlaskForm):
     """Anonymised review, closing instant (event-local wall clock) and score scale."""
 
-    anonymised_review = BooleanField("Anonymised review (hide speaker names, bios, avatars)")
+    anonymised_review = BooleanField(_l("Anonymised review (hide speaker names, bios, avatars)"))
     review_closes_at = StringField(
-        "Review phase closes at (event's local time, empty for never)",
+        _l("Review phase closes at (event's local time, empty for never)"),
         validators=[Optional()],
         render_kw={"type": "datetime-local"},
     )
     review_closes_at_fold = WhichTimeField()
     # Bounded so a huge number is a form error, not a database integer overflow.
     score_min = IntegerField(
-        "Lowest score", validators=[InputRequired(), NumberRange(min=-1000, max=1000)]
+        _l("Lowest score"), validators=[InputRequired(), NumberRange(min=-1000, max=1000)]
     )
     score_max = IntegerField(
-        "Highest score", validators=[InputRequired(), NumberRange(min=-1000, max=1000)]
+        _l("Highest score"), validators=[InputRequired(), NumberRange(min=-1000, max=1000)]
     )
     score_labels = TextAreaField(
-        "Labels, one per line as 'value = label' (e.g. '3 = Must have')",
+        _l("Labels, one per line as 'value = label' (e.g. '3 = Must have')"),
         validators=[Optional(), Length(max=5000)],
     )
     reviews_per_submission = IntegerField(
-        "Reviews wanted per submission (the dashboard lists submissions with fewer)",
+        _l("Reviews wanted per submission (the dashboard lists submissions with fewer)"),
         default=2,
         validators=[Optional(), NumberRange(min=1, max=50)],
     )
@@ -107,10 +109,12 @@ def local_to_utc(
     try:
         naive = datetime.strptime(raw, "%Y-%m-%dT%H:%M")  # noqa: DTZ007  zone attached below
     except ValueError as exc:
-        raise ValidationError("use the form YYYY-MM-DDTHH:MM") from exc
+        raise ValidationError(_("use the form YYYY-MM-DDTHH:MM")) from exc
     if not MIN_YEAR <= naive.year <= MAX_YEAR:
         # Years near 1 or 9999 overflow datetime when converted to UTC.
-        raise ValidationError(f"enter a year between {MIN_YEAR} and {MAX_YEAR}")
+        raise ValidationError(
+            _("enter a year between %(first)s and %(last)s", first=MIN_YEAR, last=MAX_YEAR)
+        )
     try:
         if which is not None:
             return resolve_local_time(naive, which, time_zone)
@@ -135,7 +139,7 @@ def parse_labels(text: str | None) -> dict[int, str]:
         except ValueError:
             key = None
         if not sep or key is None or not label.strip():
-            raise ValidationError(f"line {number}: write it as 'value = label'")
+            raise ValidationError(_("line %(number)s: write it as 'value = label'", number=number))
         labels[key] = label.strip()[:100]
     return labels
 
@@ -143,39 +147,49 @@ def parse_labels(text: str | None) -> dict[int, str]:
 class AssignmentForm(FlaskForm):
     """Assign a reviewer to everything, one track or one submission."""
 
-    reviewer_id = SelectField("Reviewer", coerce=int, validators=[InputRequired()])
+    reviewer_id = SelectField(_l("Reviewer"), coerce=int, validators=[InputRequired()])
     scope = RadioField(
-        "Covers",
+        _l("Covers"),
         choices=choices(
-            [("all", "All submissions"), ("track", "One track"), ("submission", "One submission")]
+            [
+                ("all", _l("All submissions")),
+                ("track", _l("One track")),
+                ("submission", _l("One submission")),
+            ]
         ),
         default="all",
         validators=[InputRequired()],
     )
-    track_id = SelectField("Track", coerce=int, validators=[Optional()])
-    submission_id = SelectField("Submission", coerce=int, validators=[Optional()])
+    track_id = SelectField(_l("Track"), coerce=int, validators=[Optional()])
+    submission_id = SelectField(_l("Submission"), coerce=int, validators=[Optional()])
 
 
 class ConflictForm(FlaskForm):
     """Declare a conflict of interest with one submission."""
 
-    reason = StringField("Reason (optional, only organizers see it)", validators=[Length(max=500)])
+    reason = StringField(
+        _l("Reason (optional, only organizers see it)"), validators=[Length(max=500)]
+    )
 
 
 class DecisionForm(FlaskForm):
     """Set or clear the pending decision of the ticked submissions."""
 
-    submission_ids = SelectMultipleField("Submissions", coerce=int, validate_choice=False)
+    submission_ids = SelectMultipleField(_l("Submissions"), coerce=int, validate_choice=False)
 
     def validate_submission_ids(self, field: SelectMultipleField) -> None:
         # Any other number is no submission and would overflow the database's INTEGER.
         if any(not 1 <= value <= MAX_ID for value in field.data or []):
-            raise ValidationError("unknown submission")
+            raise ValidationError(_("unknown submission"))
 
     decision = SelectField(
-        "Decision",
+        _l("Decision"),
         choices=choices(
-            [("accepted", "Accept"), ("rejected", "Reject"), ("", "Clear pending decision")]
+            [
+                ("accepted", _l("Accept")),
+                ("rejected", _l("Reject")),
+                ("", _l("Clear pending decision")),
+            ]
         ),
         # No Optional(): it would skip the choice check for " ", which is no decision; ""
         # (clear) is one of the choices.
@@ -186,9 +200,12 @@ class DecisionForm(FlaskForm):
 class TemplateForm(FlaskForm):
     """One decision mail text with ``{placeholders}``."""
 
-    subject = StringField("Subject", validators=[DataRequired(), Length(max=300)])
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=300)])
     body = TextAreaField(
-        "Text (placeholders: " + ", ".join("{" + p + "}" for p in PLACEHOLDERS) + ")",
+        _l(
+            "Text (placeholders: %(names)s)",
+            names=", ".join("{" + p + "}" for p in PLACEHOLDERS),
+        ),
         validators=[DataRequired(), Length(max=20000)],
     )
 
@@ -196,16 +213,18 @@ class TemplateForm(FlaskForm):
 class MailEditForm(FlaskForm):
     """Edit one held decision mail before it is sent."""
 
-    subject = StringField("Subject", validators=[DataRequired(), Length(max=300)])
-    body = TextAreaField("Text", validators=[DataRequired(), Length(max=20000)])
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=300)])
+    body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=20000)])
 
 
 class AnswerForm(FlaskForm):
     """An accepted speaker's answer."""
 
     answer = RadioField(
-        "Answer",
-        choices=choices([("confirmed", "I will present it"), ("declined", "I cannot present it")]),
+        _l("Answer"),
+        choices=choices(
+            [("confirmed", _l("I will present it")), ("declined", _l("I cannot present it"))]
+        ),
         validators=[InputRequired()],
     )
 
@@ -218,11 +237,11 @@ class AutoAssignForm(FlaskForm):
     """
 
     per_proposal = IntegerField(
-        "Reviewers per proposal",
+        _l("Reviewers per proposal"),
         validators=[InputRequired(), NumberRange(min=1, max=50)],
     )
     cap = IntegerField(
-        "Most proposals per reviewer (empty for no limit)",
+        _l("Most proposals per reviewer (empty for no limit)"),
         validators=[Optional(), NumberRange(min=0, max=100000)],
     )
 
@@ -247,14 +266,18 @@ def review_form(
     fields: dict[str, object] = {}
     for category in categories:
         name = "score" if len(categories) == 1 else f"score_{category.id}"
-        label = "Score" if len(categories) == 1 else f"{category.name} (weight {category.weight})"
+        label = (
+            _("Score")
+            if len(categories) == 1
+            else _("%(name)s (weight %(weight)s)", name=category.name, weight=category.weight)
+        )
         fields[name] = RadioField(
             label,
             coerce=int,
             choices=score_choices(category),
-            validators=[InputRequired(message=f"give a score for {category.name}")],
+            validators=[InputRequired(message=_("give a score for %(name)s", name=category.name))],
         )
-    fields["comment"] = TextAreaField("Comment", validators=[Optional(), Length(max=10000)])
+    fields["comment"] = TextAreaField(_("Comment"), validators=[Optional(), Length(max=10000)])
     form_class = type("CategoryReviewForm", (FlaskForm,), fields)
     return form_class(data=data)  # type: ignore[no-any-return]
 
@@ -262,28 +285,32 @@ def review_form(
 class CategoryForm(FlaskForm):
     """A score category: name, what it asks, scale with labels, weight, tracks it is for."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     help_text = TextAreaField(
-        "What reviewers judge here (shown above its scale)",
+        _l("What reviewers judge here (shown above its scale)"),
         validators=[Optional(), Length(max=2000)],
     )
     score_min = IntegerField(
-        "Lowest score", default=0, validators=[InputRequired(), NumberRange(min=-1000, max=1000)]
+        _l("Lowest score"),
+        default=0,
+        validators=[InputRequired(), NumberRange(min=-1000, max=1000)],
     )
     score_max = IntegerField(
-        "Highest score", default=3, validators=[InputRequired(), NumberRange(min=-1000, max=1000)]
+        _l("Highest score"),
+        default=3,
+        validators=[InputRequired(), NumberRange(min=-1000, max=1000)],
     )
     labels = TextAreaField(
-        "Labels, one per line as 'value = label' (e.g. '3 = Must have')",
+        _l("Labels, one per line as 'value = label' (e.g. '3 = Must have')"),
         validators=[Optional(), Length(max=5000)],
     )
     weight = IntegerField(
-        "Weight in the total (1-100)",
+        _l("Weight in the total (1-100)"),
         default=1,
         validators=[InputRequired(), NumberRange(min=1, max=100)],
     )
     track_ids = SelectMultipleField(
-        "Only for these tracks (select none for every submission)",
+        _l("Only for these tracks (select none for every submission)"),
         coerce=int,
         validators=[Optional()],
     )
@@ -292,18 +319,18 @@ class CategoryForm(FlaskForm):
 class PhaseForm(FlaskForm):
     """A review phase: name, optional dates (event-local wall clock) and what it allows."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     starts_at = StringField(
-        "Starts at (event's local time, empty: no start)",
+        _l("Starts at (event's local time, empty: no start)"),
         validators=[Optional()],
         render_kw={"type": "datetime-local"},
     )
     ends_at = StringField(
-        "Ends at (event's local time, empty: no end)",
+        _l("Ends at (event's local time, empty: no end)"),
         validators=[Optional()],
         render_kw={"type": "datetime-local"},
     )
-    can_review = BooleanField("Reviewers can score", default=True)
-    can_see_other_reviews = BooleanField("Reviewers see other reviewers' scores and comments")
-    can_see_speaker_names = BooleanField("Speaker names are shown to reviewers", default=True)
-    speakers_can_edit = BooleanField("Speakers can still edit their submissions", default=True)
+    can_review = BooleanField(_l("Reviewers can score"), default=True)
+    can_see_other_reviews = BooleanField(_l("Reviewers see other reviewers' scores and comments"))
+    can_see_speaker_names = BooleanField(_l("Speaker names are shown to reviewers"), default=True)
+    speakers_can_edit = BooleanField(_l("Speakers can still edit their submissions"), default=True)

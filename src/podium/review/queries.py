@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, and_, exists, func, or_, select
 
 from podium.accounts.models import User
@@ -699,11 +700,11 @@ def assignments(event_id: int) -> list[AssignmentView]:
     views = []
     for row in db.session.execute(stmt):
         if row.title is not None:
-            scope = f"submission: {row.title}"
+            scope = _("submission: %(title)s", title=row.title)
         elif row.track is not None:
-            scope = f"track: {row.track}"
+            scope = _("track: %(track)s", track=row.track)
         else:
-            scope = "all submissions"
+            scope = _("all submissions")
         views.append(AssignmentView(id=row.id, reviewer=row.name or row.email, scope=scope))
     return views
 

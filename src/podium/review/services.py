@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import insert, select, update
 from sqlalchemy import inspect as sa_inspect
@@ -110,20 +111,22 @@ def update_review_settings(
             review's score would fall outside the new range.
     """
     if closes_at is not None and closes_at.tzinfo is None:
-        raise ReviewError("the closing instant needs a time zone", "review_closes_at")
+        raise ReviewError(_("the closing instant needs a time zone"), "review_closes_at")
     try:
         _check_scale(score_min, score_max, labels)
     except ReviewError as error:
         field = "score_labels" if error.field == "labels" else error.field
         raise ReviewError(str(error), field) from error
     if reviews_per_submission is not None and not 1 <= reviews_per_submission <= 50:
-        raise ReviewError("enter between 1 and 50 reviews", "reviews_per_submission")
+        raise ReviewError(_("enter between 1 and 50 reviews"), "reviews_per_submission")
     stored = db.session.scalars(
         select(ScoreCategory).where(ScoreCategory.event_id == event.id)
     ).all()
     single = stored[0] if len(stored) == 1 else None
     if single is not None and _values_outside(single.id, score_min, score_max):
-        raise ReviewError("existing reviews have scores outside this range; widen it", "score_min")
+        raise ReviewError(
+            _("existing reviews have scores outside this range; widen it"), "score_min"
+        )
     if single is not None:
         single.score_min, single.score_max = score_min, score_max
         single.labels = {str(k): v.strip() for k, v in sorted(labels.items()) if v.strip()}
@@ -150,12 +153,16 @@ def _values_outside(category_id: int, low: int, high: int) -> bool:
 
 def _check_scale(score_min: int, score_max: int, labels: Mapping[int, str]) -> None:
     if score_min >= score_max:
-        raise ReviewError("the lowest score must be below the highest", "score_max")
+        raise ReviewError(_("the lowest score must be below the highest"), "score_max")
     if score_max - score_min + 1 > MAX_SCALE_VALUES:
-        raise ReviewError(f"a scale has at most {MAX_SCALE_VALUES} values", "score_max")
+        raise ReviewError(
+            _("a scale has at most %(count)s values", count=MAX_SCALE_VALUES), "score_max"
+        )
     outside = sorted(v for v in labels if not score_min <= v <= score_max)
     if outside:
-        raise ReviewError(f"labels for values outside the scale: {outside}", "labels")
+        raise ReviewError(
+            _("labels for values outside the scale: %(values)s", values=outside), "labels"
+        )
 
 
 def save_category(
@@ -185,14 +192,14 @@ def save_category(
     """
     name = name.strip()
     if not name:
-        raise ReviewError("give the category a name", "name")
+        raise ReviewError(_("give the category a name"), "name")
     _check_scale(score_min, score_max, labels)
     if not 1 <= weight <= 100:
-        raise ReviewError("enter a weight between 1 and 100", "weight")
+        raise ReviewError(_("enter a weight between 1 and 100"), "weight")
     own_tracks = {t.id: t for t in event.tracks}
     chosen = sorted(set(track_ids))
     if any(t not in own_tracks for t in chosen):
-        raise ReviewError("choose tracks of this event", "track_ids")
+        raise ReviewError(_("choose tracks of this event"), "track_ids")
     _stored_categories(event)
     if category_id is None:
         position = 1 + max((c.position for c in event_categories(event.id)), default=0)
@@ -207,7 +214,7 @@ def save_category(
         if _values_outside(category.id, score_min, score_max):
             db.session.rollback()
             raise ReviewError(
-                "existing reviews have scores outside this range; widen it", "score_min"
+                _("existing reviews have scores outside this range; widen it"), "score_min"
             )
     category.name = name[:100]
     category.help_text = help_text.strip()
@@ -237,7 +244,7 @@ def _check_every_track_scored(event: Event) -> None:
     if not any(not c.track_ids for c in queries.categories_of(event)):
         db.session.rollback()
         raise ReviewError(
-            "at least one category must apply to every track (leave its tracks empty)",
+            _("at least one category must apply to every track (leave its tracks empty)"),
             "track_ids",
         )
 
@@ -281,12 +288,12 @@ def add_phase(
     """
     name = name.strip()
     if not name:
-        raise ReviewError("give the phase a name", "name")
+        raise ReviewError(_("give the phase a name"), "name")
     for field, instant in (("starts_at", starts_at), ("ends_at", ends_at)):
         if instant is not None and instant.tzinfo is None:
-            raise ReviewError("the instant needs a time zone", field)
+            raise ReviewError(_("the instant needs a time zone"), field)
     if starts_at is not None and ends_at is not None and ends_at <= starts_at:
-        raise ReviewError("the phase must end after it starts", "ends_at")
+        raise ReviewError(_("the phase must end after it starts"), "ends_at")
     position = 1 + max((p.position for p in queries.review_phases(event.id)), default=0)
     phase = ReviewPhase(
         event_id=event.id,
@@ -360,7 +367,7 @@ def add_assignment(
         )
     )
     if is_reviewer is None:
-        raise ReviewError("choose one of the event's reviewers", "reviewer_id")
+        raise ReviewError(_("choose one of the event's reviewers"), "reviewer_id")
     claimed = claim(token=form_token, kind="reviewer_assignment", user_id=actor_id)
     if isinstance(claimed, int) and (earlier := db.session.get(ReviewerAssignment, claimed)):
         return earlier
@@ -368,12 +375,12 @@ def add_assignment(
     if scope is AssignmentScope.TRACK:
         track = db.session.get(Track, track_id) if track_id else None
         if track is None or track.event_id != event.id:
-            raise ReviewError("choose a track of this event", "track_id")
+            raise ReviewError(_("choose a track of this event"), "track_id")
         assignment.track_id = track.id
     elif scope is AssignmentScope.SUBMISSION:
         submission = db.session.get(Submission, submission_id) if submission_id else None
         if submission is None or submission.event_id != event.id:
-            raise ReviewError("choose a submission of this event", "submission_id")
+            raise ReviewError(_("choose a submission of this event"), "submission_id")
         assignment.submission_id = submission.id
     db.session.add(assignment)
     db.session.flush()
@@ -435,9 +442,9 @@ def save_review(
     if not queries.is_visible_to(event.id, reviewer.id, submission_id):
         raise NotVisible("no such submission")
     if event.review_closes_at is not None and utcnow() >= event.review_closes_at:
-        raise ReviewError("the review phase has closed; reviews can no longer change", "score")
+        raise ReviewError(_("the review phase has closed; reviews can no longer change"), "score")
     if not review_is_open(event):
-        raise ReviewError("the current review phase does not allow scoring", "score")
+        raise ReviewError(_("the current review phase does not allow scoring"), "score")
     categories = _stored_categories(event)
     submission = db.session.get(Submission, submission_id)
     assert submission is not None  # visible above
@@ -498,18 +505,24 @@ def _checked_values(
         scores = {wanted[0].id: score}  # type: ignore[dict-item]  # stored: ids are set
     unknown = sorted(set(scores) - {c.id for c in wanted})
     if unknown:
-        raise ReviewError(f"these categories do not apply to this submission: {unknown}")
+        raise ReviewError(
+            _("these categories do not apply to this submission: %(ids)s", ids=unknown)
+        )
     values: dict[int, int] = {}
     for category in wanted:
         assert category.id is not None  # stored by _stored_categories
         field = score_field(category, wanted)
         value = scores.get(category.id)
         if value is None:
-            raise ReviewError(f"give a score for {category.name}", field)
+            raise ReviewError(_("give a score for %(name)s", name=category.name), field)
         if not category.score_min <= value <= category.score_max:
             raise ReviewError(
-                f"{category.name}: the score must be between {category.score_min} and "
-                f"{category.score_max}",
+                _(
+                    "%(name)s: the score must be between %(min)s and %(max)s",
+                    name=category.name,
+                    min=category.score_min,
+                    max=category.score_max,
+                ),
                 field,
             )
         values[category.id] = value
@@ -564,7 +577,7 @@ def save_bids(*, event: Event, reviewer: User, bids: Mapping[int, BidPreference 
     )
     unknown = sorted(set(bids) - allowed)
     if unknown:
-        raise ReviewError("you cannot bid on this proposal", f"bid-{unknown[0]}")
+        raise ReviewError(_("you cannot bid on this proposal"), f"bid-{unknown[0]}")
     current = {
         bid.submission_id: bid
         for bid in db.session.scalars(
@@ -673,7 +686,7 @@ def set_decisions(
     """
     ids = sorted(set(submission_ids))
     if not ids:
-        raise ReviewError("select at least one submission", "submission_ids")
+        raise ReviewError(_("select at least one submission"), "submission_ids")
     submissions = db.session.scalars(
         select(Submission).where(
             Submission.event_id == event.id,
@@ -718,7 +731,7 @@ def save_decision_template(*, event: Event, kind: str, subject: str, body: str) 
         ReviewError: unknown kind, empty subject/body, or unknown ``{placeholders}``.
     """
     if kind not in DEFAULT_TEMPLATES:
-        raise ReviewError("unknown template", "kind")
+        raise ReviewError(_("unknown template"), "kind")
     try:
         save_event_text(event_id=event.id, kind=kind, subject=subject, body=body)
     except TextError as error:
@@ -1055,7 +1068,7 @@ def answer_confirmation(
         # Until the decision is announced the speaker must not learn it, not even by a 409.
         or submission.id in queries.unannounced_decisions([submission.id])
     ):
-        raise ReviewError("this submission has not been accepted", "answer")
+        raise ReviewError(_("this submission has not been accepted"), "answer")
     try:
         change_state(
             submission=submission,

@@ -15,6 +15,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -26,6 +28,7 @@ from podium.review import queries, services
 from podium.review.emails import DEFAULT_TEMPLATES, PLACEHOLDERS
 from podium.review.enums import (
     REVIEWABLE_STATES,
+    STATE_LABELS,
     BidPreference,
     ConfirmationAnswer,
     DecisionKind,
@@ -62,6 +65,11 @@ from podium.spreadsheet import safe_cell
 bp = Blueprint("review", __name__, template_folder="templates")
 
 RENDERED = str | tuple[str, int] | BaseResponse
+
+
+# Stored states stay English; review pages (and the macros they import, which see globals but
+# not the context) show them in the request's language.
+bp.add_app_template_global(STATE_LABELS, "review_state_labels")
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -250,7 +258,7 @@ def save_review(slug: str, submission_id: int) -> RENDERED:
         except services.ReviewError as error:
             _fail(form, error)
         else:
-            flash("Review saved.", "success")
+            flash(_("Review saved."), "success")
             return redirect(url_for("review.list_submissions", slug=event.slug))
     return _render_review(event, item, form, categories, 400)
 
@@ -262,7 +270,7 @@ def declare_conflict(slug: str, submission_id: int) -> RENDERED:
     require_reviewer(event)
     form = ConflictForm()
     if not form.validate():
-        abort(400, "the reason is too long (500 characters at most)")
+        abort(400, _("the reason is too long (500 characters at most)"))
     try:
         services.declare_conflict(
             event=event,
@@ -272,7 +280,7 @@ def declare_conflict(slug: str, submission_id: int) -> RENDERED:
         )
     except services.NotVisible:
         abort(404)
-    flash("Conflict recorded; the submission is hidden from you.", "success")
+    flash(_("Conflict recorded; the submission is hidden from you."), "success")
     return redirect(url_for("review.list_submissions", slug=event.slug))
 
 
@@ -402,7 +410,7 @@ def update_settings(slug: str) -> RENDERED:
         except services.ReviewError as error:
             _fail(form, error)
         else:
-            flash("Review settings saved.", "success")
+            flash(_("Review settings saved."), "success")
             return redirect(url_for("review.orga_review", slug=event.slug))
     return _render_orga_review(event, settings_form=form, status=400)
 
@@ -440,7 +448,7 @@ def add_category(slug: str) -> RENDERED:
         except services.ReviewError as error:
             _fail(form, error)
         else:
-            flash("Score category added.", "success")
+            flash(_("Score category added."), "success")
             return redirect(url_for("review.orga_review", slug=event.slug) + "#categories")
     return _render_orga_review(event, category_form=form, status=400)
 
@@ -470,7 +478,7 @@ def edit_category(slug: str, category_id: int) -> RENDERED:
             except services.ReviewError as error:
                 _fail(form, error)
             else:
-                flash("Score category saved.", "success")
+                flash(_("Score category saved."), "success")
                 return redirect(url_for("review.orga_review", slug=event.slug) + "#categories")
         status = 400
     return (
@@ -485,7 +493,7 @@ def delete_category(slug: str, category_id: int) -> RENDERED:
     event = event_or_404(slug)
     require_organizer(event)
     if not CsrfForm().validate():
-        abort(400, "the form expired; reload the page")
+        abort(400, _("the form expired; reload the page"))
     try:
         services.delete_category(event=event, category_id=category_id)
     except services.NotVisible:
@@ -493,7 +501,7 @@ def delete_category(slug: str, category_id: int) -> RENDERED:
     except services.ReviewError as error:
         flash(str(error), "error")
         return _render_orga_review(event, status=400)
-    flash("Score category deleted.", "success")
+    flash(_("Score category deleted."), "success")
     return redirect(url_for("review.orga_review", slug=event.slug) + "#categories")
 
 
@@ -524,7 +532,7 @@ def add_phase(slug: str) -> RENDERED:
             except services.ReviewError as error:
                 _fail(form, error)
             else:
-                flash("Review phase added.", "success")
+                flash(_("Review phase added."), "success")
                 return redirect(url_for("review.orga_review", slug=event.slug) + "#phases")
     return _render_orga_review(event, phase_form=form, status=400)
 
@@ -532,20 +540,22 @@ def add_phase(slug: str) -> RENDERED:
 @bp.post("/orga/<slug>/review/phases/<int:phase_id>/pin")
 def pin_phase(slug: str, phase_id: int) -> RENDERED:
     """Switch to this phase by hand, whatever the dates say."""
-    return _pin(slug, phase_id, "Switched to the phase by hand; dates are ignored until unpinned.")
+    return _pin(
+        slug, phase_id, _("Switched to the phase by hand; dates are ignored until unpinned.")
+    )
 
 
 @bp.post("/orga/<slug>/review/phases/unpin")
 def unpin_phase(slug: str) -> RENDERED:
     """Let the phases' dates decide again."""
-    return _pin(slug, None, "The phases' dates decide the current phase again.")
+    return _pin(slug, None, _("The phases' dates decide the current phase again."))
 
 
 def _pin(slug: str, phase_id: int | None, message: str) -> RENDERED:
     event = event_or_404(slug)
     require_organizer(event)
     if not CsrfForm().validate():
-        abort(400, "the form expired; reload the page")
+        abort(400, _("the form expired; reload the page"))
     try:
         services.pin_phase(event=event, phase_id=phase_id)
     except services.NotVisible:
@@ -560,12 +570,12 @@ def delete_phase(slug: str, phase_id: int) -> RENDERED:
     event = event_or_404(slug)
     require_organizer(event)
     if not CsrfForm().validate():
-        abort(400, "the form expired; reload the page")
+        abort(400, _("the form expired; reload the page"))
     try:
         services.delete_phase(event=event, phase_id=phase_id)
     except services.NotVisible:
         abort(404)
-    flash("Review phase deleted.", "success")
+    flash(_("Review phase deleted."), "success")
     return redirect(url_for("review.orga_review", slug=event.slug) + "#phases")
 
 
@@ -589,7 +599,7 @@ def create_assignment(slug: str) -> RENDERED:
         except services.ReviewError as error:
             _fail(form, error)
         else:
-            flash("Assignment added.", "success")
+            flash(_("Assignment added."), "success")
             return redirect(url_for("review.orga_review", slug=event.slug))
     return _render_orga_review(event, assignment_form=form, status=400)
 
@@ -600,12 +610,12 @@ def delete_assignment(slug: str, assignment_id: int) -> RENDERED:
     event = event_or_404(slug)
     require_organizer(event)
     if not CsrfForm().validate():
-        abort(400, "the form expired; reload the page")
+        abort(400, _("the form expired; reload the page"))
     try:
         services.remove_assignment(event=event, assignment_id=assignment_id)
     except services.NotVisible:
         abort(404)
-    flash("Assignment removed.", "success")
+    flash(_("Assignment removed."), "success")
     return redirect(url_for("review.orga_review", slug=event.slug))
 
 
@@ -750,7 +760,7 @@ def set_decisions(slug: str) -> RENDERED:
     require_organizer(event)
     form = DecisionForm()
     if not form.validate():
-        abort(400, "choose a decision and at least one submission")
+        abort(400, _("choose a decision and at least one submission"))
     decision = DecisionKind(form.decision.data) if form.decision.data else None
     try:
         changed = services.set_decisions(
@@ -762,7 +772,14 @@ def set_decisions(slug: str) -> RENDERED:
     except services.ReviewError as error:
         flash(str(error), "error")
         return _render_decisions(event, status=400)
-    flash(f"{changed} pending decision(s) updated; release them to notify speakers.", "success")
+    flash(
+        ngettext(
+            "%(num)d pending decision(s) updated; release them to notify speakers.",
+            "%(num)d pending decision(s) updated; release them to notify speakers.",
+            changed,
+        ),
+        "success",
+    )
     return redirect(url_for("review.decisions", slug=event.slug))
 
 
@@ -773,7 +790,7 @@ def save_template(slug: str) -> RENDERED:
     require_organizer(event)
     kind = request.form.get("kind", "")
     if kind not in DEFAULT_TEMPLATES:
-        abort(400, "unknown template kind")
+        abort(400, _("unknown template kind"))
     form = TemplateForm(prefix=kind)
     if form.validate():
         try:
@@ -783,7 +800,12 @@ def save_template(slug: str) -> RENDERED:
         except services.ReviewError as error:
             _fail(form, error)
         else:
-            flash(f"The {kind} mail was saved.", "success")
+            flash(
+                _("The accept mail was saved.")
+                if kind == "accept"
+                else _("The reject mail was saved."),
+                "success",
+            )
             return redirect(url_for("review.decisions", slug=event.slug))
     forms = _template_forms(event)
     forms[kind] = form
@@ -796,20 +818,37 @@ def release(slug: str) -> RENDERED:
     event = event_or_404(slug)
     require_organizer(event)
     if not CsrfForm().validate():
-        abort(400, "the form expired; reload the page")
+        abort(400, _("the form expired; reload the page"))
     with_mail = request.form.get("without_mail") != "1"
     result = services.release_decisions(event=event, actor=current_user, with_mail=with_mail)
     if not with_mail:
         flash(
-            f"{result.released} decision(s) released without mail; speakers see them now.",
+            ngettext(
+                "%(num)d decision(s) released without mail; speakers see them now.",
+                "%(num)d decision(s) released without mail; speakers see them now.",
+                result.released,
+            ),
             "success",
         )
         return redirect(url_for("review.decisions", slug=event.slug))
-    message = f"{result.released} decision(s) released, {result.mails} mail(s) held for checking."
+    message = ngettext(
+        "%(num)d decision(s) released, %(mails)s mail(s) held for checking.",
+        "%(num)d decision(s) released, %(mails)s mail(s) held for checking.",
+        result.released,
+        mails=result.mails,
+    )
     if result.skipped:
-        message += f" {result.skipped} skipped (state no longer allows it or unchanged)."
+        message += " " + ngettext(
+            "%(num)d skipped (state no longer allows it or unchanged).",
+            "%(num)d skipped (state no longer allows it or unchanged).",
+            result.skipped,
+        )
     if result.no_address:
-        message += f" {result.no_address} speaker(s) have no e-mail address."
+        message += " " + ngettext(
+            "%(num)d speaker(s) have no e-mail address.",
+            "%(num)d speaker(s) have no e-mail address.",
+            result.no_address,
+        )
     flash(message, "success")
     return redirect(url_for("mail.event_outbox", slug=event.slug, state="held"))
 
@@ -828,9 +867,16 @@ def announce(slug: str) -> RENDERED:
     event = event_or_404(slug)
     require_organizer(event)
     if not CsrfForm().validate():
-        abort(400, "the form expired; reload the page")
+        abort(400, _("the form expired; reload the page"))
     count = services.announce_decisions(event=event)
-    flash(f"{count} decision(s) are now visible to their speakers, without mail.", "success")
+    flash(
+        ngettext(
+            "%(num)d decision(s) are now visible to their speakers, without mail.",
+            "%(num)d decision(s) are now visible to their speakers, without mail.",
+            count,
+        ),
+        "success",
+    )
     return redirect(url_for("review.decisions", slug=event.slug))
 
 
@@ -841,7 +887,7 @@ def edit_mail(slug: str, mail_id: int) -> RENDERED:
     require_organizer(event)
     form = MailEditForm(prefix=f"m{mail_id}")
     if not form.validate():
-        abort(400, "the subject and the text are required")
+        abort(400, _("the subject and the text are required"))
     try:
         services.edit_held_mail(
             event=event, mail_id=mail_id, subject=form.subject.data, body=form.body.data
@@ -850,7 +896,7 @@ def edit_mail(slug: str, mail_id: int) -> RENDERED:
         abort(404)
     except services.ReviewError as error:
         abort(400, str(error))
-    flash("Mail updated.", "success")
+    flash(_("Mail updated."), "success")
     return redirect(url_for("mail.event_outbox", slug=event.slug, state="held"))
 
 
@@ -860,12 +906,12 @@ def discard_mail(slug: str, mail_id: int) -> RENDERED:
     event = event_or_404(slug)
     require_organizer(event)
     if not CsrfForm().validate():
-        abort(400, "the form expired; reload the page")
+        abort(400, _("the form expired; reload the page"))
     try:
         services.discard_held_mail(event=event, mail_id=mail_id)
     except services.NotVisible:
         abort(404)
-    flash("Mail discarded.", "success")
+    flash(_("Mail discarded."), "success")
     return redirect(url_for("mail.event_outbox", slug=event.slug, state="held"))
 
 
@@ -875,7 +921,7 @@ def send_mails(slug: str) -> RENDERED:
     event = event_or_404(slug)
     require_organizer(event)
     if not CsrfForm().validate():
-        abort(400, "the form expired; reload the page")
+        abort(400, _("the form expired; reload the page"))
     count = services.send_held_mails(event=event)
     flash(queued_message(count), "success" if sender_configured() else "warning")
     return redirect(url_for("review.decisions", slug=event.slug))
@@ -893,7 +939,7 @@ def _confirm_target(event: Event, token: str) -> int:
 
 def _answer(event: Event, submission_id: int, form: AnswerForm, back: str) -> BaseResponse:
     if not form.validate():
-        abort(400, "choose whether you confirm or decline")
+        abort(400, _("choose whether you confirm or decline"))
     try:
         services.answer_confirmation(
             event=event,
@@ -907,7 +953,7 @@ def _answer(event: Event, submission_id: int, form: AnswerForm, back: str) -> Ba
         abort(403)
     except services.ReviewError as error:
         abort(409, str(error))
-    flash("Thank you, your answer was recorded.", "success")
+    flash(_("Thank you, your answer was recorded."), "success")
     return redirect(back)
 
 
@@ -978,9 +1024,9 @@ def _parse_bids(form: Mapping[str, str]) -> dict[int, BidPreference | None]:
             continue
         submission_id = parse_id(name.removeprefix("bid-"))
         if submission_id is None:
-            raise services.ReviewError("unknown proposal", name)
+            raise services.ReviewError(_("unknown proposal"), name)
         if value and value not in BidPreference.__members__.values():
-            raise services.ReviewError("choose one of the offered answers", name)
+            raise services.ReviewError(_("choose one of the offered answers"), name)
         bids[submission_id] = BidPreference(value) if value else None
     return bids
 
@@ -999,16 +1045,19 @@ def save_bids(slug: str) -> RENDERED:
     event = event_or_404(slug)
     require_reviewer(event)
     if not CsrfForm().validate():
-        abort(400, "the form expired; reload the page")
+        abort(400, _("the form expired; reload the page"))
     try:
         changed = services.save_bids(
             event=event, reviewer=current_user, bids=_parse_bids(request.form)
         )
     except services.ReviewError as error:
         submission_id = parse_id(error.field.removeprefix("bid-")) or 0
-        flash(f"Nothing was saved: {error}.", "error")
+        flash(_("Nothing was saved: %(error)s.", error=error), "error")
         return _render_bids(event, errors={submission_id: str(error)}, status=400)
-    flash(f"Bids saved ({changed} changed).", "success")
+    flash(
+        ngettext("Bids saved (%(num)d changed).", "Bids saved (%(num)d changed).", changed),
+        "success",
+    )
     return redirect(url_for("review.list_bids", slug=event.slug, **request.args))
 
 
@@ -1079,8 +1128,11 @@ def apply_auto_assignment(slug: str) -> RENDERED:
             _fail(form, error)
         else:
             if applied.repeated:
-                flash("This assignment was already applied.", "success")
+                flash(_("This assignment was already applied."), "success")
             else:
-                flash(f"Automatic assignment applied: {applied.added} added.", "success")
+                flash(
+                    _("Automatic assignment applied: %(added)s added.", added=applied.added),
+                    "success",
+                )
             return redirect(url_for("review.orga_review", slug=event.slug))
     return _render_auto_assignment(event, form, status=400)

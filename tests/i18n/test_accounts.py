@@ -401,3 +401,24 @@ def test_switch_refuses_an_unknown_language(client: FlaskClient, language: str) 
 
     assert response.status_code == 400
     assert client.get_cookie(LANGUAGE_COOKIE) is None
+
+
+LOGIN_NEEDED = {
+    "de": "Bitte melden Sie sich an, um diese Seite zu öffnen.",
+    "fr": "Veuillez vous connecter pour accéder à cette page.",
+    "es": "Inicie sesión para acceder a esta página.",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_log_in_request_of_a_private_page_is_translated(
+    client: FlaskClient, language: str
+) -> None:
+    headers = {"Accept-Language": language}
+    response = client.get("/account/profile", headers=headers)
+    assert response.status_code == 302
+
+    html = client.get(response.headers["Location"], headers=headers).get_data(as_text=True)
+
+    assert LOGIN_NEEDED[language] in html
+    assert "Please log in to access this page." not in html

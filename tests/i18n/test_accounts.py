@@ -422,3 +422,33 @@ def test_the_log_in_request_of_a_private_page_is_translated(
 
     assert LOGIN_NEEDED[language] in html
     assert "Please log in to access this page." not in html
+
+
+WHICH_TIME = {
+    "de": ("Welches Vorkommen von 02:30 am 2025-10-26?", "das erste (UTC+2)", "das zweite (UTC+1)"),
+    "fr": (
+        "Quelle occurrence de 02:30 le 2025-10-26 ?",
+        "la première (UTC+2)",
+        "la seconde (UTC+1)",
+    ),
+    "es": ("¿Cuál de las 02:30 del 2025-10-26?", "la primera (UTC+2)", "la segunda (UTC+1)"),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_which_time_field_asks_in_the_language(app: Flask, language: str) -> None:
+    import datetime as dt
+
+    from flask_wtf import FlaskForm
+
+    from podium.forms import WhichTimeField
+
+    class Form(FlaskForm):
+        which = WhichTimeField()
+
+    with app.test_request_context("/", headers={"Accept-Language": language}):
+        form = Form(meta={"csrf": False})
+        form.which.offer(dt.datetime(2025, 10, 26, 2, 30), "Europe/Berlin")  # noqa: DTZ001  wall time
+        label, first, second = WHICH_TIME[language]
+        assert form.which.label.text == label
+        assert [str(choice.label) for choice in form.which.choices] == [first, second]

@@ -139,9 +139,10 @@ def _register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     csrf.init_app(app)
     limiter.init_app(app)
-    from podium.accounts.loader import load_user
+    from podium.accounts.loader import load_user, localize_login_message
 
     login_manager.user_loader(load_user)
+    login_manager.localize_callback = localize_login_message
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command, with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.serving import run_simple
@@ -109,7 +110,13 @@ def run_command(host: str, port: int, reload: bool) -> None:
             click.echo(f"podium: {problem}", err=True)
         sys.exit(2)
     follow_served_address(current_app, host=host, port=port)
-    click.echo(f"Podium is running on http://{host}:{port}/ (Ctrl+C stops it)")
+    click.echo(
+        _(
+            "Podium is running on http://%(host)s:%(port)s/ (Ctrl+C stops it)",
+            host=host,
+            port=port,
+        )
+    )
     # Flask refuses app.run() inside its own CLI, so call Werkzeug's server directly.
     run_simple(host, port, current_app._get_current_object(), use_reloader=reload, threaded=True)
 
@@ -307,13 +314,16 @@ def create_admin_command(email: str, name: str, password_file) -> None:  # type:
     if password_file is not None:
         password = password_file.read().strip()
     else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise click.BadParameter(
-            f"must be at least {MIN_PASSWORD_LENGTH} characters", param_hint="password"
+            _("must be at least %(n)s characters", n=MIN_PASSWORD_LENGTH), param_hint="password"
         )
     created = _ensure_admin(email, password, name)
-    click.echo(f"{'Created' if created else 'Updated'} administrator {email}")
+    if created:
+        click.echo(_("Created administrator %(email)s", email=email))
+    else:
+        click.echo(_("Updated administrator %(email)s", email=email))
 
 
 @cli.command("demo")
@@ -343,11 +353,22 @@ def demo_command(host: str | None, port: int | None) -> None:
         demo = None
     if demo is not None:
         click.echo(demo.load_demo_event())
-    click.echo(f"Demo administrator: {DEMO_ADMIN_EMAIL} / password: {password}")
+    click.echo(
+        _(
+            "Demo administrator: %(email)s / password: %(password)s",
+            email=DEMO_ADMIN_EMAIL,
+            password=password,
+        )
+    )
     if demo is not None:
         base = current_app.config["BASE_URL"].rstrip("/")
         dashboard = f"{base}/orga/{demo.DEMO_EVENT_SLUG}/"
-        click.echo(f"Next: open {dashboard} (the demo event's organizer dashboard) and log in")
+        click.echo(
+            _(
+                "Next: open %(url)s (the demo event's organizer dashboard) and log in",
+                url=dashboard,
+            )
+        )
 
 
 def _register_feature_commands() -> None:

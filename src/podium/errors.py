@@ -5,12 +5,15 @@ from __future__ import annotations
 from contextlib import suppress
 
 from flask import Flask, Response, g, jsonify, render_template, request
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import Conflict, HTTPException, InternalServerError, ServiceUnavailable
 
 from podium.database import describe_database_error
 from podium.extensions import db, login_manager
+from podium.i18n.locales import DEFAULT_LANGUAGE
 
 # Seconds a client (or the reverse proxy) is asked to wait while the database is unreachable.
 RETRY_AFTER_SECONDS = 10
@@ -27,20 +30,52 @@ TITLES = {
     500: "Something went wrong",
     503: "Temporarily unavailable",
 }
+# The same titles as people read them, in the request's language (JSON keeps TITLES).
+TITLE_LABELS = {
+    400: _l("Bad request"),
+    401: _l("Please log in"),
+    403: _l("Forbidden"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    409: _l("Changed at the same time"),
+    413: _l("File too large"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong"),
+    503: _l("Temporarily unavailable"),
+}
+CONFLICT_MESSAGE = _l(
+    "Another request changed the same thing at the same moment (perhaps the form "
+    "was sent twice), so this one was not saved. Reload the page and check."
+)
+DATABASE_UNAVAILABLE_MESSAGE = _l(
+    "The database does not answer at the moment. Nothing you sent was saved; please try "
+    "again in a few seconds."
+)
 
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _for_reader(message: object) -> str:
+    """A (lazy) message in the request's language, or in English for JSON clients: API error
+    bodies are machine output and stay the same whatever the client's language."""
+    if _wants_json():
+        with force_locale(DEFAULT_LANGUAGE):
+            return str(message)
+    return str(message)
+
+
 def render_error(exc: HTTPException):  # type: ignore[no-untyped-def]
-    """Render ``exc`` as JSON ``{"error": {"code", "title", "message"}}`` or the HTML page."""
+    """Render ``exc`` as JSON ``{"error": {"code", "title", "message"}}`` or the HTML page
+    (title in the request's language; JSON titles stay English)."""
     code = exc.code or 500
-    title = TITLES.get(code, exc.name)
     message = exc.description or ""
     if _wants_json():
+        title = TITLES.get(code, exc.name)
         response = jsonify(error={"code": code, "title": title, "message": message})
     else:
+        title = str(TITLE_LABELS.get(code, exc.name))
         response = render_template("errors/error.html", code=code, title=title, message=message)
     headers = dict(exc.get_headers()) if code == 405 else {}
     headers.pop("Content-Type", None)
@@ -56,12 +91,7 @@ def register_error_handlers(app: Flask) -> None:
         # two requests raced (a double click, two organizers at once): the other one won.
         app.logger.warning("integrity error on %s %s: %s", request.method, request.path, exc.orig)
         db.session.rollback()
-        return render_error(
-            Conflict(
-                "Another request changed the same thing at the same moment (perhaps the form "
-                "was sent twice), so this one was not saved. Reload the page and check."
-            )
-        )
+        return render_error(Conflict(_for_reader(CONFLICT_MESSAGE)))
 
     app.register_error_handler(IntegrityError, _concurrent_change)
     # Connection refused or lost, server restarting, pool exhausted: the database is away.
@@ -93,10 +123,9 @@ def _database_unavailable(exc: Exception) -> Response:
         db.session.rollback()
     # Flask-Login's per-request cache of the user: set, so the layout never asks the database.
     g._login_user = login_manager.anonymous_user()
-    unavailable = ServiceUnavailable(
-        "The database does not answer at the moment. Nothing you sent was saved; please try "
-        "again in a few seconds."
-    )
+    # Nor may choosing the page's language look up the event's default language.
+    g.event_language = None
+    unavailable = ServiceUnavailable(_for_reader(DATABASE_UNAVAILABLE_MESSAGE))
     try:
         body, code, _ = render_error(unavailable)
         response = current_app.make_response((body, code))

@@ -6,15 +6,17 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectChoice
 from wtforms import TextAreaField as _WTFormsTextAreaField
 from wtforms.validators import Optional
 
 from podium.events.times import (
     AmbiguousLocalTimeError,
-    ambiguous_choices,
     is_ambiguous,
     local_to_utc,
+    offset_label,
     utc_to_local,
 )
 
@@ -41,7 +43,9 @@ class WhichTimeField(RadioField):
     PEP 495 folds ``"0"``/``"1"``.
     """
 
-    def __init__(self, label: str = "Which one?", **kwargs: Any) -> None:
+    def __init__(self, label: object = None, **kwargs: Any) -> None:
+        if label is None:
+            label = _l("Which one?")
         kwargs.setdefault("validators", [Optional()])
         # Choices are filled in only when needed, so the posted fold is checked by
         # resolve_local_time, not against an empty list.
@@ -49,10 +53,18 @@ class WhichTimeField(RadioField):
 
     def offer(self, local: datetime, time_zone: str) -> None:
         """Show the two occurrences of naive ``local`` in ``time_zone`` as the choices."""
-        self.label.text = f"Which {local:%H:%M} on {local:%Y-%m-%d}?"
+        self.label.text = _(
+            "Which %(time)s on %(date)s?",
+            time=local.strftime("%H:%M"),
+            date=local.strftime("%Y-%m-%d"),
+        )
+        zone = ZoneInfo(time_zone)
+        first = offset_label(local.replace(tzinfo=zone, fold=0))
+        second = offset_label(local.replace(tzinfo=zone, fold=1))
+        # As podium.events.times.ambiguous_choices words them, in the request's language.
         self.choices = [
-            SelectChoice(str(fold), label)  # type: ignore[list-item]
-            for fold, label in ambiguous_choices(local, time_zone)
+            SelectChoice("0", _("first (%(offset)s)", offset=first)),  # type: ignore[list-item]
+            SelectChoice("1", _("second (%(offset)s)", offset=second)),  # type: ignore[list-item]
         ]
 
     @property

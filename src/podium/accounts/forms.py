@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from podium.accounts.passwords import MIN_PASSWORD_LENGTH
+from podium.i18n.locales import LANGUAGES
 
 # Argon2 hashes any length, but a megabyte "password" is a cheap way to burn server time.
 MAX_PASSWORD_LENGTH = 1024
@@ -16,7 +18,7 @@ _new_password = [
     Length(
         min=MIN_PASSWORD_LENGTH,
         max=MAX_PASSWORD_LENGTH,
-        message=f"Use at least {MIN_PASSWORD_LENGTH} characters.",
+        message=_l("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
     ),
 ]
 
@@ -24,54 +26,74 @@ _new_password = [
 class SignUpForm(FlaskForm):
     """Name, address and a new password (typed twice)."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    email = EmailField("E-mail address", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=_new_password)
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=_new_password)
     password_repeat = PasswordField(
-        "Password again", validators=[EqualTo("password", message="The passwords differ.")]
+        _l("Password again"),
+        validators=[EqualTo("password", message=_l("The passwords differ."))],
     )
 
 
 class LoginForm(FlaskForm):
     """Address and password."""
 
-    email = EmailField("E-mail address", validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(
-        "Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+        _l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
     )
 
 
 class ResetRequestForm(FlaskForm):
     """The address to send a reset link to."""
 
-    email = EmailField("E-mail address", validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
 
 
 class ResetPasswordForm(FlaskForm):
     """A new password, typed twice."""
 
-    password = PasswordField("New password", validators=_new_password)
+    password = PasswordField(_l("New password"), validators=_new_password)
     password_repeat = PasswordField(
-        "New password again", validators=[EqualTo("password", message="The passwords differ.")]
+        _l("New password again"),
+        validators=[EqualTo("password", message=_l("The passwords differ."))],
     )
 
 
-class ProfileForm(FlaskForm):
-    """Display name and address (a new address is confirmed before it is used)."""
+class LanguageField(SelectField):
+    """A select of interface languages whose empty choice stands for a stored None."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    email = EmailField("E-mail address", validators=[DataRequired(), Length(max=254)])
+    def process_data(self, value: object) -> None:
+        # SelectField leaves None as None, which matches no choice and fails validation.
+        self.data = "" if value is None else str(value)
+
+
+# The interface languages, each named in its own language, after the "no preference" choice.
+LANGUAGE_CHOICES = [
+    SelectChoice("", _l("Browser / event default")),
+    *(SelectChoice(code, name) for code, name in LANGUAGES.items()),
+]
+
+
+class ProfileForm(FlaskForm):
+    """Display name, address (a new address is confirmed before it is used) and the language
+    of pages and mails (empty: the browser's, else the event's default)."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    language = LanguageField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
 class PasswordForm(FlaskForm):
     """Current password and the new one, typed twice."""
 
     current_password = PasswordField(
-        "Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+        _l("Current password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
     )
-    password = PasswordField("New password", validators=_new_password)
+    password = PasswordField(_l("New password"), validators=_new_password)
     password_repeat = PasswordField(
-        "New password again", validators=[EqualTo("password", message="The passwords differ.")]
+        _l("New password again"),
+        validators=[EqualTo("password", message=_l("The passwords differ."))],
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from podium.accounts import emails
@@ -21,6 +22,7 @@ from podium.accounts.passwords import hash_password, verify_password
 from podium.accounts.tokens import TokenInvalid, TokenPurpose, verify_token
 from podium.db import utcnow
 from podium.extensions import db
+from podium.i18n.locales import normalise_language
 from podium.mail.services import render_mail
 
 
@@ -106,10 +108,10 @@ def confirm_email(*, token: str) -> User:
     verified = verify_token(token=token, purpose=TokenPurpose.CONFIRM_EMAIL)
     user, address = verified.user, str(verified.data.get("email", ""))
     if not address:
-        raise TokenInvalid("This link is not valid; check that you copied all of it.")
+        raise TokenInvalid(_("This link is not valid; check that you copied all of it."))
     other = find_user_by_email(address)
     if other is not None and other.id != user.id:
-        raise AccountError(f"{address} now belongs to another account.")
+        raise AccountError(_("%(address)s now belongs to another account.", address=address))
     previous = user.email if user.email_confirmed_at is not None else None
     user.email = address
     user.email_confirmed_at = utcnow()
@@ -139,7 +141,7 @@ def log_in(*, email: str, password: str) -> User:
         LoginRefused: unknown address, wrong password or inactive account (same message).
         EmailNotConfirmed: right password, unconfirmed address; a new link has been queued.
     """
-    refused = LoginRefused("E-mail address or password is wrong.")
+    refused = LoginRefused(_("E-mail address or password is wrong."))
     try:
         address = normalize_email(email)
     except AccountError:
@@ -155,7 +157,7 @@ def log_in(*, email: str, password: str) -> User:
         emails.queue_confirmation(user=user, email=user.email)
         db.session.commit()
         raise EmailNotConfirmed(
-            "Please confirm your e-mail address first: we have sent you a new link."
+            _("Please confirm your e-mail address first: we have sent you a new link.")
         )
     user.last_login_at = utcnow()
     db.session.commit()
@@ -246,8 +248,18 @@ class ProfileUpdate:
     pending_email: str | None
 
 
-def update_profile(*, user: User, name: str, email: str) -> ProfileUpdate:
-    """Change the display name at once; a new address only after it is confirmed.
+# ``language`` argument of update_profile when the caller does not change the language.
+KEEP_LANGUAGE = "keep"
+
+
+def update_profile(
+    *, user: User, name: str, email: str, language: str | None = KEEP_LANGUAGE
+) -> ProfileUpdate:
+    """Change the display name (and the language, when given) at once; a new address only
+    after it is confirmed.
+
+    ``language`` is one of :data:`podium.i18n.locales.LANGUAGES` or None (no preference: the
+    browser's language, else the event's default); the default keeps the stored one.
 
     The confirmation link goes to the new address; nothing is sent when it already belongs to
     another account, but the answer is the same so the form does not reveal that.
@@ -257,6 +269,8 @@ def update_profile(*, user: User, name: str, email: str) -> ProfileUpdate:
     """
     address = normalize_email(email)
     user.name = name.strip()
+    if language != KEEP_LANGUAGE:
+        user.language = normalise_language(language)
     pending = None
     if address != user.email:
         pending = address
@@ -276,7 +290,7 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
         AccountError: the current password is wrong (field ``current_password``).
     """
     if not verify_password(user.password_hash, current_password):
-        raise AccountError("This is not your current password.", field="current_password")
+        raise AccountError(_("This is not your current password."), field="current_password")
     _set_password(user, new_password)
     emails.queue_password_changed(user=user)
     db.session.commit()

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from podium.accounts.models import User
@@ -127,15 +128,15 @@ def verify_token(*, token: str, purpose: TokenPurpose) -> TokenData:
     try:
         payload = _serializer(purpose).loads(token, max_age=max_age_seconds(purpose))
     except SignatureExpired:
-        raise TokenExpired("This link has expired; ask for a new one.") from None
+        raise TokenExpired(_("This link has expired; ask for a new one.")) from None
     except BadSignature:
-        raise TokenInvalid("This link is not valid; check that you copied all of it.") from None
+        raise TokenInvalid(_("This link is not valid; check that you copied all of it.")) from None
     if not isinstance(payload, dict) or not isinstance(payload.get("uid"), int):
-        raise TokenInvalid("This link is not valid; check that you copied all of it.")
+        raise TokenInvalid(_("This link is not valid; check that you copied all of it."))
     user = db.session.get(User, payload["uid"])
     if user is None or not user.is_active:
-        raise TokenInvalid("This link is not valid any more.")
+        raise TokenInvalid(_("This link is not valid any more."))
     if not hmac.compare_digest(str(payload.get("fp", "")), _fingerprint(user, purpose)):
-        raise TokenInvalid("This link has already been used or was replaced by a newer one.")
+        raise TokenInvalid(_("This link has already been used or was replaced by a newer one."))
     data = payload.get("data")
     return TokenData(user=user, data=data if isinstance(data, dict) else {})

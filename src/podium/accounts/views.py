@@ -17,6 +17,9 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
 from podium.accounts import queries, services
@@ -57,6 +60,25 @@ def _reset_address_key() -> str:
     return "reset:" + canonical_address(request.form.get("email", ""))
 
 
+# Stored values (submission states, team roles) as shown to people: translated at display time.
+STATE_LABELS = {
+    "draft": _l("draft"),
+    "submitted": _l("submitted"),
+    "accepted": _l("accepted"),
+    "rejected": _l("rejected"),
+    "confirmed": _l("confirmed"),
+    "declined": _l("declined"),
+    "withdrawn": _l("withdrawn"),
+    "canceled": _l("canceled"),
+}
+ROLE_LABELS = {"organizer": _l("organizer"), "reviewer": _l("reviewer")}
+
+
+def _label(labels: dict[str, object], value: str) -> str:
+    """``value``'s label in the request's language (the value itself when it has none)."""
+    return str(labels.get(value, value))
+
+
 # Session key: where a new account goes after confirming its address (see signup).
 _AFTER_CONFIRM = "after_confirm"
 
@@ -91,8 +113,11 @@ def signup():  # type: ignore[no-untyped-def]
             form.email.errors = [*form.email.errors, str(exc)]
         else:
             flash(
-                f"We have sent a confirmation link to {form.email.data.strip()}. "
-                "Open it to activate your account, then log in.",
+                _(
+                    "We have sent a confirmation link to %(address)s. "
+                    "Open it to activate your account, then log in.",
+                    address=form.email.data.strip(),
+                ),
                 "success",
             )
             # Someone sent here from a CfP or an invitation link should land back there: keep
@@ -115,12 +140,12 @@ def confirm(token: str):  # type: ignore[no-untyped-def]
             return render_template("accounts/link_error.html", message=str(exc)), 400
         return render_template("accounts/confirm.html", form=form, token=token, email=email)
     if not form.validate_on_submit():
-        abort(400, "The form expired; open the link from the mail again.")
+        abort(400, _("The form expired; open the link from the mail again."))
     try:
         user = services.confirm_email(token=token)
     except (TokenError, services.AccountError) as exc:
         return render_template("accounts/link_error.html", message=str(exc)), 400
-    flash(f"Your address {user.email} is confirmed.", "success")
+    flash(_("Your address %(address)s is confirmed.", address=user.email), "success")
     if current_user.is_authenticated:
         return redirect(url_for("accounts.profile"))
     return redirect(url_for("accounts.login", next=_safe_next(session.pop(_AFTER_CONFIRM, None))))
@@ -156,7 +181,7 @@ def logout():  # type: ignore[no-untyped-def]
         services.log_out_everywhere(user=current_user._get_current_object())
     logout_user()
     session.clear()
-    flash("You are logged out on all your devices.", "success")
+    flash(_("You are logged out on all your devices."), "success")
     return redirect(url_for("home.index"))
 
 
@@ -187,7 +212,7 @@ def reset_password(token: str):  # type: ignore[no-untyped-def]
             return render_template("accounts/link_error.html", message=str(exc)), 400
         logout_user()
         session.clear()
-        flash("Your password has been changed. Log in with the new one.", "success")
+        flash(_("Your password has been changed. Log in with the new one."), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form), _form_status()
 
@@ -203,31 +228,41 @@ def dashboard():  # type: ignore[no-untyped-def]
         "accounts/dashboard.html",
         team_events=queries.team_events(current_user),
         submissions=submissions,
-        shown_state=lambda s: speaker_state(s.state, s.id in hidden),
+        shown_state=lambda s: _label(STATE_LABELS, speaker_state(s.state, s.id in hidden)),
+        role_label=lambda role: _label(ROLE_LABELS, role),
     )
 
 
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile():  # type: ignore[no-untyped-def]
-    """Change the display name, or the address (confirmed by a link sent to it)."""
+    """Change the display name, the language of pages and mails (at once), or the address
+    (confirmed by a link sent to it)."""
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
         try:
             result = services.update_profile(
-                user=current_user, name=form.name.data, email=form.email.data
+                user=current_user,
+                name=form.name.data,
+                email=form.email.data,
+                language=form.language.data or None,
             )
         except services.AccountError as exc:
             form.email.errors = [*form.email.errors, str(exc)]
         else:
+            # The language may have changed: the message below is already in the new one.
+            refresh()
             if result.pending_email:
                 flash(
-                    f"We have sent a confirmation link to {result.pending_email}; your address "
-                    "changes once you open it.",
+                    _(
+                        "We have sent a confirmation link to %(address)s; your address "
+                        "changes once you open it.",
+                        address=result.pending_email,
+                    ),
                     "success",
                 )
             else:
-                flash("Your profile is saved.", "success")
+                flash(_("Your profile is saved."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form), _form_status()
 
@@ -248,6 +283,6 @@ def password():  # type: ignore[no-untyped-def]
             form.current_password.errors = [*form.current_password.errors, str(exc)]
         else:
             _start_session(user)
-            flash("Your password has been changed.", "success")
+            flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.dashboard"))
     return render_template("accounts/password.html", form=form), _form_status()

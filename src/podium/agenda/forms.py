@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import Length
 
@@ -12,8 +13,10 @@ class WidgetSettingsForm(FlaskForm):
     """The origins allowed to frame the widget, one per line (checked by the service)."""
 
     origins = TextAreaField(
-        "Sites that may embed the widget",
+        _l("Sites that may embed the widget"),
         validators=[Length(max=4000)],
-        description="One origin per line, e.g. https://www.example.org. Leave empty to allow "
-        "no site: browsers then refuse to show the widget inside another page.",
+        description=_l(
+            "One origin per line, e.g. https://www.example.org. Leave empty to allow "
+            "no site: browsers then refuse to show the widget inside another page."
+        ),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, jsonify, make_response
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from podium.accounts.models import User
@@ -19,7 +20,7 @@ def require_visible(event: Event | None) -> Event:
     """``event``, or 404 when it does not exist or the current user may not see it (a private
     event's existence is not revealed)."""
     if event is None or not can_see_event(current_user, event):
-        abort(404, description="There is no such event.")
+        abort(404, description=_("There is no such event."))
     return event
 
 

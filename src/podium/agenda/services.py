@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -44,7 +45,9 @@ def star_session(*, user: User, event: Event, guid: str) -> bool:
     """
     _check_guid(guid)
     if _count(user, event) >= MAX_STARS_PER_EVENT:
-        raise AgendaError("star", f"An agenda holds at most {MAX_STARS_PER_EVENT} sessions.")
+        raise AgendaError(
+            "star", _("An agenda holds at most %(n)s sessions.", n=MAX_STARS_PER_EVENT)
+        )
     db.session.add(AgendaStar(user_id=user.id, event_id=event.id, session_guid=guid))
     try:
         db.session.commit()
@@ -159,13 +162,18 @@ def parse_origins(text: str) -> list[str]:
         if origin is None:
             raise AgendaError(
                 "origins",
-                f"{line[:80]!r} is not a web origin; write it like https://www.example.org "
-                "(scheme, host and optional port, nothing else).",
+                _(
+                    "%(line)s is not a web origin; write it like https://www.example.org "
+                    "(scheme, host and optional port, nothing else).",
+                    line=repr(line[:80]),
+                ),
             )
         if origin not in origins:
             origins.append(origin)
     if len(origins) > MAX_ORIGINS:
-        raise AgendaError("origins", f"At most {MAX_ORIGINS} origins may embed the widget.")
+        raise AgendaError(
+            "origins", _("At most %(n)s origins may embed the widget.", n=MAX_ORIGINS)
+        )
     return origins
 
 
@@ -190,7 +198,7 @@ def _origin(line: str) -> str | None:
 
 def _check_guid(guid: str) -> None:
     if not guid or len(guid) > GUID_MAX_LENGTH:
-        raise AgendaError("star", "No such session in the published schedule.")
+        raise AgendaError("star", _("No such session in the published schedule."))
 
 
 def _count(user: User, event: Event) -> int:

@@ -23,6 +23,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from podium.agenda import permissions, queries, services
@@ -33,7 +34,7 @@ from podium.agenda.widget import WidgetOptions, widget_csp, widget_options
 from podium.events import queries as event_queries
 from podium.events.models import Event
 from podium.exchange.ical import PRODID, write_ical
-from podium.i18n.dates import current_language
+from podium.i18n.dates import current_language, format_wall
 from podium.program import queries as program_queries
 from podium.program import timezones
 from podium.program.http import accepts_gzip, cached_body, is_fresh, variant_tag
@@ -77,7 +78,7 @@ def star(slug: str) -> Any:
             head.release_id is None
             or guid not in program_queries.program_data(head).sessions_by_guid
         ):
-            abort(404, description="There is no such session in the published schedule.")
+            abort(404, description=_("There is no such session in the published schedule."))
         try:
             services.star_session(user=current_user, event=event, guid=guid)
         except services.AgendaError as error:
@@ -85,7 +86,10 @@ def star(slug: str) -> Any:
     elif guid:
         services.unstar_session(user=current_user, event=event, guid=guid)
     else:
-        abort(400, description="Say which session to star (field star) or unstar (field unstar).")
+        abort(
+            400,
+            description=_("Say which session to star (field star) or unstar (field unstar)."),
+        )
     if wants_json:
         return jsonify(guid=guid, starred=starring)
     return redirect(_safe_next(request.form.get("next"), slug), 303)
@@ -114,7 +118,7 @@ def merge(slug: str) -> Any:
 def regenerate_feed(slug: str) -> Any:
     """Make a new secret feed address (revoking the old one) and show it once."""
     permissions.require_account()
-    event, _ = _event_and_head(slug)
+    event, _head = _event_and_head(slug)
     token = services.regenerate_feed(user=current_user, event=event)
     return _agenda_page(
         slug, feed_url=url_for("agenda.feed", slug=slug, token=token, _external=True)
@@ -125,9 +129,9 @@ def regenerate_feed(slug: str) -> Any:
 def revoke_feed(slug: str) -> Any:
     """Stop the feed address from working."""
     permissions.require_account()
-    event, _ = _event_and_head(slug)
+    event, _head = _event_and_head(slug)
     services.revoke_feed(user=current_user, event=event)
-    flash("Your agenda feed address no longer works.", "success")
+    flash(_("Your agenda feed address no longer works."), "success")
     return redirect(url_for("agenda.my_agenda", slug=slug), 303)
 
 
@@ -137,7 +141,7 @@ def feed(slug: str, token: str) -> Response:
     canceled sessions are left out. 404 for an unknown or revoked token."""
     owner = queries.feed_owner(token)
     if owner is None or owner[1].slug != slug or not permissions.can_see_event(*owner):
-        abort(404, description="This feed address does not exist or was revoked.")
+        abort(404, description=_("This feed address does not exist or was revoked."))
     user, event = owner
     head = program_queries.program_head(slug)
     assert head is not None  # the event exists
@@ -237,7 +241,7 @@ def widget_settings(slug: str) -> Any:
         except services.AgendaError as error:
             form.origins.errors = [str(error)]
         else:
-            flash("Widget settings saved.", "success")
+            flash(_("Widget settings saved."), "success")
             return redirect(url_for("agenda.widget_settings", slug=slug), 303)
     status = 400 if request.method == "POST" else 200
     return (
@@ -284,7 +288,7 @@ def _agenda_page(slug: str, feed_url: str | None = None) -> Any:
         event_tz=head.time_zone,
         tz_keep={"s": request.args["s"]} if not account and request.args.get("s") else {},
         local_when=lambda a, b: local_when(a, b, zone),
-        local_start=lambda a: a.astimezone(zone).strftime("%A %d %B %Y, %H:%M"),
+        local_start=lambda a: format_wall(a.astimezone(zone), "day_time"),
     )
     response = Response(html, mimetype="text/html")
     response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
@@ -302,7 +306,7 @@ def _public_head(slug: str) -> ProgramHead:
     """The head of a public event (the widget is for public programs only), else 404."""
     head = program_queries.program_head(slug)
     if head is None or not head.is_public:
-        abort(404, description=f"There is no event {slug!r}.")
+        abort(404, description=_("There is no event %(slug)s.", slug=repr(slug)))
     return head
 
 
@@ -314,7 +318,7 @@ def _tz(head: ProgramHead) -> tuple[str, bool]:
 
 
 def _widget_options(head: ProgramHead) -> WidgetOptions:
-    tz_name, _ = _tz(head)
+    tz_name, _visitor = _tz(head)
     try:
         return widget_options(request.args, tz_name)
     except ValueError as exc:
@@ -327,12 +331,18 @@ def _render_widget(head: ProgramHead, options: WidgetOptions) -> str:
     program = program_queries.program_data(head)
     zone = timezones.zone_info(options.tz)
     if options.track and options.track not in {s.track for s in program.sessions_by_guid.values()}:
-        abort(404, description=f"The schedule has no track {options.track[:80]!r}.")
+        abort(
+            404,
+            description=_("The schedule has no track %(track)s.", track=repr(options.track[:80])),
+        )
     days = program.days
     if options.day is not None:
         days = [d for d in program.days if d.date == options.day]
         if not days:
-            abort(404, description=f"The schedule has no day {options.day.isoformat()}.")
+            abort(
+                404,
+                description=_("The schedule has no day %(day)s.", day=options.day.isoformat()),
+            )
     grid_day = days[0] if options.view == "grid" and days else None
     return render_template(
         "agenda/widget.html",

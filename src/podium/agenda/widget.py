@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from podium.security import CONTENT_SECURITY_POLICY
 
 VIEWS = ("list", "grid")
@@ -36,17 +38,27 @@ def widget_options(args: Mapping[str, str], tz: str) -> WidgetOptions:
     """
     view = args.get("view") or "list"
     if view not in VIEWS:
-        raise ValueError(f"The view parameter must be list or grid, not {view[:20]!r}.")
+        raise ValueError(
+            _("The view parameter must be list or grid, not %(view)s.", view=repr(view[:20]))
+        )
     raw_day = args.get("day") or ""
     try:
         day = dt.date.fromisoformat(raw_day) if raw_day else None
     except ValueError:
         raise ValueError(
-            f"The day parameter {raw_day[:20]!r} is not a date like 2025-02-01."
+            _(
+                "The day parameter %(day)s is not a date like 2025-02-01.",
+                day=repr(raw_day[:20]),
+            )
         ) from None
     track = (args.get("track") or "").strip() or None
     if track is not None and len(track) > MAX_TRACK_LENGTH:
-        raise ValueError(f"The track parameter is longer than {MAX_TRACK_LENGTH} characters.")
+        raise ValueError(
+            _(
+                "The track parameter is longer than %(n)s characters.",
+                n=MAX_TRACK_LENGTH,
+            )
+        )
     return WidgetOptions(view=view, day=day, track=track, tz=tz)
 
 

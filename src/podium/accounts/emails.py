@@ -1,7 +1,8 @@
 """The mails the accounts feature sends; each is queued in the outbox, never sent inline.
 
 Templates live in ``accounts/templates/mail/``. Contexts hold only JSON values (they are
-stored with the outbox row).
+stored with the outbox row). Each mail is written in the account's saved language (English
+when it has none).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ def queue_confirmation(*, user: User, email: str, commit: bool = False) -> Outbo
             "valid_hours": _hours(TokenPurpose.CONFIRM_EMAIL),
         },
         commit=commit,
+        language=user.language,
     )
 
 
@@ -45,6 +47,7 @@ def queue_password_reset(*, user: User, commit: bool = False) -> OutboxMail:
             "valid_hours": _hours(TokenPurpose.RESET_PASSWORD),
         },
         commit=commit,
+        language=user.language,
     )
 
 
@@ -63,6 +66,7 @@ def queue_account_exists(*, user: User, commit: bool = False) -> OutboxMail:
             "reset_url": external_url("accounts.reset_request"),
         },
         commit=commit,
+        language=user.language,
     )
 
 
@@ -73,6 +77,7 @@ def queue_password_changed(*, user: User, commit: bool = False) -> OutboxMail:
         template="password_changed",
         context={"name": user.name, "reset_url": external_url("accounts.reset_request")},
         commit=commit,
+        language=user.language,
     )
 
 
@@ -87,4 +92,5 @@ def queue_email_changed(*, user: User, old_email: str, commit: bool = False) -> 
             "reset_url": external_url("accounts.reset_request"),
         },
         commit=commit,
+        language=user.language,
     )

@@ -18,7 +18,7 @@ from podium.events.models import Event, SessionType
 from podium.events.times import cfp_is_open, describe_local
 from podium.extensions import db
 from podium.mail.models import OutboxMail
-from podium.mail.services import external_url, queue_event_mail, queue_mail
+from podium.mail.services import external_url, mail_language, queue_event_mail, queue_mail
 
 
 def _submission_facts(
@@ -78,6 +78,7 @@ def queue_submission_received(
             event_id=event.id,
             text_kind="receipt",
             values=_receipt_values(event, facts, profile.name),
+            language=mail_language(user.language, event.default_language),
         )
         for profile, user in speakers_with_accounts(submission)
     ]
@@ -132,6 +133,7 @@ def queue_co_speaker_joined(
         context={**_submission_facts(submission, event, now=now), "speaker_name": profile.name},
         event_id=event.id,
         commit=False,
+        language=mail_language(user.language, event.default_language),
     )
 
 
@@ -153,6 +155,7 @@ def queue_speaker_removed(
         },
         event_id=event.id,
         commit=False,
+        language=mail_language(user.language, event.default_language),
     )
 
 
@@ -178,6 +181,7 @@ def queue_submission_withdrawn(
             },
             event_id=event.id,
             commit=False,
+            language=mail_language(user.language, event.default_language),
         )
         for profile, user in speakers_with_accounts(submission)
     ]

@@ -10,6 +10,7 @@ import threading
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from podium.database import check_reachable
@@ -159,7 +160,9 @@ def list_command(state: str | None, limit: int) -> None:
     """List mails, newest first: id, state, tries, created (UTC), recipients, subject."""
     mails = queries.latest_mails(state=state, limit=limit)
     if not mails:
-        click.echo("The outbox is empty." if state is None else f"No {state} mail.")
+        click.echo(
+            _("The outbox is empty.") if state is None else _("No %(state)s mail.", state=state)
+        )
         return
     click.echo(f"{'ID':>6}  {'STATE':<8} {'TRIES':>5}  {'CREATED (UTC)':<16}  TO / SUBJECT")
     for mail in mails:
@@ -179,7 +182,7 @@ def show_command(mail_id: int) -> None:
     """Show one mail: headers, delivery state, last error and the plain-text body."""
     mail = db.session.scalar(select(OutboxMail).where(OutboxMail.id == mail_id))
     if mail is None:
-        raise click.BadParameter(f"no mail with id {mail_id}", param_hint="ID")
+        raise click.BadParameter(_("no mail with id %(id)s", id=mail_id), param_hint="ID")
     fmt = "%Y-%m-%d %H:%M:%S UTC"
     lines = [
         f"Mail {mail.id}: {mail.state}, {mail.attempts} attempt(s)",

@@ -16,16 +16,27 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, insert, select
 
 from podium.accounts.models import User
 from podium.cfp.models import SpeakerProfile, Submission, SubmissionSpeaker
 from podium.events.models import Event, Room
 from podium.extensions import db
-from podium.mail.emails import check_text, event_text, fill_placeholders
+from podium.i18n.dates import current_language, format_wall
+from podium.i18n.locales import DEFAULT_LANGUAGE
+from podium.mail.emails import EventTexts, check_text, fill_placeholders
 from podium.mail.enums import MailState
 from podium.mail.models import OutboxMail
-from podium.mail.services import TEXT_TEMPLATE, external_url, new_message_id, render_mail
+from podium.mail.services import (
+    TEXT_TEMPLATE,
+    external_url,
+    mail_language,
+    new_message_id,
+    render_mail,
+)
 from podium.schedule.models import ScheduleRelease, Slot
 
 SPEAKER_MAIL_KIND = "speaker_mail"
@@ -42,16 +53,19 @@ COMPOSE_PLACEHOLDERS: tuple[str, ...] = (
 )
 
 #: group key -> (label, submission states it covers); "picked" uses the ticked proposals.
-GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "submitted": ("Speakers of submitted proposals", ("submitted",)),
-    "accepted": ("Speakers of accepted proposals (confirmed or not)", ("accepted", "confirmed")),
-    "confirmed": ("Speakers of confirmed proposals", ("confirmed",)),
-    "unconfirmed": ("Accepted speakers who have not confirmed", ("accepted",)),
-    "rejected": ("Speakers of rejected proposals", ("rejected",)),
-    "picked": ("Speakers of the proposals ticked below", ()),
+GROUPS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "submitted": (_l("Speakers of submitted proposals"), ("submitted",)),
+    "accepted": (
+        _l("Speakers of accepted proposals (confirmed or not)"),
+        ("accepted", "confirmed"),
+    ),
+    "confirmed": (_l("Speakers of confirmed proposals"), ("confirmed",)),
+    "unconfirmed": (_l("Accepted speakers who have not confirmed"), ("accepted",)),
+    "rejected": (_l("Speakers of rejected proposals"), ("rejected",)),
+    "picked": (_l("Speakers of the proposals ticked below"), ()),
 }
 
-NOT_SCHEDULED = "not scheduled yet"
+NOT_SCHEDULED = _l("not scheduled yet")
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,7 @@ class SpeakerMail:
     subject: str
     body: str
     submission_ids: list[int] = field(default_factory=list)
+    language: str = ""  # the language the text is written in, "" when the organizer's own
 
 
 @dataclass(frozen=True)
@@ -89,13 +104,23 @@ class _Row:
     start_at: datetime | None
     end_at: datetime | None
     room: str | None
+    language: str | None
 
 
 def _speaker_slots(event: Event, *columns: Any) -> Select[Any]:
-    """``columns`` then speaker name, e-mail, slot start, slot end and room name, for every
-    speaker with an account of every proposal of ``event``, ordered by address."""
+    """``columns`` then speaker name, e-mail, slot start, slot end, room name and the
+    speaker's saved language, for every speaker with an account of every proposal of
+    ``event``, ordered by address."""
     return (
-        select(*columns, SpeakerProfile.name, User.email, Slot.start_at, Slot.end_at, Room.name)
+        select(
+            *columns,
+            SpeakerProfile.name,
+            User.email,
+            Slot.start_at,
+            Slot.end_at,
+            Room.name,
+            User.language,
+        )
         .join(SubmissionSpeaker, SubmissionSpeaker.submission_id == Submission.id)
         .join(SpeakerProfile, SpeakerProfile.id == SubmissionSpeaker.speaker_id)
         .join(User, User.id == SpeakerProfile.user_id)
@@ -128,20 +153,22 @@ def _utc(instant: datetime) -> datetime:
 def session_values(
     start_at: datetime | None, end_at: datetime | None, room: str | None, time_zone: str
 ) -> dict[str, str]:
-    """``session_day``, ``session_time`` and ``session_room`` in the event's zone.
+    """``session_day``, ``session_time`` and ``session_room`` in the event's zone, in the
+    current language.
 
     e.g. ``{"session_day": "Saturday 2031-05-17", "session_time": "10:00\u201310:30
     (Europe/Brussels)", "session_room": "Room A"}``; each is "not scheduled yet" without a
     slot (never blank).
     """
     if start_at is None or end_at is None:
-        return dict.fromkeys(("session_day", "session_time", "session_room"), NOT_SCHEDULED)
+        return dict.fromkeys(("session_day", "session_time", "session_room"), str(NOT_SCHEDULED))
     zone = ZoneInfo(time_zone)
     start, end = _utc(start_at).astimezone(zone), _utc(end_at).astimezone(zone)
+    english = current_language() == DEFAULT_LANGUAGE
     return {
-        "session_day": f"{start:%A %Y-%m-%d}",
+        "session_day": f"{start:%A %Y-%m-%d}" if english else format_wall(start, "day"),
         "session_time": f"{start:%H:%M}\u2013{end:%H:%M} ({time_zone})",
-        "session_room": room or NOT_SCHEDULED,
+        "session_room": room or str(NOT_SCHEDULED),
     }
 
 
@@ -164,14 +191,18 @@ def render_speaker_mails(
 
     event_url = external_url("program.event", slug=event.slug)
     mails: dict[tuple[str, str, str], SpeakerMail] = {}
+    # The organizers write one text; its days are in the event's default language.
+    language = mail_language(None, event.default_language)
     for row in _rows(event, audience):
+        with force_locale(language):
+            session = session_values(row.start_at, row.end_at, row.room, event.time_zone)
         values = {
             "speaker_name": row.speaker_name,
             "submission_title": row.title,
             "confirmation_link": confirmation_link(event, row.submission_id),
             "event_name": event.name,
             "event_url": event_url,
-            **session_values(row.start_at, row.end_at, row.room, event.time_zone),
+            **session,
         }
         text = (fill_placeholders(subject, values), fill_placeholders(body, values))
         key = (row.email.lower(), *text)
@@ -204,10 +235,11 @@ def hold_speaker_mails(
             "body": mail.body,
             "submission_ids": mail.submission_ids,
         }
-        rendered_subject, text, html = render_mail(TEXT_TEMPLATE, context)
+        rendered_subject, text, html = render_mail(TEXT_TEMPLATE, context, mail.language or None)
         rows.append(
             {
                 "event_id": event.id,
+                "language": mail.language,
                 "recipients": [mail.to],
                 "subject": rendered_subject,
                 "body_text": text,
@@ -256,18 +288,26 @@ class SessionChange:
 
 def _local(iso_utc: str, time_zone: str) -> str:
     instant = _utc(datetime.fromisoformat(iso_utc.replace("Z", "+00:00")))
+    local = instant.astimezone(ZoneInfo(time_zone))
     # The abbreviation (CEST/CET) tells apart the two 02:30s of the night summer time ends.
-    return f"{instant.astimezone(ZoneInfo(time_zone)):%A %Y-%m-%d %H:%M %Z}"
+    if current_language() == DEFAULT_LANGUAGE:
+        return f"{local:%A %Y-%m-%d %H:%M %Z}"
+    return f"{format_wall(local, 'day_time')} {local:%Z}"
 
 
-def release_changes(release: ScheduleRelease, time_zone: str) -> list[SessionChange]:
+def release_changes(
+    release: ScheduleRelease, time_zone: str, language: str | None = None
+) -> list[SessionChange]:
     """The sessions a release moved, put in another room or canceled, in changelog order.
 
     The release's ``changelog`` holds ISO 8601 UTC instants, rendered here in ``time_zone``
     (e.g. "moved from Saturday 2031-05-17 10:00 CEST to Saturday 2031-05-17 11:00 CEST
-    (Europe/Brussels)"). New sessions are not changes for their speakers (their acceptance
-    told them).
+    (Europe/Brussels)"), in ``language`` (default: the current one). New sessions are not
+    changes for their speakers (their acceptance told them).
     """
+    if language:
+        with force_locale(language):
+            return release_changes(release, time_zone)
     log = release.changelog or {}
     changes: dict[str, SessionChange] = {}
 
@@ -277,20 +317,37 @@ def release_changes(release: ScheduleRelease, time_zone: str) -> list[SessionCha
         change.description = f"{change.description}; {text}" if change.description else text
 
     for entry in log.get("moved", []):
-        text = (
-            f"moved from {_local(entry['from_start'], time_zone)} to "
-            f"{_local(entry['to_start'], time_zone)} ({time_zone})"
+        text = _(
+            "moved from %(old)s to %(new)s (%(zone)s)",
+            old=_local(entry["from_start"], time_zone),
+            new=_local(entry["to_start"], time_zone),
+            zone=time_zone,
         )
         if entry.get("from_minutes") != entry.get("to_minutes"):
-            text += f", now {entry['to_minutes']} minutes instead of {entry['from_minutes']}"
+            text += _(
+                ", now %(new)s minutes instead of %(old)s",
+                new=entry["to_minutes"],
+                old=entry["from_minutes"],
+            )
         add(entry, text)
     for entry in log.get("room_changed", []):
-        add(entry, f"room changed from {entry['from_room']} to {entry['to_room']}")
+        add(
+            entry,
+            _(
+                "room changed from %(old)s to %(new)s",
+                old=entry["from_room"],
+                new=entry["to_room"],
+            ),
+        )
     for entry in log.get("canceled", []):
         add(
             entry,
-            f"canceled (it was on {_local(entry['start'], time_zone)} ({time_zone}) "
-            f"in {entry['room']})",
+            _(
+                "canceled (it was on %(start)s (%(zone)s) in %(room)s)",
+                start=_local(entry["start"], time_zone),
+                zone=time_zone,
+                room=entry["room"],
+            ),
         )
     return list(changes.values())
 
@@ -323,7 +380,8 @@ def render_schedule_notices(*, event: Event, release: ScheduleRelease) -> list[S
     changes = {c.guid: c for c in release_changes(release, event.time_zone)}
     if not changes:
         return []
-    subject, body = event_text(event.id, SCHEDULE_CHANGE_KIND)
+    texts = EventTexts(event.id, event.default_language)
+    by_language: dict[str, dict[str, SessionChange]] = {}
     event_url = external_url("program.event", slug=event.slug)
     rows = db.session.execute(
         _speaker_slots(event, Submission.guid, Submission.id, Submission.title).where(
@@ -331,15 +389,23 @@ def render_schedule_notices(*, event: Event, release: ScheduleRelease) -> list[S
         )
     )
     mails = []
-    for guid, submission_id, title, name, email, start_at, end_at, room in rows:
-        values = {
-            "speaker_name": name,
-            "submission_title": title,
-            "event_name": event.name,
-            "event_url": event_url,
-            "schedule_change": changes[guid].description,
-            **session_values(start_at, end_at, room, event.time_zone),
-        }
+    for guid, submission_id, title, name, email, start_at, end_at, room, user_language in rows:
+        # Each speaker reads the notice in their language (see podium.mail.emails.EventTexts).
+        language = mail_language(user_language, event.default_language)
+        text_language, subject, body, _own = texts.choose(SCHEDULE_CHANGE_KIND, language)
+        if text_language not in by_language:
+            by_language[text_language] = {
+                c.guid: c for c in release_changes(release, event.time_zone, text_language)
+            }
+        with force_locale(text_language):
+            values = {
+                "speaker_name": name,
+                "submission_title": title,
+                "event_name": event.name,
+                "event_url": event_url,
+                "schedule_change": by_language[text_language][guid].description,
+                **session_values(start_at, end_at, room, event.time_zone),
+            }
         mails.append(
             SpeakerMail(
                 email,
@@ -347,6 +413,7 @@ def render_schedule_notices(*, event: Event, release: ScheduleRelease) -> list[S
                 fill_placeholders(subject, values),
                 fill_placeholders(body, values),
                 [submission_id],
+                text_language,
             )
         )
     return mails

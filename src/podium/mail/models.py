@@ -31,6 +31,9 @@ class OutboxMail(db.Model):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text, default="")
     kind: Mapped[str] = mapped_column(String(50), default="")
+    # The language the mail was written in ("de"), sent as Content-Language; "" when unknown
+    # (a text organizers wrote themselves).
+    language: Mapped[str] = mapped_column(String(10), default="", server_default="")
     context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     state: Mapped[str] = mapped_column(String(20), default="queued", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -87,6 +87,9 @@ def build_message(mail: OutboxMail, sender: str) -> EmailMessage:
     message.set_content(mail.body_text)
     if mail.body_html:
         message.add_alternative(mail.body_html, subtype="html")
+    # After the content: set_content and add_alternative move or drop Content-* headers.
+    if getattr(mail, "language", ""):
+        message["Content-Language"] = mail.language  # RFC 3282: the language it is written in
     return message
 
 

@@ -13,10 +13,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from sqlalchemy import select, update
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
 
 from podium.db import utcnow
 from podium.extensions import db
+from podium.i18n.locales import DEFAULT_LANGUAGE, normalise_language
 from podium.mail.caps import CAP_SETTING, take_mail_allowance
 from podium.mail.enums import MailState
 from podium.mail.models import OutboxMail
@@ -41,7 +44,7 @@ def new_message_id() -> str:
     It is fixed when the mail is queued, so every retry of the same row carries the same id and
     a receiver can drop a duplicate after an uncertain send.
     """
-    _, address = parseaddr(current_app.config["MAIL_FROM"])
+    _name, address = parseaddr(current_app.config["MAIL_FROM"])
     domain = address.rpartition("@")[2] or "podium.invalid"
     return f"<podium.{secrets.token_hex(12)}@{domain}>"
 
@@ -49,8 +52,48 @@ def new_message_id() -> str:
 MAX_SUBJECT_LENGTH = 300  # OutboxMail.subject is String(300)
 
 
-def render_mail(template: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
-    """Render ``mail/<template>.subject.txt``, ``.txt`` and ``.html``.
+def event_language(event_id: int | None) -> str | None:
+    """The default language of event ``event_id`` (a code of :data:`LANGUAGES`), or None."""
+    if event_id is None:
+        return None
+    from podium.events.models import Event
+
+    event = db.session.get(Event, event_id)
+    return normalise_language(event.default_language) if event is not None else None
+
+
+def mail_language(
+    user_language: str | None = None, event_default: str | None = None, event_id: int | None = None
+) -> str:
+    """The language of a mail to one person: their saved preference, else the event's default
+    language (``event_default``, or looked up from ``event_id``), else English."""
+    return (
+        normalise_language(user_language)
+        or normalise_language(event_default)
+        or event_language(event_id)
+        or DEFAULT_LANGUAGE
+    )
+
+
+def recipient_language(to: Sequence[str], event_id: int | None = None) -> str:
+    """The language of a mail to ``to``: the saved preference of the account with the first
+    address, else the event's default language, else English (an address without an account,
+    such as an invited co-speaker, gets the event's default)."""
+    from podium.accounts.models import User
+
+    user_language = None
+    if to:
+        user_language = db.session.scalar(
+            select(User.language).where(func.lower(User.email) == to[0].strip().lower()).limit(1)
+        )
+    return mail_language(user_language, event_id=event_id)
+
+
+def render_mail(
+    template: str, context: Mapping[str, Any], language: str | None = None
+) -> tuple[str, str, str]:
+    """Render ``mail/<template>.subject.txt``, ``.txt`` and ``.html``, in ``language`` when
+    given (translated texts and dates), else in the current one.
 
     Returns:
         ``(subject, text body, HTML body)``; the subject is stripped to one line and cut to
@@ -59,6 +102,9 @@ def render_mail(template: str, context: Mapping[str, Any]) -> tuple[str, str, st
     Raises:
         jinja2.TemplateNotFound: when the template set is incomplete.
     """
+    if language:
+        with force_locale(language):
+            return render_mail(template, context)
     subject = render_template(f"mail/{template}.subject.txt", **context)
     text = render_template(f"mail/{template}.txt", **context)
     html = render_template(f"mail/{template}.html", **context)
@@ -80,8 +126,9 @@ def queue_mail(
     commit: bool = True,
     recipient_cap: bool = True,
     kind: str | None = None,
+    language: str | None = None,
 ) -> OutboxMail:
-    """Render a mail and add it to the outbox.
+    """Render a mail in its recipient's language and add it to the outbox.
 
     Args:
         to: recipient addresses.
@@ -98,8 +145,12 @@ def queue_mail(
             False.
         kind: what the mail is (``OutboxMail.kind``) when it differs from the template name,
             e.g. a speaker message rendered by the generic ``mail_text`` template.
+        language: the language to write in (the recipient's preference when the caller
+            knows it); else :func:`recipient_language` of ``to`` (one query). Stored as
+            ``OutboxMail.language`` (the ``Content-Language`` header).
     """
-    subject, text, html = render_mail(template, context)
+    language = normalise_language(language) or recipient_language(to, event_id)
+    subject, text, html = render_mail(template, context, language)
     recipients, capped = list(to), []
     if recipient_cap:
         capped = [address for address in recipients if not take_mail_allowance(address)]
@@ -110,6 +161,7 @@ def queue_mail(
         body_text=text,
         body_html=html,
         kind=kind or template,
+        language=language,
         context=dict(context),
         event_id=event_id,
         state=MailState.HELD if hold else MailState.QUEUED,
@@ -142,31 +194,40 @@ def queue_event_mail(
     event_id: int,
     text_kind: str,
     values: Mapping[str, str],
+    language: str | None = None,
 ) -> OutboxMail:
-    """Queue one of the event's editable mails (not committed).
+    """Queue one of the event's editable mails (not committed), in the recipient's language.
 
-    When the event has its own text for ``text_kind`` (see :mod:`podium.mail.emails`), the
-    mail is that text with ``values`` filled in; otherwise the built-in ``template`` is
-    rendered with ``context``, as :func:`queue_mail` does. ``OutboxMail.kind`` is ``template``
-    either way, so the outbox and its filters do not depend on the wording.
+    ``language`` is the recipient's (else :func:`recipient_language` of ``to``). When the event
+    has its own text for ``text_kind`` in that language, or else in its default language (see
+    :mod:`podium.mail.emails`), the mail is that text with ``values`` filled in; otherwise the
+    built-in ``template`` is rendered with ``context`` in that language, as :func:`queue_mail`
+    does. ``OutboxMail.kind`` is ``template`` either way, so the outbox and its filters do not
+    depend on the wording.
     """
-    from podium.mail.emails import custom_text, fill_placeholders
+    from podium.mail.emails import EventTexts, fill_placeholders
 
-    custom = custom_text(event_id, text_kind)
-    if custom is None:
+    language = normalise_language(language) or recipient_language(to, event_id)
+    text_language, subject, body, own = EventTexts(event_id).choose(text_kind, language)
+    if not own:
         return queue_mail(
-            to=to, template=template, context=context, event_id=event_id, commit=False
+            to=to,
+            template=template,
+            context=context,
+            event_id=event_id,
+            commit=False,
+            language=language,
         )
-    subject, body = (fill_placeholders(text, values) for text in custom)
     return queue_text_mail(
         to=to,
-        subject=subject,
-        body=body,
+        subject=fill_placeholders(subject, values),
+        body=fill_placeholders(body, values),
         event_id=event_id,
         kind=template,
         extra={"text_kind": text_kind},
         hold=False,
         recipient_cap=True,
+        language=text_language,
     )
 
 
@@ -220,6 +281,7 @@ def queue_text_mail(
     extra: Mapping[str, Any] | None = None,
     hold: bool = True,
     recipient_cap: bool = False,
+    language: str | None = None,
 ) -> OutboxMail:
     """Add a plain-text mail written by organizers (placeholders already filled) to the outbox.
 
@@ -238,6 +300,7 @@ def queue_text_mail(
         commit=False,
         kind=kind,
         recipient_cap=recipient_cap,
+        language=language,
     )
 
 
@@ -254,20 +317,25 @@ def edit_held_mail(*, event_id: int, mail_id: int, subject: str, body: str) -> O
     mail = _event_mail(event_id, mail_id, state=MailState.HELD)
     subject = " ".join(subject.split())
     if not subject:
-        raise MailEditError("the subject is required", "subject")
+        raise MailEditError(_("the subject is required"), "subject")
     if not body.strip():
-        raise MailEditError("the text is required", "body")
+        raise MailEditError(_("the text is required"), "body")
     for field, text in (("subject", subject), ("body", body)):
         left = unknown_placeholders(text, ())
         if left:
             raise MailEditError(
-                f"{{{left[0]}}} would be sent as it is: placeholders are filled when a mail is "
-                "written, so write the text itself here",
+                _(
+                    "%(placeholder)s would be sent as it is: placeholders are filled when a "
+                    "mail is written, so write the text itself here",
+                    placeholder="{" + left[0] + "}",
+                ),
                 field,
             )
     context = dict(mail.context or {})
     context.update(subject=subject[:MAX_SUBJECT_LENGTH], body=body)
-    mail.subject, mail.body_text, mail.body_html = render_mail(TEXT_TEMPLATE, context)
+    mail.subject, mail.body_text, mail.body_html = render_mail(
+        TEXT_TEMPLATE, context, mail.language or None
+    )
     mail.context = context
     db.session.commit()
     return mail
@@ -349,8 +417,13 @@ def queued_message(count: int) -> str:
     this: "sent" mails that never left), so the message says so instead of "queued".
     """
     if sender_configured():
-        return f"{count} mail(s) queued for sending."
-    return (
-        f"{count} mail(s) moved to the outbox queue, but no SMTP server is configured "
-        "(PODIUM_SMTP_HOST): mail stays in the outbox until one is."
+        return ngettext(
+            "%(num)d mail(s) queued for sending.", "%(num)d mail(s) queued for sending.", count
+        )
+    return ngettext(
+        "%(num)d mail(s) moved to the outbox queue, but no SMTP server is configured "
+        "(PODIUM_SMTP_HOST): mail stays in the outbox until one is.",
+        "%(num)d mail(s) moved to the outbox queue, but no SMTP server is configured "
+        "(PODIUM_SMTP_HOST): mail stays in the outbox until one is.",
+        count,
     )

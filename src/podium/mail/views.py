@@ -11,6 +11,9 @@ import re
 
 import nh3
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
@@ -18,8 +21,9 @@ from podium.accounts.forms import EmptyForm
 from podium.cfp.models import Submission
 from podium.events.models import Event, SessionType, Track
 from podium.extensions import db
+from podium.i18n.locales import LANGUAGES
 from podium.mail import compose, emails, queries, services
-from podium.mail.enums import MailState
+from podium.mail.enums import MailState, state_label, submission_state_label
 from podium.mail.forms import ComposeForm, HeldMailForm, MailTextForm
 from podium.mail.models import OutboxMail
 from podium.mail.permissions import require_event_mail_reader, require_outbox_reader
@@ -55,10 +59,10 @@ def outbox():  # type: ignore[no-untyped-def]
     require_outbox_reader()
     state = request.args.get("state") or None
     if state is not None and state not in set(MailState):
-        abort(400, f"state must be one of {', '.join(MailState)}")
+        abort(400, _("state must be one of %(states)s", states=", ".join(MailState)))
     page = request.args.get("page", 1, type=int) or 1
     if not 1 <= page <= MAX_PAGE:
-        abort(400, f"page must be between 1 and {MAX_PAGE}")
+        abort(400, _("page must be between 1 and %(max)s", max=MAX_PAGE))
     mails = queries.latest_mails(state=state, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE)
     return render_template(
         "mail/outbox.html",
@@ -76,7 +80,7 @@ def outbox_mail(mail_id: int):  # type: ignore[no-untyped-def]
     """One mail: headers, delivery state, text part with clickable links, cleaned HTML part."""
     require_outbox_reader()
 
-    mail = db.get_or_404(OutboxMail, mail_id, description=f"There is no mail {mail_id}.")
+    mail = db.get_or_404(OutboxMail, mail_id, description=_("There is no mail %(id)s.", id=mail_id))
     return render_template(
         "mail/outbox_mail.html",
         mail=mail,
@@ -91,13 +95,20 @@ def requeue(mail_id: int):  # type: ignore[no-untyped-def]
     """Queue a failed mail again (POST with CSRF)."""
     require_outbox_reader()
 
-    mail = db.get_or_404(OutboxMail, mail_id, description=f"There is no mail {mail_id}.")
+    mail = db.get_or_404(OutboxMail, mail_id, description=_("There is no mail %(id)s.", id=mail_id))
     if not EmptyForm().validate_on_submit():
-        abort(400, "The form expired; reload the page and try again.")
+        abort(400, _("The form expired; reload the page and try again."))
     if requeue_mail(mail=mail):
-        flash(f"Mail {mail_id} is queued again.", "success")
+        flash(_("Mail %(id)s is queued again.", id=mail_id), "success")
     else:
-        flash(f"Mail {mail_id} is {mail.state}; only failed mail can be queued again.", "error")
+        flash(
+            _(
+                "Mail %(id)s is %(state)s; only failed mail can be queued again.",
+                id=mail_id,
+                state=state_label(mail.state),
+            ),
+            "error",
+        )
     return redirect(url_for("mail.outbox_mail", mail_id=mail_id))
 
 
@@ -116,11 +127,15 @@ def _organized_event(slug: str) -> Event:
 def _page_args() -> tuple[str | None, int]:
     state = request.args.get("state") or None
     if state is not None and state not in set(MailState):
-        abort(400, f"state must be one of {', '.join(MailState)}")
+        abort(400, _("state must be one of %(states)s", states=", ".join(MailState)))
     page = request.args.get("page", 1, type=int) or 1
     if not 1 <= page <= MAX_PAGE:
-        abort(400, f"page must be between 1 and {MAX_PAGE}")
+        abort(400, _("page must be between 1 and %(max)s", max=MAX_PAGE))
     return state, page
+
+
+bp.add_app_template_global(state_label, "mail_state_label")
+bp.add_app_template_global(submission_state_label, "mail_submission_state_label")
 
 
 @bp.app_template_global("mail_dashboard_panel")
@@ -185,7 +200,7 @@ def _render_event_mail(  # type: ignore[no-untyped-def]
 def _event_mail_or_404(event: Event, mail_id: int) -> OutboxMail:
     mail = db.session.get(OutboxMail, mail_id)
     if mail is None or mail.event_id != event.id:
-        abort(404, f"There is no mail {mail_id} in this event.")
+        abort(404, _("There is no mail %(id)s in this event.", id=mail_id))
     return mail
 
 
@@ -208,11 +223,18 @@ def edit_event_mail(slug: str, mail_id: int):  # type: ignore[no-untyped-def]
                 event_id=event.id, mail_id=mail_id, subject=form.subject.data, body=form.body.data
             )
         except services.MailNotFound:
-            abort(409, f"Mail {mail_id} is {mail.state}; only held mail can be changed.")
+            abort(
+                409,
+                _(
+                    "Mail %(id)s is %(state)s; only held mail can be changed.",
+                    id=mail_id,
+                    state=state_label(mail.state),
+                ),
+            )
         except services.MailEditError as error:
             getattr(form, error.field).errors = [str(error)]
         else:
-            flash(f"Mail {mail_id} was changed.", "success")
+            flash(_("Mail %(id)s was changed.", id=mail_id), "success")
             return redirect(url_for("mail.event_mail", slug=event.slug, mail_id=mail_id))
     return _render_event_mail(event, mail, form, 400)
 
@@ -223,12 +245,19 @@ def discard_event_mail(slug: str, mail_id: int):  # type: ignore[no-untyped-def]
     event = _organized_event(slug)
     mail = _event_mail_or_404(event, mail_id)
     if not EmptyForm().validate_on_submit():
-        abort(400, "The form expired; reload the page and try again.")
+        abort(400, _("The form expired; reload the page and try again."))
     try:
         services.discard_held_mail(event_id=event.id, mail_id=mail_id)
     except services.MailNotFound:
-        abort(409, f"Mail {mail_id} is {mail.state}; only held mail can be discarded.")
-    flash(f"Mail {mail_id} was discarded.", "success")
+        abort(
+            409,
+            _(
+                "Mail %(id)s is %(state)s; only held mail can be discarded.",
+                id=mail_id,
+                state=state_label(mail.state),
+            ),
+        )
+    flash(_("Mail %(id)s was discarded.", id=mail_id), "success")
     return redirect(url_for("mail.event_outbox", slug=event.slug, state="held"))
 
 
@@ -238,11 +267,18 @@ def requeue_event_mail(slug: str, mail_id: int):  # type: ignore[no-untyped-def]
     event = _organized_event(slug)
     mail = _event_mail_or_404(event, mail_id)
     if not EmptyForm().validate_on_submit():
-        abort(400, "The form expired; reload the page and try again.")
+        abort(400, _("The form expired; reload the page and try again."))
     if services.requeue_event_mail(event_id=event.id, mail_id=mail_id):
-        flash(f"Mail {mail_id} is queued again.", "success")
+        flash(_("Mail %(id)s is queued again.", id=mail_id), "success")
     else:
-        flash(f"Mail {mail_id} is {mail.state}; only failed mail can be queued again.", "error")
+        flash(
+            _(
+                "Mail %(id)s is %(state)s; only failed mail can be queued again.",
+                id=mail_id,
+                state=state_label(mail.state),
+            ),
+            "error",
+        )
     return redirect(url_for("mail.event_mail", slug=event.slug, mail_id=mail_id))
 
 
@@ -251,7 +287,7 @@ def send_event_mails(slug: str):  # type: ignore[no-untyped-def]
     """Queue every held mail of the event; the message says if no SMTP server can send it."""
     event = _organized_event(slug)
     if not EmptyForm().validate_on_submit():
-        abort(400, "The form expired; reload the page and try again.")
+        abort(400, _("The form expired; reload the page and try again."))
     count = services.send_held_mails(event_id=event.id)
     flash(services.queued_message(count), "success" if services.sender_configured() else "warning")
     return redirect(url_for("mail.event_outbox", slug=event.slug))
@@ -260,37 +296,55 @@ def send_event_mails(slug: str):  # type: ignore[no-untyped-def]
 # --- the event's mail texts ---------------------------------------------------------------------
 
 
-def _text_forms(event: Event) -> dict[str, MailTextForm]:
-    stored = emails.stored_texts(event.id)
+def _text_language(event: Event) -> str:
+    """The language of the texts being edited: ``?language=`` or the form's ``language``
+    when the event may have texts in it, else the event's default language."""
+    return emails.text_language(event, request.form.get("language") or request.args.get("language"))
+
+
+def _text_forms(event: Event, language: str) -> dict[str, MailTextForm]:
+    stored = emails.stored_texts(event.id, language)
     forms = {}
-    for kind, text in emails.MAIL_TEXTS.items():
-        subject, body = stored.get(kind, (text.subject, text.body))
+    for kind in emails.MAIL_TEXTS:
+        subject, body = stored.get(kind) or emails.default_text(kind, language)
         forms[kind] = MailTextForm(
             prefix=kind, formdata=None, data={"subject": subject, "body": body}
         )
     return forms
 
 
-def _render_texts(event: Event, forms: dict[str, MailTextForm], status: int = 200):  # type: ignore[no-untyped-def]
+def _render_texts(  # type: ignore[no-untyped-def]
+    event: Event, forms: dict[str, MailTextForm], language: str, status: int = 200
+):
     return (
         render_template(
             "mail/texts.html",
             event=event,
             texts=emails.MAIL_TEXTS,
             placeholders=emails.PLACEHOLDERS,
-            customised=set(emails.stored_texts(event.id)),
+            customised=set(emails.stored_texts(event.id, language)),
             forms=forms,
             form=EmptyForm(),
+            language=language,
+            languages=[(code, LANGUAGES[code]) for code in emails.text_languages(event)],
         ),
         status,
     )
 
 
+def _texts_url(event: Event, language: str, kind: str) -> str:
+    default = emails.text_language(event)
+    args = {} if language == default else {"language": language}
+    return url_for("mail.mail_texts", slug=event.slug, **args) + f"#text-{kind}"
+
+
 @bp.get("/orga/<slug>/mail/templates")
 def mail_texts(slug: str):  # type: ignore[no-untyped-def]
-    """Every mail the event sends, editable, with its placeholders and "reset to default"."""
+    """Every mail the event sends, editable, with its placeholders and "reset to default",
+    in one of the event's languages (``?language=``, default: the event's default)."""
     event = _organized_event(slug)
-    return _render_texts(event, _text_forms(event))
+    language = _text_language(event)
+    return _render_texts(event, _text_forms(event, language), language)
 
 
 @bp.post("/orga/<slug>/mail/templates/<kind>")
@@ -298,21 +352,29 @@ def save_mail_text(slug: str, kind: str):  # type: ignore[no-untyped-def]
     """Store the event's text for ``kind``; an unknown placeholder is a form error naming it."""
     event = _organized_event(slug)
     if kind not in emails.MAIL_TEXTS:
-        abort(404, f"There is no mail text {kind!r}.")
+        abort(404, _("There is no mail text %(kind)s.", kind=repr(kind)))
+    language = _text_language(event)
     form = MailTextForm(prefix=kind)
     if form.validate():
         try:
             emails.save_event_text(
-                event_id=event.id, kind=kind, subject=form.subject.data, body=form.body.data
+                event_id=event.id,
+                kind=kind,
+                subject=form.subject.data,
+                body=form.body.data,
+                language=language,
             )
         except emails.TextError as error:
             getattr(form, error.field).errors = [str(error)]
         else:
-            flash(f"The {emails.MAIL_TEXTS[kind].label.lower()} text was saved.", "success")
-            return redirect(url_for("mail.mail_texts", slug=event.slug) + f"#text-{kind}")
-    forms = _text_forms(event)
+            flash(
+                _("The %(text)s text was saved.", text=str(emails.MAIL_TEXTS[kind].label).lower()),
+                "success",
+            )
+            return redirect(_texts_url(event, language, kind))
+    forms = _text_forms(event, language)
     forms[kind] = form
-    return _render_texts(event, forms, 400)
+    return _render_texts(event, forms, language, 400)
 
 
 @bp.post("/orga/<slug>/mail/templates/<kind>/reset")
@@ -320,17 +382,24 @@ def reset_mail_text(slug: str, kind: str):  # type: ignore[no-untyped-def]
     """Go back to Podium's default text for ``kind``."""
     event = _organized_event(slug)
     if kind not in emails.MAIL_TEXTS:
-        abort(404, f"There is no mail text {kind!r}.")
+        abort(404, _("There is no mail text %(kind)s.", kind=repr(kind)))
     if not EmptyForm().validate_on_submit():
-        abort(400, "The form expired; reload the page and try again.")
-    emails.reset_event_text(event_id=event.id, kind=kind)
-    flash(f"The {emails.MAIL_TEXTS[kind].label.lower()} text is back to the default.", "success")
-    return redirect(url_for("mail.mail_texts", slug=event.slug) + f"#text-{kind}")
+        abort(400, _("The form expired; reload the page and try again."))
+    language = _text_language(event)
+    emails.reset_event_text(event_id=event.id, kind=kind, language=language)
+    flash(
+        _(
+            "The %(text)s text is back to the default.",
+            text=str(emails.MAIL_TEXTS[kind].label).lower(),
+        ),
+        "success",
+    )
+    return redirect(_texts_url(event, language, kind))
 
 
 # --- writing to speakers --------------------------------------------------------------------
 
-COMPOSE_START = "Dear {speaker_name},\n\n\n\nThank you,\nthe {event_name} team\n"
+COMPOSE_START = _l("Dear {speaker_name},\n\n\n\nThank you,\nthe {event_name} team\n")
 
 
 def _compose_form(event: Event, **kwargs: object) -> ComposeForm:
@@ -340,17 +409,19 @@ def _compose_form(event: Event, **kwargs: object) -> ComposeForm:
     tracks = db.session.scalars(
         select(Track).where(Track.event_id == event.id).order_by(Track.name)
     )
-    form.track_id.choices = [(0, "Any track")] + [(t.id, t.name) for t in tracks]
+    form.track_id.choices = [(0, _("Any track"))] + [(t.id, t.name) for t in tracks]
     types = db.session.scalars(
         select(SessionType).where(SessionType.event_id == event.id).order_by(SessionType.name)
     )
-    form.session_type_id.choices = [(0, "Any session type")] + [(t.id, t.name) for t in types]
+    form.session_type_id.choices = [(0, _("Any session type"))] + [(t.id, t.name) for t in types]
     proposals = db.session.execute(
         select(Submission.id, Submission.title, Submission.state)
         .where(Submission.event_id == event.id, Submission.state != "draft")
         .order_by(Submission.title, Submission.id)
     )
-    form.submission_ids.choices = [(i, f"{title} ({state})") for i, title, state in proposals]
+    form.submission_ids.choices = [
+        (i, f"{title} ({submission_state_label(state)})") for i, title, state in proposals
+    ]
     return form
 
 
@@ -373,7 +444,10 @@ def _render_compose(  # type: ignore[no-untyped-def]
 def compose_mail(slug: str):  # type: ignore[no-untyped-def]
     """Write to a group of speakers; ``?text=reminder`` starts from the event's reminder text."""
     event = _organized_event(slug)
-    data: dict[str, object] = {"group": "accepted", "subject": "", "body": COMPOSE_START}
+    # A new text starts in the event's default language, the language of its mails.
+    with force_locale(emails.text_language(event)):
+        start = str(COMPOSE_START)
+    data: dict[str, object] = {"group": "accepted", "subject": "", "body": start}
     if request.args.get("text") == "reminder":
         subject, body = emails.event_text(event.id, "reminder")
         data = {"group": "unconfirmed", "subject": subject, "body": body}
@@ -407,9 +481,16 @@ def compose_mail_post(slug: str):  # type: ignore[no-untyped-def]
         getattr(form, error.field).errors = [str(error)]
         return _render_compose(event, form, None, 400)
     if not held:
-        form.group.errors = ["Nobody in this group has an e-mail address; no mail was held."]
+        form.group.errors = [_("Nobody in this group has an e-mail address; no mail was held.")]
         return _render_compose(event, form, [], 400)
-    flash(f"{held} mail(s) held in the outbox: check them, then send them.", "success")
+    flash(
+        ngettext(
+            "%(num)d mail(s) held in the outbox: check them, then send them.",
+            "%(num)d mail(s) held in the outbox: check them, then send them.",
+            held,
+        ),
+        "success",
+    )
     return redirect(url_for("mail.event_outbox", slug=event.slug, state="held"))
 
 
@@ -437,13 +518,17 @@ def hold_schedule_notices(slug: str):  # type: ignore[no-untyped-def]
     """Hold the schedule-change notices of the latest release for checking in the outbox."""
     event = _organized_event(slug)
     if not EmptyForm().validate_on_submit():
-        abort(400, "The form expired; reload the page and try again.")
+        abort(400, _("The form expired; reload the page and try again."))
     held = compose.hold_schedule_notices(event=event)
     if not held:
-        flash("No notice was held: nothing moved, or this release's notices exist.", "error")
+        flash(_("No notice was held: nothing moved, or this release's notices exist."), "error")
         return redirect(url_for("mail.schedule_notices", slug=event.slug))
     flash(
-        f"{held} schedule-change notice(s) held in the outbox: check them, then send them.",
+        ngettext(
+            "%(num)d schedule-change notice(s) held in the outbox: check them, then send them.",
+            "%(num)d schedule-change notice(s) held in the outbox: check them, then send them.",
+            held,
+        ),
         "success",
     )
     return redirect(url_for("mail.event_outbox", slug=event.slug, state="held"))

@@ -88,18 +88,20 @@ class Decision(db.Model):
 
 
 class DecisionMailTemplate(db.Model):
-    """An event's editable decision mail (``kind`` is ``accept`` or ``reject``).
+    """An event's editable mail text (``kind`` is one of :data:`podium.mail.emails.MAIL_TEXTS`)
+    in one ``language`` (the event's default language or one of its content languages).
 
     ``subject`` and ``body`` are plain text with ``{placeholder}`` fields; see
     :data:`podium.review.emails.PLACEHOLDERS`.
     """
 
     __tablename__ = "decision_mail_templates"
-    __table_args__ = (UniqueConstraint("event_id", "kind"),)
+    __table_args__ = (UniqueConstraint("event_id", "kind", "language"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

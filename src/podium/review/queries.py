@@ -723,11 +723,17 @@ def held_decision_mails(event_id: int) -> list[OutboxMail]:
 
 
 def decision_templates(event_id: int) -> dict[str, DecisionMailTemplate]:
-    """The event's stored decision mail templates by kind (missing kinds use the defaults)."""
+    """The event's stored decision mail templates in its default language, by kind (missing
+    kinds use the defaults; texts in other languages are edited on the mail texts page)."""
     return {
         t.kind: t
         for t in db.session.scalars(
-            select(DecisionMailTemplate).where(DecisionMailTemplate.event_id == event_id)
+            select(DecisionMailTemplate)
+            .join(Event, Event.id == DecisionMailTemplate.event_id)
+            .where(
+                DecisionMailTemplate.event_id == event_id,
+                DecisionMailTemplate.language == Event.default_language,
+            )
         )
     }
 

@@ -30,9 +30,9 @@ from podium.events.enums import TeamRole
 from podium.events.models import Event, EventMembership, Track
 from podium.extensions import db
 from podium.mail import services as mail_services
-from podium.mail.emails import TextError, save_event_text
+from podium.mail.emails import EventTexts, TextError, save_event_text
 from podium.mail.models import OutboxMail
-from podium.mail.services import queue_mail
+from podium.mail.services import mail_language, queue_mail
 from podium.once import claim
 from podium.review import assignment, permissions, queries
 from podium.review.emails import DEFAULT_TEMPLATES, fill_placeholders
@@ -808,20 +808,24 @@ def release_decisions(*, event: Event, actor: User, with_mail: bool = True) -> R
         .order_by(Submission.id)
         .execution_options(populate_existing=True)
     ).all()
-    speakers: dict[int, list[tuple[int, str, str | None]]] = defaultdict(list)
-    for sub_id, profile_id, name, email in db.session.execute(
-        select(SubmissionSpeaker.submission_id, SpeakerProfile.id, SpeakerProfile.name, User.email)
+    speakers: dict[int, list[tuple[int, str, str | None, str | None]]] = defaultdict(list)
+    for sub_id, profile_id, name, email, language in db.session.execute(
+        select(
+            SubmissionSpeaker.submission_id,
+            SpeakerProfile.id,
+            SpeakerProfile.name,
+            User.email,
+            User.language,
+        )
         .join(SpeakerProfile, SpeakerProfile.id == SubmissionSpeaker.speaker_id)
         .outerjoin(User, User.id == SpeakerProfile.user_id)
         .where(SubmissionSpeaker.submission_id.in_(claimed))
         .order_by(SubmissionSpeaker.submission_id, SubmissionSpeaker.position)
     ):
-        speakers[sub_id].append((profile_id, name, email))
-    stored = queries.decision_templates(event.id)
-    texts = {
-        kind: (stored[kind].subject, stored[kind].body) if kind in stored else default
-        for kind, default in DEFAULT_TEMPLATES.items()
-    }
+        speakers[sub_id].append((profile_id, name, email, language))
+    # Each speaker gets the event's text in their language, else in the event's default
+    # language, else the built-in text in their language (podium.mail.emails).
+    texts = EventTexts(event.id, event.default_language)
     released = mails = skipped = no_address = 0
     new_rows: list[Any] = []
     waiting: set[int] = set()
@@ -847,12 +851,13 @@ def release_decisions(*, event: Event, actor: User, with_mail: bool = True) -> R
         if not with_mail:
             continue
         waiting.add(submission.id)
-        subject, body = texts[decision.template_kind]
         link = confirmation_link(event, submission.id) if decision is DecisionKind.ACCEPT else ""
-        for profile_id, name, email in speakers[submission.id]:
+        for profile_id, name, email, user_language in speakers[submission.id]:
             if not email:
                 no_address += 1
                 continue
+            language = mail_language(user_language, event.default_language)
+            text_language, subject, body, _own = texts.choose(decision.template_kind, language)
             values = {
                 "speaker_name": name,
                 "submission_title": submission.title,
@@ -875,6 +880,7 @@ def release_decisions(*, event: Event, actor: User, with_mail: bool = True) -> R
                 # Organizers release these to their own speakers (own flow, not a stranger's
                 # inbox): the per-recipient hourly cap does not apply.
                 recipient_cap=False,
+                language=text_language,
             )
             new_rows.append(mail)
             mails += 1

@@ -1,6 +1,9 @@
 """Fixed vocabularies of webhooks: what happened, and where a delivery is in its life."""
 
 from enum import StrEnum
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
 
 
 class WebhookEventType(StrEnum):
@@ -17,12 +20,12 @@ class WebhookEventType(StrEnum):
     PING = "ping"
 
 
-EVENT_LABELS: dict[WebhookEventType, str] = {
-    WebhookEventType.RELEASE_PUBLISHED: "A schedule release is published",
-    WebhookEventType.SESSION_CHANGED: "A session moved or changed room in a release",
-    WebhookEventType.SESSION_CANCELED: "A session was dropped from the schedule in a release",
-    WebhookEventType.SUBMISSION_STATE_CHANGED: "A submission's state changed",
-    WebhookEventType.SPEAKER_CONFIRMED: "A speaker confirmed their session",
+EVENT_LABELS: dict[WebhookEventType, Any] = {
+    WebhookEventType.RELEASE_PUBLISHED: _l("A schedule release is published"),
+    WebhookEventType.SESSION_CHANGED: _l("A session moved or changed room in a release"),
+    WebhookEventType.SESSION_CANCELED: _l("A session was dropped from the schedule in a release"),
+    WebhookEventType.SUBMISSION_STATE_CHANGED: _l("A submission's state changed"),
+    WebhookEventType.SPEAKER_CONFIRMED: _l("A speaker confirmed their session"),
 }
 
 
@@ -34,3 +37,12 @@ class DeliveryState(StrEnum):
     SENDING = "sending"
     DELIVERED = "delivered"
     FAILED = "failed"
+
+
+# What the pages call each delivery state, in the reader's language (stored values stay).
+STATE_LABELS: dict[str, Any] = {
+    DeliveryState.QUEUED: _l("queued"),
+    DeliveryState.SENDING: _l("sending"),
+    DeliveryState.DELIVERED: _l("delivered"),
+    DeliveryState.FAILED: _l("failed"),
+}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectMultipleField, URLField
 from wtforms.validators import DataRequired, Length
@@ -13,12 +14,12 @@ class EndpointForm(FlaskForm):
     """A new endpoint: its URL and the events it wants (at least one)."""
 
     url = URLField(
-        "URL",
+        _l("URL"),
         validators=[DataRequired(), Length(max=2000)],
-        description="An https:// address on the public internet that accepts POST requests.",
+        description=_l("An https:// address on the public internet that accepts POST requests."),
     )
     events = SelectMultipleField(
-        "Events",
+        _l("Events"),
         choices=[SelectChoice(kind.value, label) for kind, label in EVENT_LABELS.items()],
-        validators=[DataRequired(message="Choose at least one event.")],
+        validators=[DataRequired(message=_l("Choose at least one event."))],
     )

@@ -19,6 +19,8 @@ import ssl
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+
 USER_AGENT = "Podium-Webhooks/1"
 MAX_RESPONSE_BYTES = 64 * 1024  # read (and drop) at most this much of a receiver's answer
 
@@ -64,31 +66,37 @@ def check_url(url: str, *, allow_private: bool) -> Target:
         UrlRefused: with a message for the organizer naming what is wrong.
     """
     if len(url) > 2000:
-        raise UrlRefused("The URL is longer than 2000 characters.")
+        raise UrlRefused(_("The URL is longer than 2000 characters."))
     try:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError:
-        raise UrlRefused("This is not a valid URL.") from None
+        raise UrlRefused(_("This is not a valid URL.")) from None
     allowed = ("https", "http") if allow_private else ("https",)
     if parts.scheme not in allowed:
-        raise UrlRefused("The URL must start with https://.")
+        raise UrlRefused(_("The URL must start with https://."))
     if not parts.hostname:
-        raise UrlRefused("The URL has no host name.")
+        raise UrlRefused(_("The URL has no host name."))
     if parts.username or parts.password:
-        raise UrlRefused("Put no user name or password in the URL; the signature authenticates.")
+        raise UrlRefused(_("Put no user name or password in the URL; the signature authenticates."))
     port = port or (443 if parts.scheme == "https" else 80)
     try:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
-        raise UrlRefused(f"The host name {parts.hostname!r} cannot be resolved.") from None
+        raise UrlRefused(
+            _("The host name %(host)s cannot be resolved.", host=repr(parts.hostname))
+        ) from None
     addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
     if not allow_private:
         refused = [a for a in addresses if is_refused_address(a)]
         if refused:
             raise UrlRefused(
-                f"{parts.hostname} resolves to {refused[0]}, a loopback, private or link-local "
-                "address; webhooks only go to public addresses."
+                _(
+                    "%(host)s resolves to %(address)s, a loopback, private or link-local "
+                    "address; webhooks only go to public addresses.",
+                    host=parts.hostname,
+                    address=refused[0],
+                )
             )
     path = parts.path or "/"
     if parts.query:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from podium.accounts.models import User
@@ -59,7 +60,7 @@ def create_endpoint(
     """
     chosen = sorted(set(events))
     if not chosen or set(chosen) - SUBSCRIBABLE:
-        raise EndpointError("Choose at least one of the listed events.", "events")
+        raise EndpointError(_("Choose at least one of the listed events."), "events")
     url = url.strip()
     try:
         check_url(url, allow_private=allow_private())

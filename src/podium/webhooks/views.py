@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -10,7 +11,7 @@ from podium.accounts.forms import EmptyForm
 from podium.events.models import Event
 from podium.extensions import db
 from podium.webhooks import queries, services
-from podium.webhooks.enums import EVENT_LABELS
+from podium.webhooks.enums import EVENT_LABELS, STATE_LABELS
 from podium.webhooks.forms import EndpointForm
 from podium.webhooks.models import WebhookEndpoint
 from podium.webhooks.permissions import require_webhook_manager
@@ -22,7 +23,7 @@ bp = Blueprint("webhooks", __name__, template_folder="templates")
 def _event(slug: str) -> Event:
     event = db.session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
-        abort(404, description=f"There is no event {slug[:80]!r}.")
+        abort(404, description=_("There is no event %(slug)s.", slug=repr(slug[:80])))
     require_webhook_manager(event)
     return event
 
@@ -30,7 +31,10 @@ def _event(slug: str) -> Event:
 def _endpoint(event: Event, endpoint_id: int) -> WebhookEndpoint:
     endpoint = db.session.get(WebhookEndpoint, endpoint_id)
     if endpoint is None or endpoint.event_id != event.id:
-        abort(404, description=f"There is no webhook endpoint {endpoint_id} in this event.")
+        abort(
+            404,
+            description=_("There is no webhook endpoint %(id)s in this event.", id=endpoint_id),
+        )
     return endpoint
 
 
@@ -68,7 +72,9 @@ def create_endpoint(slug: str):  # type: ignore[no-untyped-def]
     except services.EndpointError as error:
         getattr(form, error.field).errors = [str(error)]
         return _render_list(event, form, 400)
-    flash("The endpoint was added. Copy its signing secret into the receiving program.", "success")
+    flash(
+        _("The endpoint was added. Copy its signing secret into the receiving program."), "success"
+    )
     return redirect(url_for("webhooks.show_endpoint", slug=event.slug, endpoint_id=endpoint.id))
 
 
@@ -83,6 +89,7 @@ def show_endpoint(slug: str, endpoint_id: int):  # type: ignore[no-untyped-def]
         endpoint=endpoint,
         deliveries=queries.delivery_log(endpoint.id),
         labels=EVENT_LABELS,
+        state_labels=STATE_LABELS,
         header=HEADER,
         form=EmptyForm(),
     )
@@ -94,9 +101,12 @@ def send_test(slug: str, endpoint_id: int):  # type: ignore[no-untyped-def]
     event = _event(slug)
     endpoint = _endpoint(event, endpoint_id)
     if not EmptyForm().validate_on_submit():
-        abort(400, description="The form expired; reload the page and try again.")
+        abort(400, description=_("The form expired; reload the page and try again."))
     services.queue_test(event=event, endpoint=endpoint)
-    flash("A test delivery is queued; its result appears below once the worker sent it.", "success")
+    flash(
+        _("A test delivery is queued; its result appears below once the worker sent it."),
+        "success",
+    )
     return redirect(url_for("webhooks.show_endpoint", slug=event.slug, endpoint_id=endpoint_id))
 
 
@@ -106,7 +116,7 @@ def delete_endpoint(slug: str, endpoint_id: int):  # type: ignore[no-untyped-def
     event = _event(slug)
     endpoint = _endpoint(event, endpoint_id)
     if not EmptyForm().validate_on_submit():
-        abort(400, description="The form expired; reload the page and try again.")
+        abort(400, description=_("The form expired; reload the page and try again."))
     services.delete_endpoint(endpoint=endpoint)
-    flash("The endpoint was removed.", "success")
+    flash(_("The endpoint was removed."), "success")
     return redirect(url_for("webhooks.list_endpoints", slug=event.slug))

@@ -29,7 +29,19 @@ LANGUAGES = ("de", "fr", "es")
 ATTRIBUTES = ("aria-label", "title", "placeholder", "alt")
 # Messages that are the same word in the source and some reader's text by nature (proper
 # names, abbreviations), or that the seeded world also uses as content.
-NOT_EVIDENCE = {"Podium", "CfP", "ID", "URL", "API", "CSV", "JSON", "iCalendar", "E-mail"}
+# "Overall" is the name the score migration gave every event's first category: stored content.
+NOT_EVIDENCE = {
+    "Podium",
+    "CfP",
+    "ID",
+    "URL",
+    "API",
+    "CSV",
+    "JSON",
+    "iCalendar",
+    "E-mail",
+    "Overall",
+}
 _SPACE = re.compile(r"\s+")
 
 
@@ -50,7 +62,9 @@ def translated_messages(language: str) -> frozenset[str]:
 def page_texts(html: str) -> set[str]:
     """The page's visible text nodes and labelling attributes, whitespace collapsed."""
     page = lxml.html.fromstring(html)
-    for hidden in page.xpath("//script|//style|//template"):
+    # Not the page's own words: scripts, and texts in the language of what they will become
+    # (a mail text being edited is in the language it will be sent in, marked with `lang`).
+    for hidden in page.xpath("//script|//style|//template|//textarea|//body//*[@lang]"):
         hidden.drop_tree()
     texts = {_SPACE.sub(" ", t).strip() for t in page.xpath("//text()")}
     for attribute in ATTRIBUTES:

@@ -34,7 +34,11 @@ def _get(client: FlaskClient, path: str, language: str) -> str:
 
 
 EXPECTED = {
-    "de": ("In meiner Zeitzone anzeigen (%(zone)s)", "Letzte Änderung rückgängig", "Konflikte"),
+    "de": (
+        "In meiner Zeitzone anzeigen (%(zone)s)",
+        "Letzte Änderung rückgängig machen",
+        "Konflikte",
+    ),
     "fr": (
         "Afficher dans mon fuseau horaire (%(zone)s)",
         "Annuler la dernière modification",

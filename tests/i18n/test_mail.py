@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from podium.accounts import services as account_services
+from podium.accounts.models import User
 from podium.extensions import db
 from podium.mail import emails
 from podium.mail.models import OutboxMail
@@ -318,3 +320,25 @@ def test_outbox_states_and_counts_are_translated(
         f"/orga/revconf/mail/{mail.id}", headers={"Accept-Language": language}
     ).get_data(as_text=True)
     assert {"de": "Verwerfen", "fr": "Supprimer", "es": "Descartar"}[language] in detail
+
+
+def test_signing_up_in_german_saves_german_and_confirms_in_german(
+    app: Flask, client: FlaskClient
+) -> None:
+    response = client.post(
+        "/account/signup",
+        data={
+            "email": "ute@example.org",
+            "name": "Ute",
+            "password": "correct horse battery 9",
+            "password_repeat": "correct horse battery 9",
+        },
+        headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"},
+    )
+
+    assert response.status_code in (200, 302, 303)
+    user = db.session.scalar(select(User).where(User.email == "ute@example.org"))
+    assert user.language == "de"
+    (mail,) = _mails_to("ute@example.org")
+    assert mail.language == "de"
+    assert "Hallo Ute" in mail.body_text

@@ -64,8 +64,13 @@ def new_security_stamp() -> str:
     return secrets.token_hex(16)
 
 
-def sign_up(*, email: str, name: str, password: str) -> None:
+def sign_up(*, email: str, name: str, password: str, language: str | None = None) -> None:
     """Create an unconfirmed account and queue its confirmation link.
+
+    ``language`` (a code of :data:`podium.i18n.locales.LANGUAGES`, the page the form was
+    shown in) becomes the account's language, as pretalx does: its mails, the confirmation
+    first, are written in the language the person signed up in, and the account page can
+    change it. An existing account keeps its own.
 
     If the address already has a usable account, nothing changes and its owner gets a mail
     saying so; the caller answers identically in both cases. An address known only from an
@@ -87,6 +92,8 @@ def sign_up(*, email: str, name: str, password: str) -> None:
         db.session.add(user)
     user.name = name.strip()
     user.password_hash = password_hash
+    if language is not None and user.language is None:
+        user.language = language
     # Claiming an invited address must prove ownership again, even if it was confirmed.
     user.email_confirmed_at = None
     user.security_stamp = new_security_stamp()

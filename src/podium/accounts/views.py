@@ -34,6 +34,7 @@ from podium.accounts.forms import (
 )
 from podium.accounts.tokens import TokenError
 from podium.extensions import limiter
+from podium.i18n.dates import current_language
 from podium.mail.caps import canonical_address
 from podium.review.queries import DECIDED_STATES, speaker_state, unannounced_decisions
 from podium.security import safe_next_path
@@ -91,7 +92,9 @@ def _safe_next(target: str | None) -> str | None:
 def _start_session(user) -> None:  # type: ignore[no-untyped-def]
     # A fresh session on every login: nothing an attacker planted before survives it.
     session.clear()
-    login_user(user)
+    # Never the current_user proxy itself: Flask-Login would store the proxy as the request's
+    # user, and the next current_user (the language of a flash message) would recurse.
+    login_user(getattr(user, "_get_current_object", lambda: user)())
 
 
 def _form_status() -> int:
@@ -107,7 +110,10 @@ def signup():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             services.sign_up(
-                email=form.email.data, name=form.name.data, password=form.password.data
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                language=current_language(),
             )
         except services.AccountError as exc:
             form.email.errors = [*form.email.errors, str(exc)]

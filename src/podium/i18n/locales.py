@@ -41,15 +41,27 @@ def select_locale() -> str:
     """
     if not has_request_context():
         return command_line_language()
-    user_language = getattr(current_user, "language", None)
     chosen = (
-        normalise_language(user_language)
+        normalise_language(_user_language())
         or normalise_language(request.cookies.get(LANGUAGE_COOKIE))
         or request.accept_languages.best_match(tuple(LANGUAGES))
         or event_default_language()
         or DEFAULT_LANGUAGE
     )
     return chosen
+
+
+def _user_language() -> str | None:
+    # Loading the user can itself translate a message (Flask-Login's "please log in", a
+    # session refused while loading), which asks for the language again: that inner question
+    # is answered without the user, or the two would recurse forever.
+    if g.get("_podium_loading_user_language"):
+        return None
+    g._podium_loading_user_language = True
+    try:
+        return getattr(current_user, "language", None)
+    finally:
+        g._podium_loading_user_language = False
 
 
 def command_line_language() -> str:

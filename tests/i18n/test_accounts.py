@@ -32,7 +32,7 @@ ANONYMOUS_PAGES = {
         "/account/login": ["<h1>Se connecter</h1>", "Mot de passe oublié ?", "Adresse e-mail"],
         "/account/signup": ["Créer le compte", "Confirmer le mot de passe", "Au moins 10"],
         "/account/reset": ["Réinitialiser votre mot de passe", "Envoyer le lien"],
-        "/": ["<h1>Conférences</h1>", "Aucune conférence publique pour l’instant."],
+        "/": ["<h1>Conférences</h1>", "Aucune conférence publique pour l\u2019instant."],
     },
     "es": {
         "/account/login": ["<h1>Iniciar sesión</h1>", "¿Olvidó su contraseña?", "Dirección de"],
@@ -123,7 +123,7 @@ def test_dashboard_shows_team_roles_translated(client: FlaskClient, language: st
 FLASH_AND_ERRORS = {
     "de": ("E-Mail-Adresse oder Passwort ist falsch.", "Die Passwörter stimmen nicht überein."),
     "fr": (
-        "L’adresse e-mail ou le mot de passe est incorrect.",
+        "L\u2019adresse e-mail ou le mot de passe est incorrect.",
         "Les mots de passe ne correspondent pas.",
     ),
     "es": (
@@ -156,7 +156,7 @@ def test_refused_login_and_signup_say_why_in_the_language(
 
 LINK_ERRORS = {
     "de": ("Dieser Link kann nicht verwendet werden", "Dieser Link ist ungültig"),
-    "fr": ("Ce lien ne peut pas être utilisé", "Ce lien n’est pas valide"),
+    "fr": ("Ce lien ne peut pas être utilisé", "Ce lien n\u2019est pas valide"),
     "es": ("Este enlace no se puede usar", "Este enlace no es válido"),
 }
 
@@ -173,7 +173,7 @@ def test_a_broken_link_is_explained_in_the_language(client: FlaskClient, languag
 
 ERROR_PAGES = {
     "de": ("Seite nicht gefunden", "Fehler 404", "Zurück zur Startseite"),
-    "fr": ("Page introuvable", "Erreur 404", "Retour à la page d’accueil"),
+    "fr": ("Page introuvable", "Erreur 404", "Retour à la page d\u2019accueil"),
     "es": ("Página no encontrada", "Error 404", "Volver a la página principal"),
 }
 
@@ -206,7 +206,7 @@ AGENDA = {
         "agenda": ["<h1>Mon agenda</h1>", "Flux de calendrier", "Créer une adresse de flux"],
         "canceled": "Elle était prévue le samedi 2 février 2030",
         "widget": ["samedi 2 février 2030", "(heures en Europe/Brussels)"],
-        "settings": ["<h1>Widget du programme</h1>", "Code d’intégration", "Sites autorisés"],
+        "settings": ["<h1>Widget du programme</h1>", "Code d\u2019intégration", "Sites autorisés"],
     },
     "es": {
         "agenda": ["<h1>Mi agenda</h1>", "Feed de calendario", "Crear una dirección de feed"],

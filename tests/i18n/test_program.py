@@ -98,7 +98,7 @@ def test_unpublished_and_error_pages_are_translated(
     assert "The schedule has not been published yet." not in html
     expected = {
         "de": "Das Programm wurde noch nicht veröffentlicht.",
-        "fr": "Le programme n’a pas encore été publié.",
+        "fr": "Le programme n\u2019a pas encore été publié.",
         "es": "El programa todavía no se ha publicado.",
     }[language]
     assert expected.replace("'", "&#39;") in html or expected in html
@@ -150,11 +150,11 @@ ORGANIZER = {
     "fr": {
         "/orga/demo/": ["Pour commencer", "Prochaines étapes", "Tableau de bord"],
         "/orga/demo/settings": ["Paramètres de Demo Conf", "Premier jour", "Enregistrer"],
-        "/orga/demo/team": ["<h1>Équipe</h1>", "Envoyer l’invitation", "organisateur·rice"],
+        "/orga/demo/team": ["<h1>Équipe</h1>", "Envoyer l\u2019invitation", "organisateur·rice"],
         "/orga/demo/tracks": ["<h1>Thématiques</h1>", "Ajouter", "Couleur"],
         "/orga/demo/rooms": ["<h1>Salles</h1>", "Capacité", "Ordre"],
         "/orga/demo/session-types": ["<h1>Types de session</h1>", "Durée par défaut (minutes)"],
-        "/orga/demo/api-tokens/": ["Jetons d’API : Demo Conf", "Créer le jeton"],
+        "/orga/demo/api-tokens/": ["Jetons d\u2019API : Demo Conf", "Créer le jeton"],
         "/orga/": ["Nouvel événement"],
     },
     "es": {

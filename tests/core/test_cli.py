@@ -206,3 +206,15 @@ def test_gunicorn_worker_with_a_bad_setting_exits_with_boot_error(tmp_path: Path
     assert _single_line(result.stderr).startswith(
         "podium: configuration error: SECRET_KEY (from default): production needs a secret key"
     )
+
+
+def test_command_messages_follow_the_posix_locale(tmp_path: Path) -> None:
+    assert _run([*PODIUM, "db", "upgrade"], tmp_path).returncode == 0
+    (tmp_path / "pw").write_text("short\n", encoding="utf-8")
+    args = [*PODIUM, "create-admin", "--email", "root@example.org", "--password-file", "pw"]
+
+    german = _run(args, tmp_path, LC_ALL="", LC_MESSAGES="", LANG="de_DE.UTF-8")
+    english = _run(args, tmp_path, LC_ALL="", LC_MESSAGES="", LANG="C.UTF-8")
+
+    assert "muss mindestens 10 Zeichen lang sein" in german.stderr
+    assert "must be at least 10 characters" in english.stderr

@@ -95,8 +95,10 @@ def event_default_language() -> str | None:
     from podium.extensions import db
 
     for loaded in db.session.identity_map.values():
-        if isinstance(loaded, Event) and loaded.slug == slug:
-            return normalise_language(loaded.default_language)
+        # The loaded state only: reading an expired attribute would be a query per event.
+        state = loaded.__dict__ if isinstance(loaded, Event) else {}
+        if state.get("slug") == slug and "default_language" in state:
+            return normalise_language(state["default_language"])
     language = db.session.execute(
         select(Event.default_language).where(Event.slug == slug)
     ).scalar_one_or_none()

@@ -107,5 +107,7 @@ def test_the_block_cannot_be_closed_by_a_translation(app: Flask) -> None:
             block = str(js.js_messages("program"))
         finally:
             js.SCRIPTS["program"] = original
-    assert block.count("</script>") == 1
+    # One closing tag for the data block, one for messages.js that follows it.
+    assert block.count("</script>") == 2
+    assert block.endswith('<script src="/static/messages.js" defer></script>')
     assert json.loads(BLOCK.findall(block)[0]) == {"program": {"x": "</script><b>&'"}}

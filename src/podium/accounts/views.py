@@ -33,6 +33,7 @@ from podium.accounts.forms import (
     SignUpForm,
 )
 from podium.accounts.tokens import TokenError
+from podium.cfp.enums import STATE_LABELS
 from podium.extensions import limiter
 from podium.i18n.dates import current_language
 from podium.mail.caps import canonical_address
@@ -62,16 +63,6 @@ def _reset_address_key() -> str:
 
 
 # Stored values (submission states, team roles) as shown to people: translated at display time.
-STATE_LABELS = {
-    "draft": _l("draft"),
-    "submitted": _l("submitted"),
-    "accepted": _l("accepted"),
-    "rejected": _l("rejected"),
-    "confirmed": _l("confirmed"),
-    "declined": _l("declined"),
-    "withdrawn": _l("withdrawn"),
-    "canceled": _l("canceled"),
-}
 ROLE_LABELS = {"organizer": _l("organizer"), "reviewer": _l("reviewer")}
 
 

@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from podium.cfp.enums import STATE_LABELS
 from podium.events import queries, services
 from podium.events.dashboard import build_dashboard
 from podium.events.enums import TeamRole
@@ -49,16 +50,6 @@ ROLE_LABELS = {
     TeamRole.ORGANIZER.value: _l("organizer"),
     TeamRole.REVIEWER.value: _l("reviewer"),
     "administrator": _l("administrator"),
-}
-STATE_LABELS = {
-    "draft": _l("draft"),
-    "submitted": _l("submitted"),
-    "accepted": _l("accepted"),
-    "rejected": _l("rejected"),
-    "confirmed": _l("confirmed"),
-    "declined": _l("declined"),
-    "withdrawn": _l("withdrawn"),
-    "canceled": _l("canceled"),
 }
 
 

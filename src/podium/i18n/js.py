@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask import url_for
 from flask_babel import get_translations
 from flask_babel import gettext as _
 from jinja2.utils import htmlsafe_json_dumps
@@ -94,7 +95,12 @@ def messages_for(*scripts: str) -> dict[str, dict[str, object]]:
 
 
 def js_messages(*scripts: str) -> Markup:
-    """The ``podium-i18n`` data block with the named scripts' messages (template global)."""
+    """The ``podium-i18n`` data block with the named scripts' messages, then ``messages.js``
+    which reads it for them (template global; put it before the scripts, which are deferred
+    and so run in document order)."""
     # Jinja's tojson escaping: nothing in the block can close the element.
     data = htmlsafe_json_dumps(messages_for(*scripts), ensure_ascii=False, sort_keys=True)
-    return Markup('<script type="application/json" id="podium-i18n">{}</script>').format(data)
+    return Markup(
+        '<script type="application/json" id="podium-i18n">{}</script>'
+        '<script src="{}" defer></script>'
+    ).format(data, url_for("static", filename="messages.js"))

@@ -4,7 +4,10 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
-from podium.cfp.enums import SubmissionState
+from podium.cfp.enums import (
+    STATE_LABELS,  # noqa: F401  review pages read it from here
+    SubmissionState,
+)
 
 
 class DecisionKind(StrEnum):
@@ -76,13 +79,3 @@ _BID_LABELS = {
 
 # Submission states as review pages show them (the stored value stays English and machine
 # output such as CSV and JSON keeps it); lazy, so each page reads them in its language.
-STATE_LABELS = {
-    SubmissionState.DRAFT: _l("draft"),
-    SubmissionState.SUBMITTED: _l("submitted"),
-    SubmissionState.ACCEPTED: _l("accepted"),
-    SubmissionState.REJECTED: _l("rejected"),
-    SubmissionState.CONFIRMED: _l("confirmed"),
-    SubmissionState.DECLINED: _l("declined"),
-    SubmissionState.WITHDRAWN: _l("withdrawn"),
-    SubmissionState.CANCELED: _l("canceled"),
-}

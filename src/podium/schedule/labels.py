@@ -8,17 +8,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from podium.cfp.enums import STATE_LABELS
+
 # Submission states as the editor shows them (lower case, as in "accepted").
-STATE_LABELS = {
-    "draft": _l("draft"),
-    "submitted": _l("submitted"),
-    "accepted": _l("accepted"),
-    "rejected": _l("rejected"),
-    "confirmed": _l("confirmed"),
-    "declined": _l("declined"),
-    "withdrawn": _l("withdrawn"),
-    "canceled": _l("canceled"),
-}
 SLOT_KIND_LABELS = {
     "session": _l("session"),
     "break": _l("break"),

@@ -6,25 +6,9 @@
 // after someone else's change is refused like any stale change.
 (function () {
   "use strict";
-  // Messages in the page's language (podium.i18n.js), with the English as fallback.
-  var MESSAGES = (function () {
-    var block = document.getElementById("podium-i18n");
-    try { return (block && JSON.parse(block.textContent)["schedule-editor"]) || {}; } catch (e) { return {}; }
-  }());
-  function t(key, english, values) {
-    var text = MESSAGES.hasOwnProperty(key) ? MESSAGES[key] : english;
-    if (text && typeof text === "object") { // {one, other}: the form for values.num
-      var form;
-      try { form = new Intl.PluralRules(document.documentElement.lang || "en").select(values.num); } catch (e) {
-        form = values.num === 1 ? "one" : "other";
-      }
-      text = text[form] || text.other;
-    }
-    return String(text).replace(/%\((\w+)\)s|%%/g, function (all, name) {
-      if (!name) { return "%"; }
-      return values && values.hasOwnProperty(name) ? String(values[name]) : all;
-    });
-  }
+  // Messages in the page's language with the English as fallback (messages.js,
+  // podium.i18n.js): t(key, english, values).
+  var t = window.podiumMessages("schedule-editor");
   var grid = document.getElementById("editor-grid");
   if (!grid || !window.fetch) { return; }
   var api = grid.getAttribute("data-api");

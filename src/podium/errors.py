@@ -43,6 +43,16 @@ TITLE_LABELS = {
     500: _l("Something went wrong"),
     503: _l("Temporarily unavailable"),
 }
+# What the page says when the code raised a bare abort(code): Werkzeug's own descriptions are
+# English and talk to developers ("If you entered the URL manually...").
+DEFAULT_MESSAGES = {
+    400: _l("The request could not be understood. Go back and try again."),
+    403: _l("You do not have access to this page."),
+    404: _l("There is no page at this address. Check it, or start again from the home page."),
+    405: _l("This address cannot be used this way."),
+    413: _l("The upload is too large."),
+    429: _l("Too many requests. Wait a moment and try again."),
+}
 CONFLICT_MESSAGE = _l(
     "Another request changed the same thing at the same moment (perhaps the form "
     "was sent twice), so this one was not saved. Reload the page and check."
@@ -76,6 +86,8 @@ def render_error(exc: HTTPException):  # type: ignore[no-untyped-def]
         response = jsonify(error={"code": code, "title": title, "message": message})
     else:
         title = str(TITLE_LABELS.get(code, exc.name))
+        if message == type(exc).description:
+            message = str(DEFAULT_MESSAGES.get(code, ""))
         response = render_template("errors/error.html", code=code, title=title, message=message)
     headers = dict(exc.get_headers()) if code == 405 else {}
     headers.pop("Content-Type", None)

@@ -452,3 +452,23 @@ def test_which_time_field_asks_in_the_language(app: Flask, language: str) -> Non
         label, first, second = WHICH_TIME[language]
         assert form.which.label.text == label
         assert [str(choice.label) for choice in form.which.choices] == [first, second]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "There is no page at this address."),
+        ("de", "Unter dieser Adresse gibt es keine Seite."),
+        ("fr", "Il n\u2019y a aucune page à cette adresse."),
+        ("es", "No hay ninguna página en esta dirección."),
+    ],
+)
+def test_a_bare_not_found_explains_itself_in_the_language(
+    app: Flask, language: str, expected: str
+) -> None:
+    response = app.test_client().get("/no-such-page/at/all", headers={"Accept-Language": language})
+
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert expected in page
+    assert "If you entered the URL manually" not in page

@@ -41,6 +41,8 @@ SEED = textwrap.dedent(
     from podium.review.models import ReviewerAssignment
     lena = db.session.scalar(select(User).where(User.email == "lena@languages.example.org"))
     event = db.session.scalar(select(Event).where(Event.slug == "lang-camp"))
+    # Its own name: other browser tests on this live server look the demo event up by name.
+    event.name = "Sprachlager 2026"
     now = dt.datetime.now(dt.UTC)
     event.cfp_opens_at = now - dt.timedelta(days=1)
     event.cfp_closes_at = now + dt.timedelta(days=365)

@@ -73,7 +73,7 @@ def test_demo_admin_gets_around_the_organizer_area(live_server, new_page, screen
     a11y.press_by_keyboard(page, page.get_by_role("link", name=NAME, exact=True))
     assert page.url.endswith(f"/orga/{SLUG}/")
 
-    labels = [e.label for e in MENU if e.audience is Audience.ORGANIZER]
+    labels = [str(e.label) for e in MENU if e.audience is Audience.ORGANIZER]
     for label in labels:
         a11y.press_by_keyboard(page, _menu(page).get_by_role("link", name=label, exact=True))
         _expect_marked(page, label, "page")

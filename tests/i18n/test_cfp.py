@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from podium.cfp.models import Submission
+from tests.cfp.test_speaker_views import _form  # the proposal form the CfP tests post
 from tests.questions.helpers import make_question
 from tests.support.auth import login
 from tests.support.factories import (
@@ -29,23 +30,6 @@ SUBMIT_PAGE = {
     "es": (["Enviar una propuesta a", "Guardar como borrador", "Título"],),
 }
 ENGLISH_SUBMIT = ["Save as draft", "Invite a co-speaker", "Notes for the organizers"]
-
-
-def _form(**overrides: str) -> dict[str, str]:
-    data = {
-        "title": "Typed title",
-        "abstract": "Typed abstract",
-        "description": "Typed description",
-        "notes": "Typed private notes",
-        "session_type": "",
-        "track": "",
-        "duration_minutes": "30",
-        "language": "en",
-        "audience_level": "all",
-        "action": "submit",
-    }
-    data.update(overrides)
-    return data
 
 
 def _get(client, url: str, language: str) -> str:  # type: ignore[no-untyped-def]

@@ -74,3 +74,28 @@ def claim_due_rows(
         .order_by(model.next_attempt_at, model.id)
     ).all()
     return claim, list(rows)
+
+
+def finish_claimed(model: Any, row_id: int, claim: str, *, sending: str, **values: Any) -> bool:
+    """Store the outcome of sending row ``row_id`` of ``model`` (``values``: its new state
+    and the columns that go with it) and release its lease, then commit.
+
+    Only if this worker still holds the row (``locked_by == claim`` and still ``sending``):
+    returns False when the lease expired and another worker took the row over, whose
+    outcome must not be overwritten.
+    """
+    result = db.session.execute(
+        update(model)
+        .where(model.id == row_id, model.locked_by == claim, model.state == sending)
+        .values(locked_until=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return bool(result.rowcount)
+
+
+def retry_delay(attempts: int, *, first_seconds: float, max_seconds: float) -> float:
+    """Seconds to wait before the next try after ``attempts`` failed tries: ``first_seconds``
+    after the first, doubling each time, at most ``max_seconds`` (never less than the first)."""
+    delay = first_seconds * (2 ** max(0, attempts - 1))
+    return min(delay, max(max_seconds, first_seconds))

@@ -23,14 +23,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from podium.db import utcnow
 from podium.extensions import db
 from podium.mail.enums import MailState
 from podium.mail.models import OutboxMail
 from podium.mail.sending import DeliveryError, FailureKind, SmtpConnection, SmtpSettings
-from podium.outbox import claim_due_rows
+from podium.outbox import claim_due_rows, finish_claimed, retry_delay
 
 log = logging.getLogger("podium.mail.worker")
 
@@ -64,8 +64,9 @@ def worker_name() -> str:
 
 def backoff_seconds(attempts: int, options: WorkerOptions) -> float:
     """Delay before the next try after ``attempts`` failed tries (1 → ``retry_seconds``)."""
-    delay = options.retry_seconds * (2 ** max(0, attempts - 1))
-    return min(delay, max(options.max_retry_seconds, options.retry_seconds))
+    return retry_delay(
+        attempts, first_seconds=options.retry_seconds, max_seconds=options.max_retry_seconds
+    )
 
 
 def claim_batch(*, worker: str, options: WorkerOptions) -> tuple[str, list[OutboxMail]]:
@@ -86,20 +87,10 @@ def claim_batch(*, worker: str, options: WorkerOptions) -> tuple[str, list[Outbo
 
 
 def _finish(mail_id: int, claim: str, **values: object) -> bool:
-    result = db.session.execute(
-        update(OutboxMail)
-        .where(
-            OutboxMail.id == mail_id,
-            OutboxMail.locked_by == claim,
-            OutboxMail.state == MailState.SENDING,
-        )
-        .values(locked_until=None, **values)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    if not result.rowcount:
+    stored = finish_claimed(OutboxMail, mail_id, claim, sending=MailState.SENDING, **values)
+    if not stored:
         log.warning("mail %s: lease expired before the result was stored", mail_id)
-    return bool(result.rowcount)
+    return stored
 
 
 def mark_sent(mail: OutboxMail, claim: str, note: str = "") -> None:

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from podium.db import utcnow
 from podium.extensions import db
-from podium.outbox import claim_due_rows
+from podium.outbox import claim_due_rows, finish_claimed, retry_delay
 from podium.webhooks import signing
 from podium.webhooks.enums import DeliveryState as D
 from podium.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -55,8 +55,9 @@ class DeliveryResult:
 
 def backoff_seconds(attempts: int, options: DeliveryOptions) -> float:
     """Delay before the next try after ``attempts`` failed tries (1 → ``retry_seconds``)."""
-    delay = options.retry_seconds * (2 ** max(0, attempts - 1))
-    return min(delay, max(options.max_retry_seconds, options.retry_seconds))
+    return retry_delay(
+        attempts, first_seconds=options.retry_seconds, max_seconds=options.max_retry_seconds
+    )
 
 
 def claim_batch(*, worker: str, options: DeliveryOptions) -> tuple[str, list[WebhookDelivery]]:
@@ -76,18 +77,10 @@ def claim_batch(*, worker: str, options: DeliveryOptions) -> tuple[str, list[Web
 
 
 def _finish(delivery_id: int, claim: str, **values: object) -> None:
-    done = db.session.execute(
-        update(WebhookDelivery)
-        .where(
-            WebhookDelivery.id == delivery_id,
-            WebhookDelivery.locked_by == claim,
-            WebhookDelivery.state == D.SENDING,
-        )
-        .values(locked_until=None, last_attempt_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    if not done:
+    stored = finish_claimed(
+        WebhookDelivery, delivery_id, claim, sending=D.SENDING, last_attempt_at=utcnow(), **values
+    )
+    if not stored:
         log.warning("webhook delivery %s: lease expired before the result was stored", delivery_id)
 
 

@@ -252,8 +252,21 @@ def _asks_about_speaker(event: Event, submission: Submission) -> bool:
 
 
 def _saved_form(event: Event, submission: Submission) -> SubmissionForm:
-    """The submission form filled from the saved submission (as on GET)."""
-    asked = question_queries.event_questions(event.id)
+    """The speaker's submission form filled from the saved submission (as on GET)."""
+    own = queries.profile_of(current_user)
+    return _filled_form(
+        event,
+        submission,
+        question_queries.event_questions(event.id),
+        own.id if own is not None else None,
+    )
+
+
+def _filled_form(
+    event: Event, submission: Submission, asked: list[Question], speaker_id: int | None
+) -> SubmissionForm:
+    """The submission form filled from ``submission`` and its current answers to ``asked``
+    (speaker questions answered by ``speaker_id``; None: submission questions only)."""
     form = submission_form(
         event,
         questions=asked,
@@ -263,12 +276,11 @@ def _saved_form(event: Event, submission: Submission) -> SubmissionForm:
     )
     form.session_type.data = submission.session_type_id
     form.track.data = submission.track_id
-    own = queries.profile_of(current_user)
     fill_answers(
         form,
         question_queries.current_answers(
             submission_id=submission.id,
-            speaker_id=own.id if own is not None else None,
+            speaker_id=speaker_id,
             question_ids=[q.id for q in asked],
         ),
     )
@@ -592,21 +604,7 @@ def orga_submission(slug: str, submission_id: int):  # type: ignore[no-untyped-d
         if q.target == QuestionTarget.SUBMISSION
     ]
     if request.method == "GET":
-        form = submission_form(
-            event,
-            questions=asked,
-            keep_language=submission.language,
-            obj=submission,
-            formdata=None,
-        )
-        form.session_type.data = submission.session_type_id
-        form.track.data = submission.track_id
-        fill_answers(
-            form,
-            question_queries.current_answers(
-                submission_id=submission.id, speaker_id=None, question_ids=[q.id for q in asked]
-            ),
-        )
+        form = _filled_form(event, submission, asked, None)
     else:
         form = submission_form(event, questions=asked, keep_language=submission.language)
         if form.validate_on_submit():

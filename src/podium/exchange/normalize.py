@@ -116,17 +116,20 @@ def parse_duration_minutes(value: str) -> int:
             )
     total = days * 1440 + hours * 60 + minutes + (1 if seconds >= 30 else 0)
     if total > MAX_DURATION_MINUTES:
-        raise ValueError(
-            _(
-                "%(value)s is %(total)s minutes; a session lasts at most %(max)s minutes "
-                "(%(days)s days)",
-                value=repr(text),
-                total=total,
-                max=MAX_DURATION_MINUTES,
-                days=MAX_DURATION_MINUTES // 1440,
-            )
-        )
+        raise ValueError(duration_too_long(text, total))
     return total
+
+
+def duration_too_long(text: str, total: int) -> str:
+    """The message for a duration ``text`` of ``total`` minutes, over
+    :data:`MAX_DURATION_MINUTES`, in the request's language."""
+    return _(
+        "%(value)s is %(total)s minutes; a session lasts at most %(max)s minutes (%(days)s days)",
+        value=repr(text),
+        total=total,
+        max=MAX_DURATION_MINUTES,
+        days=MAX_DURATION_MINUTES // 1440,
+    )
 
 
 def format_duration(minutes: int) -> str:

@@ -43,6 +43,7 @@ from podium.exchange.normalize import (
     clean_line,
     clean_text,
     derive_day_change,
+    duration_too_long,
     is_uuid,
     link_target,
     normalize_acronym,
@@ -598,17 +599,7 @@ def _duration(value: Any, path: str) -> int:
     days, hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
     total = round(days * 1440 + hours * 60 + minutes + seconds / 60)
     if total > MAX_DURATION_MINUTES:
-        raise _fail(
-            path,
-            _(
-                "%(value)s is %(total)s minutes; a session lasts at most %(max)s minutes "
-                "(%(days)s days)",
-                value=repr(text),
-                total=total,
-                max=MAX_DURATION_MINUTES,
-                days=MAX_DURATION_MINUTES // 1440,
-            ),
-        )
+        raise _fail(path, duration_too_long(text, total))
     return total
 
 

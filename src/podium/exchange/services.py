@@ -584,21 +584,18 @@ class _Importer:
 
     def _skip_link(self, session: SessionData, kind: str, url: str, why: str) -> None:
         self.result.links_skipped += 1
+        values = {
+            "guid": session.guid,
+            "title": repr(_fit(session.title, 80)),
+            "url": repr(_fit(url, 80)),
+            "why": why,
+        }
+        # Two whole sentences, not one with a "link"/"attachment" word: translations inflect it.
         if kind == "link":
-            message = _(
-                "session %(guid)s (%(title)s): link %(url)s skipped: %(why)s",
-                guid=session.guid,
-                title=repr(_fit(session.title, 80)),
-                url=repr(_fit(url, 80)),
-                why=why,
-            )
+            message = _("session %(guid)s (%(title)s): link %(url)s skipped: %(why)s", **values)
         else:
             message = _(
-                "session %(guid)s (%(title)s): attachment %(url)s skipped: %(why)s",
-                guid=session.guid,
-                title=repr(_fit(session.title, 80)),
-                url=repr(_fit(url, 80)),
-                why=why,
+                "session %(guid)s (%(title)s): attachment %(url)s skipped: %(why)s", **values
             )
         self.result.warnings.append(message)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Request, Response, abort, g, request
+from flask import Flask, Request, Response, abort, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
@@ -95,8 +95,6 @@ def register_input_hygiene(app: Flask) -> None:
         if "\x00" in request.path or any(
             "\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)
         ):
-            # Choosing the language of the answer must not look the URL's slug up either.
-            g.event_language = None
             abort(400, _("The address contains a NUL character (%00)."))
 
 

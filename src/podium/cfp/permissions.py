@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, g
+from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -41,7 +41,6 @@ def visible_event_or_404(slug: str) -> Event:
     event = event_by_slug(slug)
     if event is None or not can_see_event(current_user, event):
         abort(404)
-    _record_language(event)
     return event
 
 
@@ -50,15 +49,8 @@ def organized_event_or_404(slug: str) -> Event:
     event = event_by_slug(slug)
     if event is None:
         abort(404)
-    _record_language(event)
     require_organizer(event)
     return event
-
-
-def _record_language(event: Event) -> None:
-    # The event is loaded anyway: the language choice reads its default from here instead of
-    # looking the slug up again (podium.i18n.locales.event_default_language).
-    g.event_language = event.default_language
 
 
 def own_submission_or_404(event: Event, submission_id: int) -> Submission:

@@ -18,7 +18,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -34,6 +33,7 @@ from podium.accounts.forms import (
 )
 from podium.accounts.tokens import TokenError
 from podium.cfp.enums import STATE_LABELS
+from podium.events.enums import ROLE_LABELS
 from podium.extensions import limiter
 from podium.i18n.dates import current_language
 from podium.mail.caps import canonical_address
@@ -60,10 +60,6 @@ def _reset_address_key() -> str:
     # A second limit per target address stops one person flooding someone's inbox from many IPs.
     # Counted in canonical form, so the address with a full-width "e" (U+FF45) shares the bucket.
     return "reset:" + canonical_address(request.form.get("email", ""))
-
-
-# Stored values (submission states, team roles) as shown to people: translated at display time.
-ROLE_LABELS = {"organizer": _l("organizer"), "reviewer": _l("reviewer")}
 
 
 def _label(labels: dict[str, object], value: str) -> str:

@@ -23,7 +23,7 @@ from flask_wtf import FlaskForm
 from podium.cfp.enums import STATE_LABELS
 from podium.events import queries, services
 from podium.events.dashboard import build_dashboard
-from podium.events.enums import TeamRole
+from podium.events.enums import ROLE_LABELS, TeamRole
 from podium.events.forms import (
     EventForm,
     NewEventForm,
@@ -44,13 +44,6 @@ from podium.extensions import db
 from podium.forms import offer_stored_time, resolve_local_time
 
 bp = Blueprint("events", __name__, template_folder="templates")
-
-# Team roles and submission states as stored, named for the reader (display only).
-ROLE_LABELS = {
-    TeamRole.ORGANIZER.value: _l("organizer"),
-    TeamRole.REVIEWER.value: _l("reviewer"),
-    "administrator": _l("administrator"),
-}
 
 
 @bp.context_processor

@@ -64,8 +64,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     # Before the blueprints: their <int:...> routes take the bounded converter set here.
     security.register_input_hygiene(app)
-    _trust_proxies(app, loaded.values["PROXY_HOPS"])
     _register_extensions(app)
+    # Outermost, so the response cache below it sees the client's scheme and host.
+    _trust_proxies(app, loaded.values["PROXY_HOPS"])
     from podium.i18n.setup import init_i18n
 
     init_i18n(app)
@@ -135,6 +136,7 @@ def _register_extensions(app: Flask) -> None:
     with app.app_context():
         install_sqlite_pragmas(db.engine)
         install_reader(app, db.engine)
+        _install_response_cache(app, db.engine)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     csrf.init_app(app)
@@ -143,6 +145,21 @@ def _register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
     login_manager.localize_callback = localize_login_message
+
+
+def _install_response_cache(app: Flask, engine: Any) -> None:
+    """Put :class:`~podium.program.response_cache.ResponseCache` in front of Flask, unless
+    ``PROGRAM_RESPONSE_CACHE`` is off or the database cannot signal changes cheaply."""
+    if not app.config.get("PROGRAM_RESPONSE_CACHE", True):
+        return
+    from podium.program.changes import change_signal
+    from podium.program.response_cache import ResponseCache
+
+    signal = change_signal(engine)
+    if signal is not None:
+        cache = ResponseCache(app.wsgi_app, signal)  # type: ignore[arg-type]
+        app.wsgi_app = cache  # type: ignore[method-assign]
+        app.extensions["podium_response_cache"] = cache
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -17,6 +17,7 @@ from podium.cfp.models import (
 from podium.events.models import Event, EventMembership, Room, SessionType, TeamInvitation, Track
 from podium.mail.models import OutboxMail
 from podium.once import FormSubmission
+from podium.program.changes import register_change_triggers
 from podium.questions.models import Answer, Question, QuestionOption
 from podium.review.models import (
     Review,
@@ -29,6 +30,8 @@ from podium.review.models import (
 )
 from podium.schedule.models import ScheduleRelease, Slot
 from podium.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+register_change_triggers(Event.__table__, ScheduleRelease.__table__)  # type: ignore[arg-type]
 
 __all__ = [
     "AgendaFeed",

@@ -8,11 +8,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from podium import create_app
 from podium.database import check_migrations_current, init_migrations
 from podium.extensions import db
+from podium.program.changes import TRIGGER_NAMES
 from tests.conftest import base_test_config, create_postgres_database, drop_postgres_database
 
 
@@ -29,6 +30,13 @@ def _upgrade_and_diff(url: str, instance: Path) -> list[object]:
         with db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             diff = compare_metadata(context, db.metadata)
+            if connection.dialect.name == "postgresql":
+                # Triggers are no part of the metadata diff: the web processes' change
+                # notifications depend on them, as create_all installs them.
+                names = connection.execute(
+                    text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+                ).scalars()
+                assert set(TRIGGER_NAMES) <= set(names)
         db.engine.dispose()
     return diff
 

@@ -1,6 +1,11 @@
-"""The fixed cost of a cached public request: one statement, on the autocommit reader engine
-(no session, no transaction, no pre-ping), yet a release published by any other process is
-served on the very next request, and a connection the server dropped is replaced."""
+"""The fixed cost of a cached public request that reaches Flask: one statement, on the
+autocommit reader engine (no session, no transaction, no pre-ping), yet a release published by
+any other process is served on the very next request, and a connection the server dropped is
+replaced.
+
+The response cache in front of Flask (tests/program/test_response_cache.py) answers most
+such requests with no statement at all; it is off here, so these tests measure what every
+request costs when it misses (after a change, or with a cookie)."""
 
 from __future__ import annotations
 
@@ -28,6 +33,11 @@ CACHED = [
     ("API session", "/api/v1/events/{slug}/sessions/{guid}", False),
     ("API session, 304", "/api/v1/events/{slug}/sessions/{guid}", True),
 ]
+
+
+@pytest.fixture
+def app_config() -> dict[str, object]:
+    return {"PROGRAM_RESPONSE_CACHE": False}
 
 
 def _reader(app: Flask) -> Engine:

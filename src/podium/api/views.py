@@ -27,6 +27,7 @@ from podium.api import openapi, queries, serialize
 from podium.api.queries import ApiEvent
 from podium.program.http import accepts_gzip, cached_body, gzip_body, is_fresh, variant_tag
 from podium.program.queries import program_data
+from podium.program.response_cache import mark_shareable
 from podium.program.timeline import ProgramData
 from podium.program.timezones import zone_info
 
@@ -269,6 +270,7 @@ def _from_release(
     """
     if event.release_id is None:
         return _live(build(None))
+    mark_shareable()  # public_event() returns public events only
     head = event.head
     gzipped = accepts_gzip()
     # The base of the URLs in the body is part of the variant: without BASE_URL it is the

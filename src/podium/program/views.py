@@ -32,6 +32,7 @@ from podium.program import queries, timezones
 from podium.program.cache import caches
 from podium.program.http import accepts_gzip, cached_body, gzip_body, is_fresh, variant_tag
 from podium.program.queries import ProgramHead
+from podium.program.response_cache import mark_shareable
 from podium.program.richtext import render_rich_text
 from podium.program.timeline import (
     ProgramData,
@@ -499,6 +500,8 @@ def _page(
     etag += "-gz" if gzipped else ""
     flashes = "_flashes" in session
     cache_control = _html_cache_control(head)
+    if anonymous and not flashes and head.is_public:
+        mark_shareable()
     if not flashes and is_fresh(etag, head.published_at):
         return _not_modified(etag, head, cache_control)
     rendered = caches().rendered
@@ -552,6 +555,8 @@ def _export(
     )
     etag += "-gz" if gzipped else ""
     cache_control = EXPORT_CACHE_CONTROL if head.is_public else PRIVATE_CACHE_CONTROL
+    if head.is_public:
+        mark_shareable()
     if is_fresh(etag, head.published_at):
         return _not_modified(etag, head, cache_control)
     body = cached_body(

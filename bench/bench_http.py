@@ -34,6 +34,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -47,12 +48,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def environment(folder: Path) -> dict[str, str]:
+def environment(folder: Path, database_url: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PODIUM_")}
     env.update(
         {
             "PODIUM_INSTANCE_PATH": str(folder / "instance"),
-            "DATABASE_URL": f"sqlite:///{folder / 'podium.db'}",
+            "DATABASE_URL": database_url or f"sqlite:///{folder / 'podium.db'}",
             "SECRET_KEY": secrets.token_urlsafe(32),
             "PODIUM_ENV_FILE": os.devnull,
             "PODIUM_BASE_URL": "http://127.0.0.1",
@@ -251,12 +252,19 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections")
     parser.add_argument("--python-client", action="store_true", help="do not use wrk")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="also serve the same release from a fresh database on this PostgreSQL server",
+    )
+    parser.add_argument("--skip-cold", action="store_true", help="skip the cold render table")
     args = parser.parse_args()
     use_wrk = not args.python_client and shutil.which("wrk") is not None
 
     folder = Path(tempfile.mkdtemp(prefix="podium-bench-http-"))
     env = environment(folder)
     servers: list[Server] = []
+    cleanups: list[Any] = []
     try:
         prepare(folder, env)
         podium = Server("podium.wsgi:app", env, folder)
@@ -286,12 +294,23 @@ def main() -> None:
             "API: sessions": f"/api/v1/events/{SLUG}/sessions",
             "API: speakers": f"/api/v1/events/{SLUG}/speakers",
         }
-        cold_renders(env, {**urls, **extra})
+        if not args.skip_cold:
+            cold_renders(env, {**urls, **extra})
+        postgres = None
+        if args.postgres:
+            pg_url, pg_cleanup = _postgres_database(args.postgres)
+            cleanups.append(pg_cleanup)
+            (folder / "pg").mkdir()
+            pg_env = environment(folder / "pg", pg_url)
+            prepare(folder / "pg", pg_env)
+            postgres = Server("podium.wsgi:app", pg_env, folder)
+            servers.append(postgres)
 
         ceiling_dir = folder / "ceiling"
         ceiling_dir.mkdir()
         for name, path in (
             ("grid.html", urls["schedule page (grid, day 1)"]),
+            ("session.html", urls["session page"]),
             ("schedule.xml", urls["schedule.xml"]),
         ):
             (ceiling_dir / name).write_bytes(_get(podium.port, path))
@@ -308,10 +327,15 @@ def main() -> None:
         print(f"  {'url':44} {'bytes':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
         rows = [(name, podium, path, False) for name, path in urls.items()]
         rows.append(("ceiling: bare Flask, grid bytes", ceiling, "/grid.html", False))
+        rows.append(("ceiling: bare Flask, session page bytes", ceiling, "/session.html", False))
         rows.append(("ceiling: bare Flask, schedule.xml bytes", ceiling, "/schedule.xml", False))
         rows += [(f"{name}, gzip", podium, path, True) for name, path in urls.items()]
         rows.append(("ceiling: bare Flask, grid gzip bytes", ceiling, "/grid.html.gz", False))
+        rows.append(("ceiling: bare Flask, session gzip bytes", ceiling, "/session.html.gz", False))
         rows.append(("ceiling: bare Flask, xml gzip bytes", ceiling, "/schedule.xml.gz", False))
+        if postgres is not None:
+            pg_rows = [(f"PostgreSQL: {n}", postgres, p, g) for n, _s, p, g in rows if _s is podium]
+            rows += pg_rows
         for name, server, path, gzipped in rows:
             headers = {"Accept-Encoding": "gzip"} if gzipped else {}
             for _ in range(8):  # warm every worker's cache
@@ -333,13 +357,36 @@ def main() -> None:
             print(f"  {'schedule.xml revalidated (304)':44} {0:9d} {conditional:9.0f}")
         rss = podium.worker_rss_mb()
         print(f"\npodium worker RSS after load: {', '.join(f'{r:.1f} MB' for r in rss)}")
+        if postgres is not None:
+            pg_rss = postgres.worker_rss_mb()
+            print(f"PostgreSQL worker RSS after load: {', '.join(f'{r:.1f} MB' for r in pg_rss)}")
         print(f"ceiling worker RSS: {', '.join(f'{r:.1f} MB' for r in ceiling.worker_rss_mb())}")
         print(f"(base URL {base}; data in {folder})")
     finally:
         for server in servers:
             server.stop()
+        for cleanup in cleanups:
+            cleanup()
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _postgres_database(server_url: str) -> tuple[str, Any]:
+    """A fresh, empty database on ``server_url`` and a function that drops it."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"podium_bench_{secrets.token_hex(4)}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
 
 
 def _get(port: int, path: str, headers: dict[str, str] | None = None) -> bytes:

@@ -285,6 +285,15 @@ SETTINGS: tuple[Setting, ...] = (
         "31536000",
     ),
     Setting(
+        "PROGRAM_RESPONSE_CACHE",
+        "PODIUM_PROGRAM_RESPONSE_CACHE",
+        True,
+        _parse_bool,
+        "replay repeated anonymous requests for the public program from memory in each web "
+        "process until the event or its releases change",
+        "false",
+    ),
+    Setting(
         "RATELIMIT_STORAGE_URL",
         "PODIUM_RATELIMIT_STORAGE_URL",
         "memory://",

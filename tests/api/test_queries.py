@@ -11,6 +11,14 @@ from tests.schedule.builders import make_event, make_rooms, make_speaker, place
 from tests.support.factories import TrackFactory
 from tests.support.queries import count_queries
 
+
+@pytest.fixture
+def app_config() -> dict[str, object]:
+    # Query counts of the Flask path; the response cache in front of it replays repeated
+    # requests with none at all (tests/program/test_response_cache.py).
+    return {"PROGRAM_RESPONSE_CACHE": False}
+
+
 URLS = [
     "/api/v1/events",
     "/api/v1/events/{slug}",

@@ -18,6 +18,13 @@ from tests.schedule.builders import make_event, make_rooms, make_speaker, place
 from tests.support.factories import UserFactory
 
 
+@pytest.fixture
+def app_config() -> dict[str, object]:
+    # Query counts of the Flask path; the response cache in front of it replays repeated
+    # requests with none at all (tests/program/test_response_cache.py).
+    return {"PROGRAM_RESPONSE_CACHE": False}
+
+
 def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (32, 32), (200, 20, 20)).save(out, format="PNG")

@@ -23,6 +23,13 @@ from tests.support.factories import TrackFactory
 
 
 @pytest.fixture
+def app_config() -> dict[str, object]:
+    # Query counts of the Flask path; the response cache in front of it replays repeated
+    # requests with none at all (tests/program/test_response_cache.py).
+    return {"PROGRAM_RESPONSE_CACHE": False}
+
+
+@pytest.fixture
 def demo(app: Flask) -> dict[str, object]:
     """Kernel (dark blue, white text) on Saturday, Web (yellow, black text) on Sunday, one
     session without a track, and an unused track Empty."""

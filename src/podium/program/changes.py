@@ -8,9 +8,12 @@ process may have written to them:
 - **PostgreSQL**: statement-level triggers on both tables send ``NOTIFY`` on the channel
   :data:`CHANNEL` (installed by ``create_all`` and by migration ``pn17a1b2c3d4``); each web
   process keeps one connection that ``LISTEN``\\ s and, per request, only asks the kernel
-  whether that socket has something to read (about 2 µs, no round trip). PostgreSQL hands the
-  notification to listeners as part of the writer's commit, before the writer's own
-  ``COMMIT`` returns, so a request that starts after a publish has answered sees it.
+  whether that socket has something to read (about 2 µs, no round trip). The writer's
+  backend signals every listening backend while it commits, before its ``COMMIT`` returns;
+  each passes the notification on as soon as it runs (in a probe here the socket was
+  readable the moment the writer's ``COMMIT`` returned). A publish therefore shows on the
+  next request unless a listening backend was kept off the CPU for longer than that request
+  took to arrive. Commits of this process's own ORM sessions count at once.
   While that connection is down or the triggers are missing, the token is None.
 - **SQLite**: ``PRAGMA data_version`` on a per-thread connection of the same file, which
   changes whenever another connection commits anything (about 2 µs).

@@ -194,6 +194,13 @@ class PostgresChangeSignal(ChangeSignal):
             autocommit=True,
             connect_timeout=5,
             application_name="podium program changes",
+            # A listener cut off without a FIN (a network partition) would wait forever while
+            # other replicas publish: TCP keepalives end it within about 11 s, after which this
+            # process reads the database on every request until it listens again.
+            keepalives=1,
+            keepalives_idle=5,
+            keepalives_interval=2,
+            keepalives_count=3,
         )
         found = connection.execute(
             "SELECT count(*) FROM pg_trigger WHERE tgname = ANY(%s) AND NOT tgisinternal",

@@ -305,6 +305,24 @@ def test_disposing_the_app_closes_its_listening_connection(app: Flask) -> None:
     assert listeners() == 0
 
 
+@pytest.mark.backend("postgresql")
+def test_an_app_used_after_its_engine_was_disposed_listens_again(
+    app: Flask, flask_runs: list[str]
+) -> None:
+    """Disposing resets pools (after a fork, for instance); it must not end replaying."""
+    url = "/{slug}/schedule.xml".format(**build("hot", 4, 2))
+    client = app.test_client()
+    client.get(url)
+    db.session.remove()
+    db.engine.dispose()
+    flask_runs.clear()
+
+    client.get(url)
+    client.get(url)
+
+    assert len(flask_runs) == 1
+
+
 def test_without_a_database_file_nothing_is_created(tmp_path: Path) -> None:
     from podium.program.changes import SqliteChangeSignal
 

@@ -183,8 +183,7 @@ class PostgresChangeSignal(ChangeSignal):
     def reconnect_now(self) -> None:
         """Let the next :meth:`token` try to connect at once (after an outage is over)."""
         with self._lock:
-            if self._retry_at != float("inf"):
-                self._retry_at = 0.0
+            self._retry_at = 0.0
 
     def _listen(self) -> Any:
         import psycopg
@@ -222,9 +221,11 @@ class PostgresChangeSignal(ChangeSignal):
             connection.close()
 
     def close(self) -> None:
+        # An engine is also disposed to reset its pool (after a fork, in tests); an
+        # application used afterwards listens again on its next request.
         with self._lock:
             connection, self._connection = self._connection, None
-            self._retry_at = float("inf")  # disposed: never reconnect
+            self._retry_at = 0.0
         if connection is not None:
             connection.close()
 

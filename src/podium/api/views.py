@@ -270,7 +270,7 @@ def _from_release(
     """
     if event.release_id is None:
         return _live(build(None))
-    mark_shareable()  # public_event() returns public events only
+    mark_shareable()
     head = event.head
     gzipped = accepts_gzip()
     # The base of the URLs in the body is part of the variant: without BASE_URL it is the

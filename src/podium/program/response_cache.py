@@ -48,9 +48,10 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def mark_shareable() -> None:
-    """Say that the current response is the same for everyone sending this request, as long
-    as the event and its latest release are unchanged (call only for public events and
-    anonymous visitors)."""
+    """Say that the current response depends on nothing but this request, the event and its
+    latest release. Whether it may be shared is still its ``Cache-Control``'s to say: only a
+    ``public`` response is stored, so a view marks whatever it renders from the release and
+    leaves private events, logged-in users and flash messages to the header it already sets."""
     request.environ[MARK] = True
 
 

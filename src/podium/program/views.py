@@ -500,8 +500,7 @@ def _page(
     etag += "-gz" if gzipped else ""
     flashes = "_flashes" in session
     cache_control = _html_cache_control(head)
-    if anonymous and not flashes and head.is_public:
-        mark_shareable()
+    mark_shareable()
     if not flashes and is_fresh(etag, head.published_at):
         return _not_modified(etag, head, cache_control)
     rendered = caches().rendered
@@ -555,8 +554,7 @@ def _export(
     )
     etag += "-gz" if gzipped else ""
     cache_control = EXPORT_CACHE_CONTROL if head.is_public else PRIVATE_CACHE_CONTROL
-    if head.is_public:
-        mark_shareable()
+    mark_shareable()
     if is_fresh(etag, head.published_at):
         return _not_modified(etag, head, cache_control)
     body = cached_body(

@@ -150,7 +150,7 @@ def _register_extensions(app: Flask) -> None:
 def _install_response_cache(app: Flask, engine: Any) -> None:
     """Put :class:`~podium.program.response_cache.ResponseCache` in front of Flask, unless
     ``PROGRAM_RESPONSE_CACHE`` is off or the database cannot signal changes cheaply."""
-    if not app.config.get("PROGRAM_RESPONSE_CACHE", True):
+    if not app.config["PROGRAM_RESPONSE_CACHE"]:
         return
     from podium.program.changes import change_signal
     from podium.program.response_cache import ResponseCache

@@ -40,7 +40,6 @@ log = logging.getLogger(__name__)
 CHANNEL = "podium_program_changed"
 NOTIFY_FUNCTION = "podium_notify_program_changed"
 TRIGGER_NAMES = ("podium_events_changed", "podium_schedule_releases_changed")
-WATCHED_TABLES = ("events", "schedule_releases")
 RETRY_SECONDS = 5.0
 
 FUNCTION_SQL = f"""

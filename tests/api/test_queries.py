@@ -10,14 +10,7 @@ from podium.schedule import services
 from tests.schedule.builders import make_event, make_rooms, make_speaker, place
 from tests.support.factories import TrackFactory
 from tests.support.queries import count_queries
-
-
-@pytest.fixture
-def app_config() -> dict[str, object]:
-    # Query counts of the Flask path; the response cache in front of it replays repeated
-    # requests with none at all (tests/program/test_response_cache.py).
-    return {"PROGRAM_RESPONSE_CACHE": False}
-
+from tests.support.queries import flask_path_config as app_config  # noqa: F401
 
 URLS = [
     "/api/v1/events",

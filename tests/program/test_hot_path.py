@@ -23,6 +23,7 @@ from podium.extensions import db
 from podium.schedule import services
 from tests.conftest import base_test_config
 from tests.program.test_queries import build
+from tests.support.queries import flask_path_config as app_config  # noqa: F401
 
 # (name, url, revalidate with the ETag of the first answer)
 CACHED = [
@@ -33,11 +34,6 @@ CACHED = [
     ("API session", "/api/v1/events/{slug}/sessions/{guid}", False),
     ("API session, 304", "/api/v1/events/{slug}/sessions/{guid}", True),
 ]
-
-
-@pytest.fixture
-def app_config() -> dict[str, object]:
-    return {"PROGRAM_RESPONSE_CACHE": False}
 
 
 def _reader(app: Flask) -> Engine:

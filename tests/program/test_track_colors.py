@@ -20,13 +20,7 @@ from tests.exchange.conftest import read_fixture
 from tests.program.test_queries import build, queries_for
 from tests.schedule.builders import make_event, make_rooms, place
 from tests.support.factories import TrackFactory
-
-
-@pytest.fixture
-def app_config() -> dict[str, object]:
-    # Query counts of the Flask path; the response cache in front of it replays repeated
-    # requests with none at all (tests/program/test_response_cache.py).
-    return {"PROGRAM_RESPONSE_CACHE": False}
+from tests.support.queries import flask_path_config as app_config  # noqa: F401
 
 
 @pytest.fixture

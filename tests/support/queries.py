@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from flask import current_app
 from sqlalchemy import event
 
@@ -43,3 +44,11 @@ def count_queries() -> Iterator[QueryLog]:
     finally:
         for engine in engines:
             event.remove(engine, "before_cursor_execute", _record)
+
+
+@pytest.fixture(name="app_config")
+def flask_path_config() -> dict[str, object]:
+    """``app_config`` for tests that count what a request costs inside Flask: the response
+    cache in front of it (podium.program.response_cache) would answer repeated requests with
+    no query at all. Import it into a test module to use it."""
+    return {"PROGRAM_RESPONSE_CACHE": False}

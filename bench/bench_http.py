@@ -20,6 +20,7 @@ export render < 300 ms CPU, workers < 100 MB RSS.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import os
 import re
@@ -34,7 +35,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+
+from fosdem_bench import scratch_postgres_database
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -264,7 +266,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="podium-bench-http-"))
     env = environment(folder)
     servers: list[Server] = []
-    cleanups: list[Any] = []
+    scratch = contextlib.ExitStack()
     try:
         prepare(folder, env)
         podium = Server("podium.wsgi:app", env, folder)
@@ -298,8 +300,7 @@ def main() -> None:
             cold_renders(env, {**urls, **extra})
         postgres = None
         if args.postgres:
-            pg_url, pg_cleanup = _postgres_database(args.postgres)
-            cleanups.append(pg_cleanup)
+            pg_url = scratch.enter_context(scratch_postgres_database(args.postgres))
             (folder / "pg").mkdir()
             pg_env = environment(folder / "pg", pg_url)
             prepare(folder / "pg", pg_env)
@@ -366,28 +367,9 @@ def main() -> None:
     finally:
         for server in servers:
             server.stop()
-        for cleanup in cleanups:
-            cleanup()
+        scratch.close()
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _postgres_database(server_url: str) -> tuple[str, Any]:
-    """A fresh, empty database on ``server_url`` and a function that drops it."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"podium_bench_{secrets.token_hex(4)}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
 
 
 def _settle_postgres(database_url: str) -> None:

@@ -15,13 +15,15 @@ temporary database created (and dropped) on that server.
 from __future__ import annotations
 
 import argparse
-import os
+import contextlib
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from fosdem_bench import scratch_postgres_database
 
 ROOT = Path(__file__).resolve().parents[1]
 FOSDEM = ROOT / "tests" / "fixtures" / "schedules" / "xml" / "fosdem-2025.schedule.xml"
@@ -64,8 +66,12 @@ def _import_into_new_database(raw: bytes, slug: str, postgres: str | None) -> st
     from podium import create_app
     from podium.extensions import db
 
-    with tempfile.TemporaryDirectory() as folder:
-        url = _create_database(postgres) if postgres else f"sqlite:///{folder}/bench.db"
+    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as scratch:
+        url = (
+            scratch.enter_context(scratch_postgres_database(postgres))
+            if postgres
+            else f"sqlite:///{folder}/bench.db"
+        )
         app = create_app(
             {
                 "DATABASE_URL": url,
@@ -79,8 +85,6 @@ def _import_into_new_database(raw: bytes, slug: str, postgres: str | None) -> st
             _imports(raw, slug)
             db.session.remove()
             db.engine.dispose()
-        if postgres:
-            _drop_database(postgres, url)
     return url
 
 
@@ -136,28 +140,6 @@ def merged_schedule() -> bytes:
     conference = dataclasses.replace(main.conference, end_date=last_day)
     merged = main.replace(conference=conference, rooms=tuple(rooms), sessions=tuple(sessions))
     return write_frab_xml(merged)
-
-
-def _create_database(server_url: str) -> str:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"podium_bench_{os.getpid()}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-
-def _drop_database(server_url: str, url: str) -> None:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-    admin.dispose()
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ this file with ``PYTHONPATH=/tmp/old/src``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import os
 import pstats
@@ -56,8 +57,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from fosdem_bench import scratch_postgres_database
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -204,30 +204,18 @@ def main() -> None:
     parser.add_argument("--only", choices=("sqlite", "postgresql"), default=None)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="podium-bench-overhead-"))
-    created = ""
     try:
-        targets = []
-        if args.only != "postgresql":
-            targets.append(f"sqlite:///{folder / 'podium.db'}")
-        if args.postgres and args.only != "sqlite":
-            server = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
-            name = f"podium_bench_{secrets.token_hex(4)}"
-            with server.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-            server.dispose()
-            created = make_url(args.postgres).set(database=name).render_as_string(False)
-            targets.append(created)
-        for url in targets:
-            env = environment(folder, url)
-            prepare(env)
-            measure(env, folder, args.requests, args.profile)
+        with contextlib.ExitStack() as scratch:
+            targets = []
+            if args.only != "postgresql":
+                targets.append(f"sqlite:///{folder / 'podium.db'}")
+            if args.postgres and args.only != "sqlite":
+                targets.append(scratch.enter_context(scratch_postgres_database(args.postgres)))
+            for url in targets:
+                env = environment(folder, url)
+                prepare(env)
+                measure(env, folder, args.requests, args.profile)
     finally:
-        if created:
-            server = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
-            with server.connect() as connection:
-                name = make_url(created).database
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            server.dispose()
         shutil.rmtree(folder, ignore_errors=True)
 
 

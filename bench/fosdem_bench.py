@@ -16,6 +16,29 @@ ROOT = Path(__file__).resolve().parents[1]
 FOSDEM = ROOT / "tests" / "fixtures" / "schedules" / "xml" / "fosdem-2025.schedule.xml"
 
 
+@contextmanager
+def scratch_postgres_database(server_url: str) -> Iterator[str]:
+    """A fresh, empty database on the PostgreSQL server at ``server_url`` (an SQLAlchemy URL);
+    yields its URL and drops it (``WITH (FORCE)``: connections left open do not stop it)."""
+    import secrets
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"podium_bench_{secrets.token_hex(4)}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
 def timed(action: Callable[[], Any]) -> tuple[float, float]:
     """Run ``action`` once; its ``(wall seconds, CPU seconds of this process)``."""
     wall, cpu = time.perf_counter(), time.process_time()

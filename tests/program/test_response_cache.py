@@ -5,16 +5,15 @@ its releases, by this process or any other, is served on the very next request."
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask, request_started
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from podium import create_app
-from podium.database import READER_KEY
 from podium.events.models import Event
 from podium.extensions import db
 from podium.program.changes import CHANNEL, PostgresChangeSignal
@@ -22,6 +21,7 @@ from podium.program.response_cache import ResponseCache
 from podium.schedule import services
 from tests.conftest import base_test_config
 from tests.program.test_queries import build
+from tests.support.queries import count_queries
 
 URLS = [
     "/{slug}/schedule/",
@@ -34,33 +34,26 @@ URLS = [
 ]
 
 
-@pytest.fixture
-def flask_runs(app: Flask) -> Iterator[list[str]]:
-    """Paths of the requests that reached Flask."""
-    seen: list[str] = []
+def _record_requests(app: Flask, into: list[str]) -> Callable[..., None]:
+    """Append the path of every request that reaches ``app``'s Flask to ``into``; returns
+    the receiver (to disconnect it)."""
 
     def started(sender: Flask, **extra: object) -> None:
         from flask import request
 
-        seen.append(request.path)
+        into.append(request.path)
 
-    request_started.connect(started, app)
-    yield seen
-    request_started.disconnect(started, app)
-
-
-def _count_into(into: list[str]):  # type: ignore[no-untyped-def]
-    def started(sender: Flask, **extra: object) -> None:
-        into.append("request")
-
+    request_started.connect(started, app, weak=False)
     return started
 
 
-def _statements(app: Flask) -> list[str]:
-    found: list[str] = []
-    for engine in (db.engine, app.extensions[READER_KEY]):
-        event.listen(engine, "before_cursor_execute", lambda *args: found.append(args[2]))
-    return found
+@pytest.fixture
+def flask_runs(app: Flask) -> Iterator[list[str]]:
+    """Paths of the requests that reached Flask."""
+    seen: list[str] = []
+    receiver = _record_requests(app, seen)
+    yield seen
+    request_started.disconnect(receiver, app)
 
 
 def _cache(app: Flask) -> ResponseCache:
@@ -89,11 +82,11 @@ def test_a_repeated_anonymous_request_is_replayed_without_flask_or_query(
     client = app.test_client()
     first = client.get(url)
     revalidated = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
-    statements = _statements(app)
     flask_runs.clear()
 
-    again = client.get(url)
-    revalidated_again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    with count_queries() as statements:
+        again = client.get(url)
+        revalidated_again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
 
     assert first.status_code == again.status_code == 200
     assert again.get_data() == first.get_data()
@@ -101,7 +94,7 @@ def test_a_repeated_anonymous_request_is_replayed_without_flask_or_query(
     assert revalidated.status_code == revalidated_again.status_code == 304
     assert sorted(revalidated_again.headers.items()) == sorted(revalidated.headers.items())
     assert flask_runs == []
-    assert statements == []
+    assert statements.statements == []
 
 
 def test_gzip_and_languages_are_separate_variants(app: Flask, flask_runs: list[str]) -> None:
@@ -267,7 +260,7 @@ def test_without_the_triggers_nothing_is_replayed(
     try:
         fresh = create_app(base_test_config(database_url, tmp_path / "fresh"))
         assert fresh.extensions["podium_response_cache"].signal.token() is None
-        request_started.connect(_count_into(flask_runs), fresh, weak=False)
+        _record_requests(fresh, flask_runs)
         client = fresh.test_client()
         for _ in range(3):
             assert client.get(f"/{values['slug']}/schedule.xml").status_code == 200

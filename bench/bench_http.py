@@ -9,12 +9,15 @@ measured plain and with ``Accept-Encoding: gzip`` (what browsers and schedule ap
 Also prints the cold (uncached) render CPU time of every page and export, the SQL queries per
 request, and the workers' resident memory after the load. Other processes on the machine
 share the CPUs: check ``uptime`` and compare against the ceiling rows, not absolute figures.
+With ``--postgres URL`` the same release is also served from a scratch database on that
+server (vacuumed first), every load row repeated for it, to compare the two databases.
 
 Uses ``wrk`` when installed (``apt-get install wrk``), else a Python load loop (threads with
 keep-alive ``http.client`` connections). Targets (see issue 6): >= 500 req/s from cache, cold
 export render < 300 ms CPU, workers < 100 MB RSS.
 
     .venv/bin/python bench/bench_http.py [--seconds 5] [--connections 16] [--python-client]
+        [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres] [--skip-cold]
 """
 
 from __future__ import annotations

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import ast
+import functools
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import Engine, Executable, Row, create_engine, event, text
+from sqlalchemy import Engine, Executable, Row, create_engine, event, inspect, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-# Alembic is imported inside the functions below: web workers only need it for /readyz, and
-# loading it at start would cost every gunicorn worker about 11 MB.
+# Alembic is imported only inside init_migrations (the CLI): importing it costs a web worker
+# about 10 MB, so /readyz reads the migration state without it.
 
 
 def init_migrations(app: Flask) -> None:
@@ -110,21 +112,48 @@ def check_reachable(engine: Engine) -> str | None:
 
 
 def migration_heads(migrations_dir: str | Path) -> set[str]:
-    """The head revisions of the Alembic scripts in ``migrations_dir``."""
-    from alembic.config import Config as AlembicConfig
-    from alembic.script import ScriptDirectory
+    """The head revisions of the Alembic scripts in ``migrations_dir``/versions.
 
-    config = AlembicConfig()
-    config.set_main_option("script_location", str(migrations_dir))
-    return set(ScriptDirectory.from_config(config).get_heads())
+    Read from each script's ``revision``/``down_revision`` assignments (what Alembic's
+    ``ScriptDirectory.get_heads`` computes; a test holds the two equal) without importing
+    Alembic, which would cost every web worker that answers ``/readyz`` about 10 MB.
+    """
+    return set(_heads(str(Path(migrations_dir).resolve())))
+
+
+@functools.cache
+def _heads(migrations_dir: str) -> frozenset[str]:
+    # Scripts do not change while the process runs; read them once.
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in sorted(Path(migrations_dir, "versions").glob("*.py")):
+        assigned = _revision_assignments(script)
+        if "revision" not in assigned:
+            continue
+        revisions.add(assigned["revision"])
+        down = assigned.get("down_revision")
+        parents.update([down] if isinstance(down, str) else down or ())
+    return frozenset(revisions - parents)
+
+
+def _revision_assignments(script: Path) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for node in ast.parse(script.read_text(encoding="utf-8")).body:
+        target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+        name = getattr(target, "id", None)
+        value = getattr(node, "value", None)
+        if name in ("revision", "down_revision") and value is not None:
+            found[name] = ast.literal_eval(value)
+    return found
 
 
 def current_revisions(engine: Engine) -> set[str]:
     """The revisions recorded in the database's ``alembic_version`` table (empty if none)."""
-    from alembic.runtime.migration import MigrationContext
-
     with engine.connect() as connection:
-        return set(MigrationContext.configure(connection).get_current_heads())
+        if not inspect(connection).has_table("alembic_version"):
+            return set()
+        rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+        return {row[0] for row in rows}
 
 
 def check_migrations_current(engine: Engine, migrations_dir: str | Path) -> str | None:

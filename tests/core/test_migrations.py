@@ -56,3 +56,34 @@ def test_migrations_upgrade_empty_postgresql_without_drift(
     finally:
         drop_postgres_database(postgres_server_url, url)
     assert diff == []
+
+
+def test_migration_heads_without_alembic_match_alembic(tmp_path: Path) -> None:
+    """/readyz reads heads from the scripts' assignments; Alembic must agree, merges included."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from podium.database import migration_heads
+
+    def alembic_heads(folder: Path) -> set[str]:
+        config = Config()
+        config.set_main_option("script_location", str(folder))
+        return set(ScriptDirectory.from_config(config).get_heads())
+
+    real = Path(__file__).resolve().parents[2] / "migrations"
+    assert migration_heads(real) == alembic_heads(real) != set()
+
+    # Two branches, one merged and one open; annotated and plain assignments.
+    (tmp_path / "versions").mkdir()
+    (tmp_path / "script.py.mako").write_text((real / "script.py.mako").read_text())
+    scripts = {
+        "a": 'revision = "a"\ndown_revision = None\n',
+        "b": 'revision: str = "b"\ndown_revision: str | None = "a"\n',
+        "c": 'revision = "c"\ndown_revision = "a"\n',
+        "d": 'revision = "d"\ndown_revision = ("b", "c")\n',
+        "e": 'revision = "e"\ndown_revision = "a"\n',
+    }
+    for name, text_ in scripts.items():
+        body = f'"""{name}"""\n{text_}branch_labels = None\ndepends_on = None\n'
+        (tmp_path / "versions" / f"{name}.py").write_text(body + "def upgrade():\n    pass\n")
+    assert migration_heads(tmp_path) == alembic_heads(tmp_path) == {"d", "e"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from babel import Locale, UnknownLocaleError
 
+from podium.events.language_names import NAMES
 from podium.i18n.dates import current_language
 from podium.i18n.locales import LANGUAGES
 
@@ -47,15 +48,19 @@ def language_name(code: str | None, in_language: str | None = None, *, label: bo
     sentence ("allemand"); the code itself when Babel does not know it."""
     if not code:
         return ""
-    try:
-        name = Locale.parse(code.replace("-", "_")).get_display_name(
-            in_language or current_language()
-        )
-    except (UnknownLocaleError, ValueError, TypeError):
-        return code
+    reader = in_language or current_language()
+    name = NAMES.get((code, reader)) or _babel_name(code, reader)
     if not name:
         return code
     return name[:1].upper() + name[1:] if label else name
+
+
+def _babel_name(code: str, in_language: str) -> str | None:
+    # Codes outside the table (an imported "pt-BR"); loads the reader's whole CLDR locale.
+    try:
+        return Locale.parse(code.replace("-", "_")).get_display_name(in_language)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
 
 
 def content_language_choices(stored: list[str] | tuple[str, ...] = ()) -> list[tuple[str, str]]:

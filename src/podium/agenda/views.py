@@ -37,7 +37,7 @@ from podium.exchange.ical import PRODID, write_ical
 from podium.i18n.dates import current_language, format_wall
 from podium.program import queries as program_queries
 from podium.program import timezones
-from podium.program.http import accepts_gzip, cached_body, is_fresh, variant_tag
+from podium.program.http import accepts_gzip, body_response, cached_body, is_fresh, variant_tag
 from podium.program.queries import ProgramHead
 from podium.program.timeline import day_grid, local_range, local_when
 
@@ -190,7 +190,7 @@ def widget(slug: str) -> Any:
             lambda: _render_widget(head, options).encode("utf-8"),
             gzipped,
         )
-        response = Response(body, mimetype="text/html")
+        response = body_response(body, mimetype="text/html")
         if gzipped:
             response.headers["Content-Encoding"] = "gzip"
     response.set_etag(etag)

@@ -25,7 +25,15 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 
 from podium.api import openapi, queries, serialize
 from podium.api.queries import ApiEvent
-from podium.program.http import accepts_gzip, cached_body, gzip_body, is_fresh, variant_tag
+from podium.program.body_files import SpilledBody
+from podium.program.http import (
+    accepts_gzip,
+    body_response,
+    cached_body,
+    gzip_body,
+    is_fresh,
+    variant_tag,
+)
 from podium.program.queries import program_data
 from podium.program.response_cache import mark_shareable
 from podium.program.timeline import ProgramData
@@ -300,9 +308,13 @@ def _live(document: dict[str, Any]) -> Response:
 
 
 def _respond(
-    body: bytes, etag: str, modified: dt.datetime | None, gzipped: bool, status: int = 200
+    body: bytes | SpilledBody,
+    etag: str,
+    modified: dt.datetime | None,
+    gzipped: bool,
+    status: int = 200,
 ) -> Response:
-    response = Response(body, status=status, content_type=JSON_TYPE)
+    response = body_response(body, status=status, content_type=JSON_TYPE)
     if status == 304:
         response.headers.pop("Content-Type", None)
     elif gzipped:

@@ -15,6 +15,8 @@ from typing import Generic, TypeVar
 
 from flask import Flask, current_app
 
+from podium.program.body_files import SpilledBody
+
 V = TypeVar("V")
 
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
@@ -99,13 +101,14 @@ class ProgramCaches:
         self.snapshots: BoundedCache[object] = BoundedCache(
             max_entries=SNAPSHOT_ENTRIES, max_bytes=SNAPSHOT_ENTRIES
         )
-        self.rendered: BoundedCache[bytes | tuple[str, str]] = BoundedCache(
+        # Large bodies are files (podium.program.body_files): the budget counts their bytes too.
+        self.rendered: BoundedCache[bytes | SpilledBody | tuple[str, bytes]] = BoundedCache(
             max_entries=max_entries, max_bytes=max_bytes, size=_cost
         )
 
 
-def _cost(value: bytes | tuple[str, str]) -> int:
-    if isinstance(value, bytes):
+def _cost(value: bytes | SpilledBody | tuple[str, bytes]) -> int:
+    if not isinstance(value, tuple):
         return len(value) + 100
     # str of mostly ASCII HTML: about one byte per character plus object overhead.
     return sum(len(part) for part in value) + 200

@@ -13,8 +13,16 @@ import hashlib
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from flask import request
+from flask import Response, request
 
+from podium.program.body_files import (
+    SPILLED_BODY_KEY,
+    SpilledBody,
+    as_bytes,
+    keep,
+    present,
+    wsgi_iterable,
+)
 from podium.program.cache import caches
 
 GZIP_LEVEL = 6  # once per release and variant, so a good ratio is worth the CPU
@@ -50,23 +58,40 @@ def variant_tag(parts: tuple[Any, ...]) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=6).hexdigest()
 
 
-def cached_body(key: tuple[Hashable, ...], build: Callable[[], bytes], gzipped: bool) -> bytes:
-    """The cached bytes for ``key`` (or their gzip form), building and keeping them on a miss.
+def cached_body(
+    key: tuple[Hashable, ...], build: Callable[[], bytes], gzipped: bool
+) -> bytes | SpilledBody:
+    """The cached body for ``key`` (or its gzip form), building and keeping it on a miss.
 
-    ``key`` must start with the release key. A miss allocates a lot briefly (an lxml tree, a
-    list of calendar lines, a large JSON document); handing the freed memory back to the
-    system afterwards keeps a worker's resident size near its steady state.
+    ``key`` must start with the release key. Bodies from 32 kB on are kept in a file
+    (:mod:`podium.program.body_files`), smaller ones as ``bytes``; send either with
+    :func:`body_response`. A miss allocates a lot briefly (an lxml tree, a list of calendar
+    lines, a large JSON document); handing the freed memory back to the system afterwards
+    keeps a worker's resident size near its steady state.
     """
     rendered = caches().rendered
     body = rendered.get(key)
-    if body is None:
-        body = rendered.put(key, build())
+    if body is None or not present(body):  # type: ignore[arg-type]
+        body = rendered.put(key, keep(build()))
         _release_memory()
     if not gzipped:
         return body  # type: ignore[return-value]
-    return rendered.get_or_build(  # type: ignore[return-value]
-        (*key, "gzip"), lambda: gzip_body(body)
-    )
+    gzip_key = (*key, "gzip")
+    compressed = rendered.get(gzip_key)
+    if compressed is None or not present(compressed):  # type: ignore[arg-type]
+        compressed = rendered.put(gzip_key, keep(gzip_body(as_bytes(body))))  # type: ignore[arg-type]
+    return compressed  # type: ignore[return-value]
+
+
+def body_response(body: bytes | SpilledBody, **options: Any) -> Response:
+    """A response sending ``body`` (``options`` as for :class:`flask.Response`); a file-kept
+    body goes out through the server's ``sendfile`` with its ``Content-Length`` set."""
+    if not isinstance(body, SpilledBody):
+        return Response(body, **options)
+    response = Response(wsgi_iterable(body, request.environ), direct_passthrough=True, **options)
+    response.content_length = len(body)
+    request.environ[SPILLED_BODY_KEY] = body
+    return response
 
 
 def _release_memory() -> None:

@@ -26,6 +26,7 @@ from typing import Any
 from flask import request
 
 from podium.i18n.locales import LANGUAGE_COOKIE
+from podium.program.body_files import SPILLED_BODY_KEY, SpilledBody, wsgi_iterable
 from podium.program.cache import BoundedCache
 from podium.program.changes import ChangeSignal
 
@@ -57,20 +58,20 @@ def mark_shareable() -> None:
 
 @dataclass(frozen=True)
 class StoredResponse:
-    """A complete response: WSGI status line, headers, body and the change token it was
-    rendered under."""
+    """A complete response: WSGI status line, headers, body (in memory or the render cache's
+    file) and the change token it was rendered under."""
 
     token: Hashable
     status: str
     headers: tuple[tuple[str, str], ...]
-    body: bytes
+    body: bytes | SpilledBody
 
 
 class ResponseCache:
     """WSGI middleware replaying stored public responses while ``signal``'s token holds.
 
-    ``max_bytes``/``max_entries`` bound the memory it keeps (bodies are usually the same
-    ``bytes`` objects the program's render cache holds, so the real cost is lower).
+    ``max_bytes``/``max_entries`` bound the bodies it keeps alive (usually the same ``bytes``
+    objects or files the program's render cache holds, so the real cost is lower).
     """
 
     def __init__(
@@ -97,8 +98,10 @@ class ResponseCache:
             return self.app(environ, start_response)
         stored = self.store.get(key)
         if stored is not None and stored.token == token:
-            start_response(stored.status, list(stored.headers))
-            return [stored.body] if stored.body else []
+            replayed = _replay_body(stored.body, environ)
+            if replayed is not None:
+                start_response(stored.status, list(stored.headers))
+                return replayed
         return self._render(key, token, environ, start_response)
 
     def _render(
@@ -117,6 +120,12 @@ class ResponseCache:
         body = self.app(environ, remember)
         if not environ.get(MARK) or not started or not _storable(*started):
             return body
+        status, headers = started
+        spilled = environ.get(SPILLED_BODY_KEY)
+        if spilled is not None:
+            # The view sends a file; keep its handle, not a copy of its bytes.
+            self.store.put(key, StoredResponse(token, status, tuple(headers), spilled))
+            return body
         try:
             chunks = list(body)
         finally:
@@ -125,9 +134,18 @@ class ResponseCache:
                 close()
         # One chunk is the very bytes object the render cache holds: no copy.
         data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-        status, headers = started
         self.store.put(key, StoredResponse(token, status, tuple(headers), data))
         return [data] if data else []
+
+
+def _replay_body(body: bytes | SpilledBody, environ: dict[str, Any]) -> Any:
+    """The WSGI iterable for a stored body; None when its file is gone (render it again)."""
+    if isinstance(body, SpilledBody):
+        try:
+            return wsgi_iterable(body, environ)
+        except FileNotFoundError:
+            return None
+    return [body] if body else []
 
 
 def request_key(environ: dict[str, Any]) -> Hashable | None:

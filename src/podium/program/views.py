@@ -30,7 +30,14 @@ from podium.exchange.schedule_v2 import write_schedule_v2
 from podium.i18n.dates import current_language, format_wall
 from podium.program import queries, timezones
 from podium.program.cache import caches
-from podium.program.http import accepts_gzip, cached_body, gzip_body, is_fresh, variant_tag
+from podium.program.http import (
+    accepts_gzip,
+    body_response,
+    cached_body,
+    gzip_body,
+    is_fresh,
+    variant_tag,
+)
 from podium.program.queries import ProgramHead
 from podium.program.response_cache import mark_shareable
 from podium.program.richtext import render_rich_text
@@ -528,7 +535,7 @@ def _page(
     else:
         body = page(rendered.get_or_build(fragment_key, fragment))  # type: ignore[arg-type]
         body = gzip_body(body) if gzipped else body
-    response = Response(body, mimetype="text/html")
+    response = body_response(body, mimetype="text/html")
     _validators(response, etag, head, cache_control, gzipped)
     response.vary.add("Cookie")
     response.vary.add("Accept-Language")
@@ -560,7 +567,7 @@ def _export(
     body = cached_body(
         (head.release_key, "export", *variant), lambda: build(queries.program_data(head)), gzipped
     )
-    response = Response(body, content_type=mimetype)
+    response = body_response(body, content_type=mimetype)
     _validators(response, etag, head, cache_control, gzipped)
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Access-Control-Allow-Origin"] = "*"  # schedule apps and widgets fetch these

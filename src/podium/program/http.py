@@ -73,13 +73,14 @@ def cached_body(
     body = rendered.get(key)
     if body is None or not present(body):  # type: ignore[arg-type]
         body = rendered.put(key, keep(build()))
-        _release_memory()
+        release_memory()
     if not gzipped:
         return body  # type: ignore[return-value]
     gzip_key = (*key, "gzip")
     compressed = rendered.get(gzip_key)
     if compressed is None or not present(compressed):  # type: ignore[arg-type]
         compressed = rendered.put(gzip_key, keep(gzip_body(as_bytes(body))))  # type: ignore[arg-type]
+        release_memory()
     return compressed  # type: ignore[return-value]
 
 
@@ -94,7 +95,8 @@ def body_response(body: bytes | SpilledBody, **options: Any) -> Response:
     return response
 
 
-def _release_memory() -> None:
+def release_memory() -> None:
+    """Hand memory freed by a large build back to the system (glibc's ``malloc_trim``)."""
     if _MALLOC_TRIM is not None:
         _MALLOC_TRIM(0)
 

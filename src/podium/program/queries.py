@@ -17,6 +17,7 @@ from podium.events.models import Event
 from podium.exchange.rebase import base_tag, current_base_url, rebase_snapshot
 from podium.extensions import db
 from podium.program.cache import caches
+from podium.program.http import release_memory
 from podium.program.timeline import ProgramData
 from podium.schedule.models import ScheduleRelease
 
@@ -113,6 +114,8 @@ def program_data(head: ProgramHead) -> ProgramData:
         # has no reference cycles). Tests skip it: they build hundreds of apps in one process.
         if not current_app.testing:
             gc.freeze()
+        # The snapshot's JSON text and parse were large and short-lived.
+        release_memory()
         return program
 
     return caches().snapshots.get_or_build(key, load)  # type: ignore[return-value]

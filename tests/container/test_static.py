@@ -198,6 +198,25 @@ def test_image_size_is_under_target(built_image: BuiltImage) -> None:
     assert built_image.size_bytes / 1e6 < IMAGE_SIZE_TARGET_MB
 
 
+def test_image_computes_a_reviewer_assignment_as_the_web_server_runs(
+    built_image: BuiltImage,
+) -> None:
+    # numpy and scipy lose their test suites and get no level-2 bytecode in the image (size):
+    # the assignment must still work in a -OO process, as in a gunicorn worker.
+    script = (
+        "from podium.review.assignment import AssignmentInput, assign\n"
+        "result = assign(AssignmentInput(proposals=[1, 2, 3], reviewers=[10, 11],"
+        " per_proposal=2, cap=3, bids={(10, 1): 'want'}))\n"
+        "print(sorted(result.pairs), result.short)\n"
+    )
+    ran = docker.run_docker(
+        ["run", "--rm", "-e", "PYTHONOPTIMIZE=2", "--entrypoint", "python", built_image.tag,
+         "-c", script]
+    )  # fmt: skip
+    pairs = [(10, 1), (10, 2), (10, 3), (11, 1), (11, 2), (11, 3)]
+    assert ran.stdout.strip() == f"{pairs} {{}}", ran.stdout + ran.stderr
+
+
 def test_image_contains_no_secret(built_image: BuiltImage) -> None:
     env_names = {item.split("=", 1)[0] for item in built_image.config["Env"]}
     assert {n for n in env_names if re.search("SECRET|PASSWORD|TOKEN", n)} == set()

@@ -49,14 +49,6 @@ case "${1:-}" in
         shift
         set -- gunicorn --config /app/docker/gunicorn.conf.py podium.wsgi:app "$@"
         ;;
-esac
-if [ "${1:-}" = gunicorn ]; then
-    # -OO for the web server only: docstrings and asserts are no use to a worker and cost each
-    # one about 5.5 MB resident; the CLI keeps its help texts (click reads them from docstrings).
-    # PYTHONOPTIMIZE=0 in the environment turns it off.
-    export PYTHONOPTIMIZE="${PYTHONOPTIMIZE:-2}"
-fi
-case "${1:-}" in
     worker)
         shift
         set -- podium worker "$@"
@@ -67,6 +59,14 @@ case "${1:-}" in
             export_static
         fi
         set -- podium db upgrade "$@"
+        ;;
+esac
+case "${1:-} ${2:-}" in
+    "gunicorn "* | "podium worker")
+        # -OO for the two long-running services: docstrings and asserts are no use to them and
+        # cost each process about 5.5 MB resident. Other commands keep their help texts (click
+        # reads them from docstrings). PYTHONOPTIMIZE=0 in the environment turns it off.
+        export PYTHONOPTIMIZE="${PYTHONOPTIMIZE:-2}"
         ;;
 esac
 exec "$@"

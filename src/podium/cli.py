@@ -28,6 +28,7 @@ from podium.database import check_migrations_current, check_reachable, init_migr
 from podium.extensions import db
 
 DEMO_ADMIN_EMAIL = "admin@example.org"
+MIGRATIONS_COMMAND = "db"  # Flask-Migrate's group: podium db upgrade / migrate / current ...
 
 
 def _app_factory() -> Flask:
@@ -36,7 +37,6 @@ def _app_factory() -> Flask:
     except ConfigError as exc:
         click.echo(f"podium: {exc}", err=True)
         sys.exit(2)
-    init_migrations(app)
     return app
 
 
@@ -46,6 +46,18 @@ class PodiumGroup(FlaskGroup):
     Without this, ``podium mail list`` run in the wrong folder (a new, empty SQLite file under
     ``./instance``) or against a server that does not answer ends in a SQLAlchemy traceback.
     """
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        # Flask-Migrate, and with it Alembic (about 10 MB), only for `podium db ...`: the mail
+        # worker runs for days and needs neither.
+        if name == MIGRATIONS_COMMAND:
+            app = ctx.ensure_object(ScriptInfo).load_app()
+            if "migrate" not in app.extensions:
+                init_migrations(app)
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), MIGRATIONS_COMMAND})
 
     def invoke(self, ctx: click.Context) -> object:
         try:

@@ -64,3 +64,43 @@ def test_worker_serving_the_program_loads_no_alembic_pillow_or_english_cldr(tmp_
     assert found["language shown"]
     assert found["modules"] == []
     assert found["locales"] == []
+
+
+CLI = """
+import sys
+import click
+from flask.cli import ScriptInfo
+from podium.cli import cli
+ctx = cli.make_context("podium", ["worker"])
+with ctx:
+    found = {"worker": cli.get_command(ctx, "worker") is not None}
+    ctx.ensure_object(ScriptInfo).load_app()
+    found["alembic after loading the app"] = "alembic" in sys.modules
+    found["db listed"] = "db" in cli.list_commands(ctx)
+    found["db upgrade"] = "upgrade" in cli.get_command(ctx, "db").commands
+    found["alembic after db"] = "alembic" in sys.modules
+print(found)
+"""
+
+
+def test_the_mail_worker_command_loads_no_alembic_until_a_db_command(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PODIUM_")}
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'podium.db'}",
+        SECRET_KEY="worker-imports-test-secret-key-0123456789abcdef",
+        PODIUM_ENV_FILE=os.devnull,
+        PODIUM_INSTANCE_PATH=str(tmp_path / "instance"),
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", CLI], env=env, check=True, capture_output=True, text=True
+    ).stdout
+
+    assert out.strip() == str(
+        {
+            "worker": True,
+            "alembic after loading the app": False,
+            "db listed": True,
+            "db upgrade": True,
+            "alembic after db": True,
+        }
+    )

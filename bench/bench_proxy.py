@@ -11,9 +11,9 @@ with ``wrk -t2 -c16`` (the issue's method), side by side for the same bytes:
 
 for the FOSDEM grid (first day), a session page, and schedule.xml gzipped and plain. Then it
 loads all three replicas through the proxy (a session cookie bypasses the cache) and prints
-each replica's memory (``docker stats``). Everything runs on loopback and the stack's own
-containers; ``down -v`` at the end. Other processes share the CPUs: compare the columns of one
-run, not figures of different runs.
+each replica's and the mail worker's memory (``docker stats``, each process's RSS).
+Everything runs on loopback and the stack's own containers; ``down -v`` at the end. Other
+processes share the CPUs: compare the columns of one run, not figures of different runs.
 
     .venv/bin/python bench/bench_proxy.py [--seconds 5] [--image podium:local]
 """
@@ -208,7 +208,9 @@ def measure(stack: Stack, folder: Path, static_name: str, seconds: int) -> int:
         "for f in /proc/[0-9]*/status; do awk '/^Name:/{n=$2} /^Pid:/{p=$2} "
         '/^VmRSS:/{printf "%s/%s %.0f MB  ", n, p, $2/1024}\' "$f"; done'
     )
-    for container in stack.compose("ps", "-q", "web").stdout.split():
+    containers = stack.compose("ps", "-q", "web").stdout.split()
+    containers += stack.compose("ps", "-q", "worker").stdout.split()  # the mail worker
+    for container in containers:
         stats = run(
             "docker", "stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}}", container
         )

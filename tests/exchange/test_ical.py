@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 import icalendar
@@ -118,3 +119,32 @@ def test_person_calendar_holds_only_their_sessions(
     events = _events(write_ical_person(data, PersonData(name="Bob", id=2), stamp=STAMP))
 
     assert [str(e["UID"]) for e in events] == [_dst_session().guid]
+
+
+@pytest.mark.parametrize("alphabet", ["ascii", "mixed"])
+def test_folding_keeps_every_line_within_75_octets_and_unfolds_to_the_original(
+    alphabet: str,
+) -> None:
+    from random import Random
+
+    from podium.exchange.ical import _fold, _text
+
+    chars = "abc ;,\\\n" + ("" if alphabet == "ascii" else "é✨漢字🎉")
+    rng = Random(17)  # noqa: S311  reproducible test data, not secrets
+    for length in [*range(0, 200), 500, 1000]:
+        value = "".join(rng.choice(chars) for _ in range(length))
+        line = "DESCRIPTION:" + _text(value)
+        folded = _fold(line).encode("utf-8")
+
+        physical = folded.split(b"\r\n")
+        assert all(len(part) <= 75 for part in physical), line
+        assert all(part.startswith(b" ") for part in physical[1:])
+        # Each part decodes alone: no character is cut in half.
+        for part in physical:
+            part.decode("utf-8")
+        assert folded.replace(b"\r\n ", b"").decode("utf-8") == line
+        # Escapes per RFC 5545 §3.3.11, read back by the RFC's rule.
+        unescaped = re.sub(
+            r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), _text(value)
+        )
+        assert unescaped == value, (value, _text(value))

@@ -21,7 +21,6 @@ from podium.text import rich_text_to_plain
 __all__ = ["write_ical", "write_ical_person", "write_ical_program", "write_ical_session"]
 
 PRODID = "-//Podium//Conference schedule//EN"
-_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n"})
 
 
 def write_ical_program(data: ScheduleData, *, stamp: dt.datetime | None = None) -> bytes:
@@ -122,13 +121,20 @@ def _utc(instant: dt.datetime) -> str:
 
 def _text(value: str) -> str:
     cleaned = strip_control(value).replace("\r\n", "\n").replace("\r", "\n")
-    return cleaned.translate(_ESCAPES)
+    # RFC 5545 §3.3.11 escapes; chained replace() runs in C, str.translate with a dict table
+    # looks every character up in Python (about 50 ms of a FOSDEM calendar). Backslash first.
+    return (
+        cleaned.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    )
 
 
 def _fold(line: str) -> str:
     """Fold a content line into chunks of at most 75 octets without splitting a character."""
     if len(line) <= 75 and line.isascii():
         return line
+    if line.isascii():
+        # One octet per character: cut the string itself (most lines of a program).
+        return "\r\n ".join([line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))])
     encoded = line.encode("utf-8")
     if len(encoded) <= 75:
         return line

@@ -41,15 +41,21 @@ print(json.dumps({
 """
 
 
-def test_worker_serving_the_program_loads_no_alembic_pillow_or_english_cldr(tmp_path: Path) -> None:
+def _environment(folder: Path) -> dict[str, str]:
+    """A process environment with a SQLite database in ``folder`` and no other Podium setting."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PODIUM_")}
     env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'podium.db'}",
+        DATABASE_URL=f"sqlite:///{folder / 'podium.db'}",
         SECRET_KEY="worker-imports-test-secret-key-0123456789abcdef",
         PODIUM_ENV_FILE=os.devnull,
-        PODIUM_INSTANCE_PATH=str(tmp_path / "instance"),
+        PODIUM_INSTANCE_PATH=str(folder / "instance"),
         PODIUM_BASE_URL="http://127.0.0.1",
     )
+    return env
+
+
+def test_worker_serving_the_program_loads_no_alembic_pillow_or_english_cldr(tmp_path: Path) -> None:
+    env = _environment(tmp_path)
     podium = [str(Path(sys.executable).parent / "podium")]
     run = {"env": env, "check": True, "capture_output": True, "text": True}
     subprocess.run([*podium, "db", "upgrade"], **run)  # type: ignore[call-overload]
@@ -84,15 +90,12 @@ print(found)
 
 
 def test_the_mail_worker_command_loads_no_alembic_until_a_db_command(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PODIUM_")}
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'podium.db'}",
-        SECRET_KEY="worker-imports-test-secret-key-0123456789abcdef",
-        PODIUM_ENV_FILE=os.devnull,
-        PODIUM_INSTANCE_PATH=str(tmp_path / "instance"),
-    )
     out = subprocess.run(
-        [sys.executable, "-c", CLI], env=env, check=True, capture_output=True, text=True
+        [sys.executable, "-c", CLI],
+        env=_environment(tmp_path),
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
 
     assert out.strip() == str(

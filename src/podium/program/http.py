@@ -69,19 +69,21 @@ def cached_body(
     lines, a large JSON document); handing the freed memory back to the system afterwards
     keeps a worker's resident size near its steady state.
     """
+    body = _kept(key, build)
+    if not gzipped:
+        return body
+    return _kept((*key, "gzip"), lambda: gzip_body(as_bytes(body)))
+
+
+def _kept(key: tuple[Hashable, ...], build: Callable[[], bytes]) -> bytes | SpilledBody:
+    """The render cache's body for ``key``; built, kept and memory trimmed when it is missing
+    or its file was deleted from under the process."""
     rendered = caches().rendered
     body = rendered.get(key)
     if body is None or not present(body):  # type: ignore[arg-type]
         body = rendered.put(key, keep(build()))
         release_memory()
-    if not gzipped:
-        return body  # type: ignore[return-value]
-    gzip_key = (*key, "gzip")
-    compressed = rendered.get(gzip_key)
-    if compressed is None or not present(compressed):  # type: ignore[arg-type]
-        compressed = rendered.put(gzip_key, keep(gzip_body(as_bytes(body))))  # type: ignore[arg-type]
-        release_memory()
-    return compressed  # type: ignore[return-value]
+    return body  # type: ignore[return-value]
 
 
 def body_response(body: bytes | SpilledBody, **options: Any) -> Response:

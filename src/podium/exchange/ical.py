@@ -130,9 +130,9 @@ def _text(value: str) -> str:
 
 def _fold(line: str) -> str:
     """Fold a content line into chunks of at most 75 octets without splitting a character."""
-    if len(line) <= 75 and line.isascii():
-        return line
     if line.isascii():
+        if len(line) <= 75:
+            return line
         # One octet per character: cut the string itself (most lines of a program).
         return "\r\n ".join([line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))])
     encoded = line.encode("utf-8")
